@@ -1,0 +1,100 @@
+"""`python -m pipeline …`: thin commands over the package's functions.
+
+Every command's help carries an example; errors print as one line naming
+the file, the place and the problem (tracebacks only with --debug).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.errors import PipelineError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+out = Console()
+DEFAULT_DB = Path("outputs/corpus.duckdb")
+STATE = {"debug": False}
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+    STATE["debug"] = debug
+
+
+def _fail(exc: Exception) -> None:
+    if STATE["debug"]:
+        raise exc
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
+    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
+) -> None:
+    """Build every document of the corpus into the DuckDB file.
+
+    Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb
+    """
+    from pipeline.build import build as run_build
+
+    try:
+        with err.status("building…") as status:
+            report = run_build(corpus, db, progress=lambda name: status.update(f"reading {name}"))
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
+    _print_summary(report)
+
+
+def _print_summary(report) -> None:
+    t = Table(title=f"built {report.db}", show_lines=False)
+    for col in ("file", "layout", "encoding", "script", "units", "xrefs", "standards", "rates", "facts", "flagged"):
+        t.add_column(col)
+    for d in report.documents:
+        units = ", ".join(f"{v} {k}" for k, v in sorted(d.units.items()) if k in ("chapter", "article", "item"))
+        t.add_row(d.source_file, d.layout, d.encoding, d.script, units or str(sum(d.units.values())),
+                  str(d.cross_references), str(d.standards), str(d.conversion_rates), str(d.facts), str(d.flags))
+    out.print(t)
+    for issue in report.issues:
+        colour = "red" if issue.severity == "error" else "yellow"
+        out.print(f"[{colour}]{'skipped' if issue.severity == 'error' else 'warning'}:[/{colour}] {issue.message}",
+                  highlight=False)
+    out.print(f"{len(report.documents)} documents loaded, {len(report.skipped)} files skipped; "
+              f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run (read-only)."),
+    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to read."),
+) -> None:
+    """Run SQL on a read-only connection and print the result.
+
+    Example: python -m pipeline query "select concept, value_min, value_max, unit from standards"
+    """
+    from pipeline.query import run_query
+
+    try:
+        columns, rows = run_query(db, sql)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    t = Table(*columns)
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    out.print(t)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

@@ -1,0 +1,46 @@
+"""Every error and warning the pipeline reports, defined once with a code.
+
+A message always names the file, the place and the problem, so a researcher
+can find it without reading a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MESSAGES: dict[str, str] = {
+    # ingest
+    "E101": "the file is empty",
+    "E102": "the file looks binary (control or NUL bytes), not text",
+    "E103": "the bytes decode as none of UTF-8, UTF-16, GB18030 or Big5",
+    "E104": "the same text as {other} (after decoding and normalisation); kept {other}",
+    "E105": "no Chinese text was found, so there is nothing to structure",
+    "E106": "the sidecar {sidecar} could not be read: {detail}",
+    "E107": "the file could not be read: {detail}",
+    # build
+    "E201": "the corpus folder {path} does not exist",
+    "E202": "no document in {path} could be built",
+    "E203": "another build is writing {db}; wait for it or remove the stale lock {lock}",
+    "E204": "validation failed for table {table}: {count} failing cases, saved to {path}",
+    "E205": "the erratum {where} does not apply: {detail}",
+    "E206": "the errata file {path} is malformed: {detail}",
+    # query / calc
+    "E301": "the database {db} does not exist; run `python -m pipeline build` first",
+    "E302": "the query failed: {detail}",
+}
+
+
+@dataclass
+class PipelineError(Exception):
+    """An input or build problem that stops one document or one command."""
+
+    code: str
+    where: str = ""
+    detail: dict | None = None
+
+    def __str__(self) -> str:
+        text = MESSAGES.get(self.code, self.code).format(**(self.detail or {}))
+        return f"{self.where}: {text} [{self.code}]" if self.where else f"{text} [{self.code}]"
+
+
+class InputError(PipelineError):
+    """A document that cannot be read; the build reports and skips it."""

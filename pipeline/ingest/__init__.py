@@ -1,0 +1,111 @@
+"""Ingest: bytes on disk → SourceDocument (original text, layout regions, metadata).
+
+Entry point: `read_document(path)`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+import opencc
+import yaml
+
+from pipeline.errors import InputError
+from pipeline.ingest.encoding import decode
+from pipeline.ingest.layouts import READERS, choose
+from pipeline.ingest.layouts.common import CJK_RE
+from pipeline.ingest.model import Metadata, Region, SourceDocument
+
+__all__ = ["read_document", "SourceDocument", "Region", "Metadata", "doc_id_for", "READERS"]
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
+_T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable id from the file name: survives edits to the text and to other files."""
+    return re.sub(r"[^0-9A-Za-z_\-\u3400-\u9fff]+", "_", path.stem).strip("_") or "doc"
+
+
+def detect_script(text: str) -> str:
+    """`traditional`, `simplified` or `mixed`, from the characters that differ between scripts."""
+    trad = simp = 0
+    for ch in set(CJK_RE.findall(text)):
+        n = text.count(ch)
+        if _T2S.convert(ch) != ch:
+            trad += n
+        elif _S2T.convert(ch) != ch:
+            simp += n
+    total = trad + simp
+    if total == 0:
+        return "simplified"  # no script-specific character: both readings agree
+    share = trad / total
+    if share >= 0.9:
+        return "traditional"
+    if share <= 0.1:
+        return "simplified"
+    return "mixed"
+
+
+def read_document(path: Path) -> SourceDocument:
+    """Read one corpus file; raise InputError naming the file when it cannot be used."""
+    where = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError("E107", where, {"detail": exc.strerror or str(exc)}) from exc
+    text, encoding = decode(data, where)
+    if not CJK_RE.search(text):
+        raise InputError("E105", where)
+    reader = choose(text)
+    layout = reader.read(text)
+    meta = layout.metadata
+    sources = {f.name: reader.name for f in fields(Metadata) if getattr(meta, f.name) not in (None, [])}
+    _apply_sidecar(path, meta, sources)
+    structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
+    return SourceDocument(
+        doc_id=doc_id_for(path),
+        source_file=path.name,
+        text=text,
+        encoding=encoding,
+        layout=reader.name,
+        regions=layout.regions,
+        metadata=meta,
+        sha256=hashlib.sha256(data).hexdigest(),
+        script=detect_script(structured or text),
+        metadata_sources=sources,
+    )
+
+
+def choose_layout_for_test(text: str) -> str:
+    """The name of the layout reader the registry picks for `text`."""
+    return choose(text).name
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".meta.yaml")
+
+
+def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
+    side = sidecar_path(path)
+    if not side.exists():
+        return
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError("expected a mapping of field: value")
+        known = {f.name for f in fields(Metadata)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}; allowed: {sorted(known)}")
+        for key, value in data.items():
+            if key in ("date", "adopted", "approved") and value is not None and not isinstance(value, date):
+                value = date.fromisoformat(str(value))
+            setattr(meta, key, value)
+            sources[key] = "sidecar"
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise InputError("E106", path.name, {"sidecar": side.name, "detail": exc}) from exc

@@ -1,0 +1,57 @@
+"""Dates as the period texts write them: ISO, 1955年9月20日, 一九五五年九月二十日."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import cn2an
+
+_DIGIT_CHARS = "〇零○一二三四五六七八九"
+_DIGIT_VALUE = {c: (i if i < 3 else i - 2) for i, c in enumerate(_DIGIT_CHARS)}
+_DIGIT_VALUE.update({"〇": 0, "零": 0, "○": 0})
+_NUM = r"[0-9０-９〇零○一二三四五六七八九十两兩]"
+
+DATE_RE = re.compile(
+    rf"(?P<y>{_NUM}{{4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?:(?P<d>{_NUM}{{1,3}})\s*[日号號])?"
+)
+ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def _year(s: str) -> int:
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isdigit():
+        return int(s)
+    return int("".join(str(_DIGIT_VALUE[c]) for c in s))
+
+
+def _small(s: str) -> int:
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isdigit():
+        return int(s)
+    return int(cn2an.cn2an(s.replace("兩", "二").replace("两", "二"), "smart"))
+
+
+def parse_date_match(m: re.Match) -> date | None:
+    try:
+        y, mo = _year(m.group("y")), _small(m.group("m"))
+        d = _small(m.group("d")) if m.group("d") else 1
+        return date(y, mo, d)
+    except (ValueError, KeyError):
+        return None
+
+
+def find_date(text: str) -> tuple[date | None, re.Match | None]:
+    """The first date written in `text`, ISO or Chinese."""
+    best = None
+    for rx in (ISO_RE, DATE_RE):
+        m = rx.search(text)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    if best is None:
+        return None, None
+    if best.re is ISO_RE:
+        try:
+            return date(int(best.group(1)), int(best.group(2)), int(best.group(3))), best
+        except ValueError:
+            return None, best
+    return parse_date_match(best), best

@@ -1,0 +1,113 @@
+"""Decode a file's bytes, detecting the encoding, and say which one was used.
+
+Order of evidence: a byte-order mark; strict UTF-8; UTF-16 without BOM (NUL
+bytes in every other position); then GB18030 against Big5, both decoded
+strictly and scored by how many of the decoded characters fall in the
+encoding's own common-character block. Text decoded with the wrong one of
+the two lands in rare characters or fails outright.
+"""
+from __future__ import annotations
+
+import codecs
+
+from pipeline.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """Share of CJK characters inside the encoding's level-1 (frequent) block."""
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    common = 0
+    for ch in cjk:
+        try:
+            b = ch.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if len(b) != 2:
+            continue
+        code = (b[0] << 8) | b[1]
+        if encoding == "gb2312" and 0xB0A1 <= code <= 0xD7FE:
+            common += 1
+        elif encoding == "big5" and 0xA440 <= code <= 0xC67E:
+            common += 1
+    return common / len(cjk)
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a Chinese or English text is made of."""
+    if not text:
+        return 0.0
+    ok = sum(1 for c in text if c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+             or "\uff00" <= c <= "\uffef" or "\u2000" <= c <= "\u206f" or "\u00a0" <= c <= "\u00ff")
+    return ok / len(text)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: the byte order whose strict decode reads as text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_share(text) > 0.95 and not _is_binary(text):
+            return name
+    return None
+
+
+def _is_binary(text: str) -> bool:
+    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
+    return bad > max(2, len(text) // 100)
+
+
+def decode(data: bytes, where: str) -> tuple[str, str]:
+    """Return (text, encoding name) or raise InputError naming the file."""
+    if not data.strip():
+        raise InputError("E101", where)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError as exc:
+                raise InputError("E103", f"{where} (byte {exc.start})") from exc
+            return _checked(text, where), name.replace("-sig", " with BOM") if "sig" in name else name
+    try:
+        return _checked(data.decode("utf-8"), where), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), where), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise InputError("E102", where)
+    candidates = []
+    for name, block in (("gb18030", "gb2312"), ("big5", "big5"), ("big5hkscs", "big5")):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_common_share(text, block), name, text))
+    if not candidates:
+        raise InputError("E103", where)
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    _, name, text = candidates[0]
+    return _checked(text, where), name
+
+
+def _checked(text: str, where: str) -> str:
+    if _is_binary(text):
+        raise InputError("E102", where)
+    if _plausible_share(text) < 0.8:
+        raise InputError("E103", where)
+    return text

@@ -1,0 +1,154 @@
+"""Helpers the layout readers share: lines with offsets, furniture lines."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline import vocab
+from pipeline.ingest.dates import find_date
+from pipeline.ingest.model import Metadata, Region
+
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SENTENCE_END = "。！？；：.!?;:，,"
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first character in the original
+    end: int  # offset after the last character, line break excluded
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t\u3000"))
+
+
+def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Split text[start:end] into lines, keeping offsets; handles \\r\\n, \\r, \\n."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for m in re.finditer(r"\r\n|\r|\n", text[start:end]):
+        brk = start + m.start()
+        out.append(Line(pos, brk, text[pos:brk]))
+        pos = start + m.end()
+    if pos < end:
+        out.append(Line(pos, end, text[pos:end]))
+    return out
+
+
+def has_cjk(s: str) -> bool:
+    return bool(CJK_RE.search(s))
+
+
+def is_site_line(s: str) -> bool:
+    simp = vocab.simplified(s)
+    return any(w in simp for w in vocab.words("documents", "site_lines"))
+
+
+def is_licence_line(s: str) -> bool:
+    simp = vocab.simplified(s)
+    return any(vocab.simplified(w) in simp for w in vocab.words("documents", "licence_markers"))
+
+
+def issuer_from_label(s: str) -> str | None:
+    """`發布機關:江西省人民委員會` → 江西省人民委員會 (as written)."""
+    simp = vocab.simplified(s.strip())
+    for label in vocab.words("documents", "issuer_labels"):
+        if simp.startswith(label):
+            rest = s.strip()[len(label):].lstrip(":：　 ")
+            return rest or None
+    return None
+
+
+def issuer_from_title(title: str) -> str | None:
+    """`國務院關於…的規定` → 國務院: the organ before 關於, if it is one."""
+    simp = vocab.simplified(title)
+    idx = simp.find("关于")
+    if idx <= 0:
+        return None
+    head = simp[:idx]
+    if is_issuer(head):
+        return title[:idx]
+    return None
+
+
+def issuer_suffixes() -> list[str]:
+    return [vocab.simplified(e["word"]) for e in vocab.load("documents")["issuers"]["suffixes"]]
+
+
+def is_issuer(name: str) -> bool:
+    """Is `name` (either script) an organ: a listed one, or one with an organ suffix?"""
+    simp = vocab.simplified(name)
+    return simp in vocab.words("documents", "issuers") or any(
+        simp.endswith(s) and len(simp) > len(s) for s in issuer_suffixes()
+    )
+
+
+def procedure_step(s: str) -> tuple[str, date] | None:
+    """A parenthesised adoption line → ('adopted'|'approved'|'promulgated', date)."""
+    t = s.strip()
+    if not t or t[0] not in "(（" or t[-1] not in ")）":
+        return None
+    simp = vocab.simplified(t)
+    d, _ = find_date(t)
+    if d is None:
+        return None
+    steps = vocab.load("documents")["procedure"]
+    for step in ("approved", "adopted", "promulgated"):
+        if any(vocab.simplified(w) in simp for w in steps[step]):
+            return step, d
+    return None
+
+
+def source_name(text: str) -> str | None:
+    simp = vocab.simplified(text)
+    for entry in vocab.load("documents")["sources"]["names"]:
+        if any(vocab.simplified(w) in simp for w in entry["words"]):
+            return entry["key"]
+    return None
+
+
+def looks_like_title(s: str) -> bool:
+    t = s.strip()
+    return bool(t) and len(t) <= 80 and has_cjk(t) and t[-1] not in SENTENCE_END
+
+
+def apply_procedure_lines(body: list[Line], meta: Metadata, regions: list[Region]) -> set[int]:
+    """Mark parenthesised adoption/approval lines; return the indexes used."""
+    used = set()
+    for i, ln in enumerate(body[:8]):
+        step = procedure_step(ln.text)
+        if step is None:
+            continue
+        kind, d = step
+        field = "date" if kind == "promulgated" else kind
+        if getattr(meta, field) is None:
+            setattr(meta, field, d)
+        regions.append(Region("procedure", ln.start + ln.indent, ln.end))
+        used.add(i)
+    return used
+
+
+MERGEABLE = ("body", "translation")
+
+
+def merged(regions: list[Region], text: str) -> list[Region]:
+    """Sort regions and join neighbours of one mergeable kind separated only by blanks."""
+    out: list[Region] = []
+    for r in sorted(regions, key=lambda r: r.start):
+        prev = out[-1] if out else None
+        if prev and prev.kind == r.kind and prev.language == r.language and r.kind in MERGEABLE \
+                and not text[prev.end:r.start].strip():
+            out[-1] = Region(r.kind, prev.start, r.end, r.language)
+        else:
+            out.append(r)
+    return out

@@ -1,0 +1,68 @@
+"""Plain text: an optional title line, optional date/issuer/procedure lines, the body.
+
+The fallback reader: it accepts any text.
+"""
+from __future__ import annotations
+
+from pipeline.ingest.dates import find_date
+from pipeline.ingest.layouts import Layout, register
+from pipeline.ingest.layouts.common import (
+    apply_procedure_lines,
+    has_cjk,
+    issuer_from_label,
+    issuer_from_title,
+    lines,
+    looks_like_title,
+    merged,
+)
+from pipeline.ingest.model import Metadata, Region
+from pipeline.markers import starts_with_marker
+
+
+def read_plain(text: str, title_prefix: str = "") -> Layout:
+    """Shared by the plain and Markdown readers; `title_prefix` is stripped from the title line."""
+    meta = Metadata()
+    regions: list[Region] = []
+    content = [ln for ln in lines(text) if not ln.blank]
+    k = 0
+    if content:
+        first = content[0].stripped
+        candidate = first[len(title_prefix):].strip() if title_prefix and first.startswith(title_prefix) else first
+        if looks_like_title(candidate) and not starts_with_marker(candidate) and len(content) > 1:
+            meta.title = candidate
+            regions.append(Region("headline", content[0].start + content[0].indent, content[0].end))
+            k = 1
+    # furniture right after the title: a date line, an issuer line, procedure lines
+    while k < len(content):
+        s = content[k].stripped
+        if (issuer := issuer_from_label(s)) is not None:
+            meta.issuer = issuer
+        elif (d := find_date(s)[0]) and len(s) <= 16:
+            meta.date = meta.date or d
+        else:
+            break
+        regions.append(Region("header", content[k].start, content[k].end))
+        k += 1
+    rest = content[k:]
+    used = apply_procedure_lines(rest, meta, regions)
+    for j, ln in enumerate(rest):
+        if j not in used:
+            regions.append(Region("body", ln.start, ln.end))
+    if meta.title and not meta.issuer:
+        meta.issuer = issuer_from_title(meta.title)
+    langs = {"zh"} if has_cjk(text) else set()
+    if any(r.kind == "body" and not has_cjk(text[r.start:r.end]) and text[r.start:r.end].strip() for r in regions):
+        langs.add("en")
+    meta.languages = sorted(langs)
+    return Layout(merged(regions, text), meta)
+
+
+@register("plain")
+class PlainReader:
+    name = "plain"
+
+    def detect(self, text: str) -> float:
+        return 0.05
+
+    def read(self, text: str) -> Layout:
+        return read_plain(text)

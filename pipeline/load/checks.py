@@ -1,0 +1,38 @@
+"""Named row checks that tables.yaml attaches to tables (`checks: [...]`).
+
+Each returns a boolean Series (True = row passes). Checks that need the
+documents' original text are built with `make_checks(texts)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+
+def make_checks(texts: dict[str, str]) -> dict[str, Callable[[pd.DataFrame], pd.Series]]:
+    """Row checks; `texts` maps doc_id to its original text."""
+
+    def span_ordered(df: pd.DataFrame) -> pd.Series:
+        return (df["char_start"] <= df["char_end"]).fillna(False).astype(bool)
+
+    def norm_span_ordered(df: pd.DataFrame) -> pd.Series:
+        return (df["norm_start"] <= df["norm_end"]).fillna(False).astype(bool)
+
+    def quote_matches_original(df: pd.DataFrame) -> pd.Series:
+        ok = [
+            texts.get(d, "")[int(a):int(b)] == q and int(b) <= len(texts.get(d, ""))
+            for d, a, b, q in zip(df["doc_id"], df["char_start"], df["char_end"], df["quote"], strict=True)
+        ]
+        return pd.Series(ok, index=df.index, dtype=bool)
+
+    def range_ordered(df: pd.DataFrame) -> pd.Series:
+        both = df["value_min"].notna() & df["value_max"].notna()
+        return (~both | (df["value_min"] <= df["value_max"])).fillna(True).astype(bool)
+
+    return {
+        "span_ordered": span_ordered,
+        "norm_span_ordered": norm_span_ordered,
+        "quote_matches_original": quote_matches_original,
+        "range_ordered": range_ordered,
+    }

@@ -1,0 +1,80 @@
+"""Validate the frames and write the DuckDB file atomically.
+
+The database is written to a temporary file beside the target and renamed
+over it only when complete and valid: an interrupted or failed build leaves
+the previous database intact, and readers holding the old file keep reading
+it. A lock file keeps two builds from writing the same target at once.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pandera.errors
+
+from pipeline.errors import PipelineError
+from pipeline.load.checks import make_checks
+from pipeline.load.tables import comments, ddl, pandera_schema, tables
+
+
+@contextmanager
+def build_lock(db: Path) -> Iterator[None]:
+    lock = db.with_name(f".{db.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PipelineError("E203", str(db), {"db": db, "lock": lock}) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_dir: Path) -> None:
+    """Validate every table lazily; save failure cases and raise naming the table."""
+    checks = make_checks(texts)
+    for name, df in frames.items():
+        try:
+            pandera_schema(name, checks).validate(df, lazy=True)
+        except pandera.errors.SchemaErrors as err:
+            failures_dir.mkdir(parents=True, exist_ok=True)
+            path = failures_dir / f"validation_failures_{name}.csv"
+            err.failure_cases.to_csv(path, index=False)
+            raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases), "path": path}) from None
+
+
+def write_database(frames: dict[str, pd.DataFrame], db: Path, views: list[str] | None = None) -> None:
+    """Write all declared tables to `db` through a temporary file and an atomic rename."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db.with_name(f".{db.name}.tmp-{os.getpid()}")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
+                                               "autoload_known_extensions": False})
+        try:
+            for name in tables():
+                con.execute(ddl(name))
+                for stmt in comments(name):  # comment before any index exists
+                    con.execute(stmt)
+                df = frames[name]
+                if len(df):
+                    con.register("incoming", df)
+                    con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+                    con.unregister("incoming")
+            for stmt in views or []:
+                con.execute(stmt)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, db)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

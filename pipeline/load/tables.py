@@ -1,0 +1,152 @@
+"""Table declarations from schemas/tables.yaml: pandera schemas, DDL, comments, dictionary.
+
+One source of truth: a column is declared once, in the YAML, and everything
+that describes or checks it is generated here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline import vocab
+
+PANDAS_DTYPES = {
+    "VARCHAR": "string",
+    "INTEGER": "Int64",
+    "BIGINT": "Int64",
+    "DOUBLE": "Float64",
+    "BOOLEAN": "boolean",
+    "DATE": "datetime64[ms]",
+    "TIMESTAMP": "datetime64[ms]",
+    "VARCHAR[]": "object",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    unique: bool = False
+    checks: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    checks: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@cache
+def tables() -> dict[str, Table]:
+    out = {}
+    for name, spec in vocab.load("tables").items():
+        cols = []
+        for cname, c in spec["columns"].items():
+            checks = {k: c[k] for k in ("isin", "ge", "le", "regex") if k in c}
+            cols.append(Column(cname, c["type"], c["description"], c.get("nullable", True), c.get("unique", False),
+                               checks))
+        out[name] = Table(name, spec["description"], tuple(cols), tuple(spec.get("checks", [])))
+    return out
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    t = tables()[table]
+    return pd.DataFrame({c.name: pd.Series([], dtype=PANDAS_DTYPES[c.type]) for c in t.columns})
+
+
+def frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A frame with exactly the declared columns, in order, with the declared dtypes."""
+    t = tables()[table]
+    if not records:
+        return empty_frame(table)
+    extra = set().union(*(r.keys() for r in records)) - set(t.column_names)
+    if extra:
+        raise KeyError(f"{table}: undeclared columns {sorted(extra)}; declare them in schemas/tables.yaml")
+    data = {}
+    for c in t.columns:
+        values = [r.get(c.name) for r in records]
+        if c.type == "VARCHAR[]":
+            data[c.name] = pd.Series([list(v) if v is not None else [] for v in values], dtype="object")
+        elif c.type in ("DATE", "TIMESTAMP"):
+            data[c.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype(PANDAS_DTYPES[c.type])
+        else:
+            data[c.name] = pd.Series(values, dtype=PANDAS_DTYPES[c.type])
+    return pd.DataFrame(data)
+
+
+def _column_checks(c: Column) -> list[pa.Check]:
+    out = []
+    if "isin" in c.checks:
+        out.append(pa.Check.isin(c.checks["isin"]))
+    if "ge" in c.checks:
+        out.append(pa.Check.ge(c.checks["ge"]))
+    if "le" in c.checks:
+        out.append(pa.Check.le(c.checks["le"]))
+    if "regex" in c.checks:
+        out.append(pa.Check.str_matches(c.checks["regex"]))
+    if c.type == "VARCHAR[]":
+        out.append(pa.Check(lambda s: s.map(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+                            name="list_of_text"))
+    return out
+
+
+def pandera_schema(table: str, table_checks: dict[str, Callable] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of a table; `table_checks` supplies the named row checks."""
+    t = tables()[table]
+    columns = {
+        c.name: pa.Column(
+            None if c.type == "VARCHAR[]" else PANDAS_DTYPES[c.type],
+            checks=_column_checks(c),
+            nullable=c.nullable,
+            unique=c.unique,
+            description=c.description,
+        )
+        for c in t.columns
+    }
+    checks = [pa.Check(table_checks[name], name=name) for name in t.checks if table_checks and name in table_checks]
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=table,
+                              description=t.description)
+
+
+def ddl(table: str) -> str:
+    t = tables()[table]
+    cols = ",\n  ".join(f'"{c.name}" {c.type}{"" if c.nullable else " NOT NULL"}' for c in t.columns)
+    return f'CREATE TABLE "{table}" (\n  {cols}\n)'
+
+
+def _sql_text(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def comments(table: str) -> list[str]:
+    t = tables()[table]
+    out = [f'COMMENT ON TABLE "{table}" IS {_sql_text(t.description)}']
+    out += [f'COMMENT ON COLUMN "{table}"."{c.name}" IS {_sql_text(c.description)}' for c in t.columns]
+    return out
+
+
+def data_dictionary() -> str:
+    """Markdown: every table and column with type and description."""
+    lines = ["# Data dictionary", "", "Generated from `schemas/tables.yaml`; the same text is in the database "
+             "(`COMMENT ON`, see `duckdb_columns()`).", ""]
+    for t in tables().values():
+        lines += [f"## {t.name}", "", t.description, "", "| column | type | null | description |",
+                  "|---|---|---|---|"]
+        for c in t.columns:
+            extra = f" One of: {', '.join(map(str, c.checks['isin']))}." if "isin" in c.checks else ""
+            lines.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {c.description}{extra} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""Structure: NormalizedDocument → StructuredDocument (units and cross-references).
+
+Entry point: `structure(nd)`.
+"""
+from __future__ import annotations
+
+from pipeline.normalize import NormalizedDocument
+from pipeline.structure.crossrefs import find_cross_references
+from pipeline.structure.model import CrossReference, StructuredDocument, Unit
+from pipeline.structure.parse import StructureParser
+
+__all__ = ["structure", "StructuredDocument", "Unit", "CrossReference"]
+
+
+def structure(nd: NormalizedDocument) -> StructuredDocument:
+    units, paragraph_unit = StructureParser(nd).parse()
+    sd = StructuredDocument(nd, units, paragraph_unit)
+    sd.cross_references = find_cross_references(sd)
+    return sd

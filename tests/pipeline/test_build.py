@@ -1,0 +1,173 @@
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.build import build
+from pipeline.errors import PipelineError
+from pipeline.load.database import build_lock
+from pipeline.load.tables import tables
+from pipeline.query import run_query
+from tests.conftest import CORPUS, VARIANTS, WIKISOURCE_SEED, copy_corpus, score
+
+
+def test_seed_corpus_scores(built_db):
+    counts = score(built_db)
+    assert counts["metadata"] == "9/9"
+    assert counts["structure"] == "13/13"
+    assert counts["crossrefs.recall"] == "12/12"
+
+
+@pytest.mark.parametrize("kind", VARIANTS)
+def test_variants_of_the_wikisource_seed_score_the_same(variant_dbs, kind):
+    counts = score(variant_dbs[kind])
+    assert counts["structure"] == "13/13"
+    assert counts["crossrefs.recall"] == "12/12"
+    # the simplified variant is, rightly, no longer traditional script
+    assert counts["metadata"] == ("8/9" if kind == "simplified" else "9/9")
+    con = duckdb.connect(str(variant_dbs[kind]), read_only=True)
+    enc, script = con.execute("select encoding, script from documents where source_file = ?",
+                              [WIKISOURCE_SEED]).fetchone()
+    assert enc == {"gb18030": "gb18030", "big5": "big5"}.get(kind, "utf-8")
+    assert script == ("simplified" if kind == "simplified" else "traditional")
+
+
+def test_every_table_and_column_is_documented(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    for name, t in tables().items():
+        comment = con.execute("select comment from duckdb_tables() where table_name = ?", [name]).fetchone()
+        assert comment and comment[0], name
+        cols = dict(con.execute("select column_name, comment from duckdb_columns() where table_name = ?",
+                                [name]).fetchall())
+        assert set(cols) == set(t.column_names)
+        assert all(cols.values()), name
+
+
+def _canon(s: str) -> str:
+    import re
+
+    return re.sub(r"\s+", "", s).translate(str.maketrans(",;:()０１２３４５６７８９％", "，；：（）0123456789%"))
+
+
+def test_unit_spans_show_their_text(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    texts = dict(con.execute("select doc_id, text_original from documents").fetchall())
+    units = con.execute("select doc_id, unit_id, kind, language, char_start, char_end, text from units").fetchall()
+    assert units
+    for doc_id, unit_id, kind, language, a, b, text in units:
+        original = texts[doc_id][a:b]
+        if kind == "table" or language == "en":  # spacing is kept or collapsed, not removed
+            assert original.split() == text.split() or _canon(original) == _canon(text), unit_id
+        else:
+            assert _canon(original) == _canon(text), (doc_id, unit_id)
+    quotes = con.execute("""select substr(d.text_original, x.char_start + 1, x.char_end - x.char_start), x.quote
+                            from cross_references x join documents d using (doc_id)""").fetchall()
+    assert quotes and all(a == b for a, b in quotes)
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "E101"),
+    "picture.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), "E102"),
+    "broken.txt": (b"\xa4\x40" * 20 + b"\x80\xff", "E103"),
+    "english.txt": (b"No Chinese text in this file at all.\n", "E105"),
+}
+
+
+def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path: Path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    for name, (data, _) in BAD_FILES.items():
+        (corpus / name).write_bytes(data)
+    shutil.copy(CORPUS / WIKISOURCE_SEED, corpus / "copy_of_jiangxi.txt")
+    (corpus / "zz_gbk_copy.txt").write_bytes((CORPUS / WIKISOURCE_SEED).read_text("utf-8").encode("gb18030"))
+    report = build(corpus, tmp_path / "db.duckdb")
+    skipped = {i.source_file: (i.code, i.message) for i in report.skipped}
+    for name, (_, code) in BAD_FILES.items():
+        assert skipped[name][0] == code and skipped[name][1].startswith(name)
+    assert skipped["zz_gbk_copy.txt"][0] == "E104"
+    assert WIKISOURCE_SEED in skipped["zz_gbk_copy.txt"][1]
+    assert "copy_of_jiangxi.txt" not in skipped or skipped["copy_of_jiangxi.txt"][0] == "E104"
+    assert len(report.documents) == 3
+    assert score(tmp_path / "db.duckdb")["structure"] == "13/13"
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select count(*) from build_issues where severity = 'error'").fetchone()[0] == 6
+
+
+def test_nothing_usable_is_an_error(tmp_path: Path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(PipelineError) as exc:
+        build(tmp_path, tmp_path / "db.duckdb")
+    assert exc.value.code == "E202"
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+def test_failed_build_keeps_the_previous_database(tmp_path: Path, monkeypatch):
+    db = tmp_path / "db.duckdb"
+    build(CORPUS, db)
+    before = db.read_bytes()
+    import pipeline.build as b
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("killed mid-write")
+
+    monkeypatch.setattr(b, "write_database", broken)
+    with pytest.raises(RuntimeError):
+        build(CORPUS, db)
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_invalid_rows_fail_validation_and_save_the_cases(tmp_path: Path, monkeypatch):
+    db = tmp_path / "db.duckdb"
+    build(CORPUS, db)
+    before = db.read_bytes()
+    import pipeline.build as b
+
+    real = b.unit_records
+
+    def wrong_kind(sd):
+        rows = real(sd)
+        rows[0]["kind"] = "chapterette"
+        return rows
+
+    monkeypatch.setattr(b, "unit_records", wrong_kind)
+    with pytest.raises(PipelineError) as exc:
+        build(CORPUS, db)
+    assert exc.value.code == "E204" and "units" in str(exc.value)
+    assert "chapterette" in (tmp_path / "validation_failures_units.csv").read_text()
+    assert db.read_bytes() == before
+
+
+def test_rebuild_while_a_reader_holds_the_old_file(tmp_path: Path):
+    db = tmp_path / "db.duckdb"
+    build(CORPUS, db)
+    reader = duckdb.connect(str(db), read_only=True)
+    n = reader.execute("select count(*) from units").fetchone()[0]
+    build(CORPUS, db)  # must not block or fail
+    assert reader.execute("select count(*) from units").fetchone()[0] == n
+    reader.close()
+    assert run_query(db, "select count(*) from units")[1][0][0] == n
+
+
+def test_two_builds_of_one_target_do_not_overlap(tmp_path: Path):
+    db = tmp_path / "db.duckdb"
+    with build_lock(db):
+        with pytest.raises(PipelineError) as exc:
+            build(CORPUS, db)
+    assert exc.value.code == "E203"
+
+
+def test_query_is_read_only(built_db):
+    with pytest.raises(PipelineError) as exc:
+        run_query(built_db, "delete from units")
+    assert exc.value.code == "E302"
+
+
+def test_report_lists_documents(tmp_path: Path):
+    report = build(CORPUS, tmp_path / "db.duckdb")
+    data = json.loads(report.to_json())
+    assert sorted(d["source_file"] for d in data["documents"]) == sorted(
+        p.name for p in CORPUS.iterdir() if p.suffix == ".txt")
+    assert os.path.exists(tmp_path / "db.duckdb")

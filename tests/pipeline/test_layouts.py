@@ -1,0 +1,100 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import choose_layout_for_test, read_document
+from tests.conftest import CORPUS
+
+MARKDOWN = """# 某省農業生產合作社糧食分配暫行辦法
+
+1956年3月1日
+
+## 第一章 總則
+
+第一條 為了做好分配工作，特制定本辦法。
+
+第二條 每人每年口糧標準為四百斤至四百五十斤。
+"""
+
+PLAIN = """湖南省農村糧食統購統銷補充規定
+一九五五年十月五日
+發布機關:湖南省人民委員會
+第一條 本規定根據國務院農村糧食統購統銷暫行辦法制定。
+第二條 口糧標準每人每年四百五十斤。
+"""
+
+
+def test_peoples_daily_news_page():
+    d = read_document(CORPUS / "000_7c73fe4ff602b772.txt")
+    assert d.layout == "peoples_daily"
+    m = d.metadata
+    assert m.title.startswith("江苏省新建农业生产合作社一万二千多个")
+    assert m.date == date(1954, 11, 11) and m.page == 2
+    assert m.title_en.startswith("Jiangsu Province Establishes")
+    assert m.languages == ["en", "zh"]
+    kinds = [r.kind for r in d.regions]
+    assert kinds.count("byline") == 2 and "translation" in kinds and "headline" in kinds
+
+
+def test_peoples_daily_regulation_with_procedure_lines():
+    d = read_document(CORPUS / "002_f63fa80ed67a2d57.txt")
+    m = d.metadata
+    assert (m.title, m.issuer, m.date) == ("国务院关于农业生产合作社股份基金的补充规定", "国务院", date(1958, 1, 10))
+    assert (m.adopted, m.approved) == (date(1957, 12, 13), date(1958, 1, 6))
+    assert d.script == "simplified"
+
+
+def test_wikisource_page():
+    d = read_document(CORPUS / "003_b69152d1adbf7c19.txt")
+    assert d.layout == "wikisource" and d.script == "traditional"
+    m = d.metadata
+    assert (m.title, m.date, m.issuer) == ("江西省農村糧食統購統銷實施細則", date(1955, 9, 20), "江西省人民委員會")
+    footer = next(r for r in d.regions if r.kind == "footer")
+    assert "公有領域" in d.text[footer.start:footer.end]
+    body = next(r for r in d.regions if r.kind == "body")
+    assert d.text[body.start:body.end].startswith("第一章")
+
+
+def test_markdown_text(tmp_path: Path):
+    f = tmp_path / "md.md"
+    f.write_text(MARKDOWN, encoding="utf-8")
+    d = read_document(f)
+    assert d.layout == "markdown"
+    assert d.metadata.title == "某省農業生產合作社糧食分配暫行辦法"
+    assert d.metadata.date == date(1956, 3, 1)
+
+
+def test_plain_text_with_chinese_date_and_issuer(tmp_path: Path):
+    f = tmp_path / "plain.txt"
+    f.write_text(PLAIN, encoding="utf-8")
+    d = read_document(f)
+    assert d.layout == "plain"
+    assert d.metadata.title == "湖南省農村糧食統購統銷補充規定"
+    assert d.metadata.date == date(1955, 10, 5)
+    assert d.metadata.issuer == "湖南省人民委員會"
+
+
+def test_sidecar_overrides_and_is_recorded(tmp_path: Path):
+    f = tmp_path / "plain.txt"
+    f.write_text(PLAIN, encoding="utf-8")
+    (tmp_path / "plain.meta.yaml").write_text("title: 另一個標題\ndate: 1955-11-01\n", encoding="utf-8")
+    d = read_document(f)
+    assert d.metadata.title == "另一個標題" and d.metadata.date == date(1955, 11, 1)
+    assert d.metadata_sources["title"] == "sidecar" and d.metadata_sources["issuer"] == "plain"
+
+
+def test_bad_sidecar_names_the_sidecar(tmp_path: Path):
+    from pipeline.errors import InputError
+
+    f = tmp_path / "plain.txt"
+    f.write_text(PLAIN, encoding="utf-8")
+    (tmp_path / "plain.meta.yaml").write_text("titel: x\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_document(f)
+    assert "plain.meta.yaml" in str(exc.value) and "titel" in str(exc.value)
+
+
+@pytest.mark.parametrize("name, text", [("markdown", MARKDOWN), ("plain", PLAIN)])
+def test_layout_is_chosen_from_content_not_name(name, text):
+    assert choose_layout_for_test(text) == name
