@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract import extract
+from pipeline.extract.errata import apply_errata, load_errata
 from pipeline.ingest import read_document
 from pipeline.load.database import build_lock, validate, write_database
 from pipeline.load.records import crossref_records, document_record, unit_records
@@ -126,8 +127,9 @@ def build(corpus: Path, db: Path, progress: Callable[[str], None] | None = None)
         for name, rows in extracted.tables().items():
             records[name].extend(rows)
         report.documents.append(_summary(d, extracted))
-    report.issues.extend(Issue(i["source_file"], i["stage"], i["code"], i["severity"], i["message"])
-                         for i in _extract_issues(docs))
+    errata, problems = load_errata(corpus / "errata")
+    problems += apply_errata(errata, records, {d.normalized.source.source_file: d.doc_id for d in docs})
+    report.issues.extend(Issue(p.where.split(" ")[0], "errata", p.code, "warning", str(p)) for p in problems)
 
     built_at = datetime.now(UTC).replace(tzinfo=None)
     corpus_hash = hashlib.sha256("".join(sorted(f"{d.normalized.source.source_file}:{d.normalized.source.sha256}\n"
@@ -161,6 +163,3 @@ def _summary(d: StructuredDocument, extracted) -> DocumentSummary:
                            src.metadata.title, kinds, len(d.cross_references), len(tables["standards"]),
                            len(tables["conversion_rates"]), len(tables["facts"]), flags)
 
-
-def _extract_issues(docs: list[StructuredDocument]) -> list[dict]:
-    return []

@@ -1,0 +1,162 @@
+"""Conversion tables: how much of a crop counts as how much of the reference grain.
+
+A table is read as a stream of rows: labels (雜糧品種, （百市斤）, 折合稻穀,
+（市斤）), rows of names and rows of values. Names are paired with the values
+that follow them. A grid (one `crop value` line a row) and a flattened table
+(a row of names, then a row of numbers, repeated) read alike. Names printed
+one character per token (大 麥 大 豆) are regrouped by the value count, or
+segmented with the crop vocabulary. Nothing is paired silently: a count that
+does not match, a crop printed twice, a name that is no crop or not a grain
+is flagged.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline import vocab
+from pipeline.extract.numerals import parse_number_text
+from pipeline.extract.quantities import unit_info
+
+HEADER_RE = re.compile(r"[（(](?P<mult>[百千万]?)(?P<unit>[^（）()]{1,3})[）)]")
+MULTIPLIERS = {"": 1, "百": 100, "千": 1000, "万": 10000}
+NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Crop:
+    name: str
+    canonical: str
+    grain: bool
+
+
+@dataclass
+class Token:
+    text: str  # simplified
+    start: int  # offsets in the normalized text
+    end: int
+
+
+@dataclass
+class Rate:
+    position: int
+    crop: Token
+    value: Token
+    from_qty: float
+    from_unit: str
+    to_crop: str
+    to_qty: float | None
+    to_unit: str
+    flags: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def crops() -> dict[str, Crop]:
+    data = vocab.load("crops")
+    out = {}
+    for c in data["crops"]:
+        name = vocab.simplified(c["name"])
+        out[name] = Crop(name, vocab.simplified(c.get("same_as", c["name"])), c.get("grain", True))
+    return out
+
+
+def reference_grain() -> str:
+    return vocab.simplified(vocab.load("crops")["reference_grain"])
+
+
+def _tokens(text: str, offset: int) -> list[Token]:
+    return [Token(m.group(0), offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
+    """Names for `count` values: as printed, regrouped, or segmented by the vocabulary."""
+    if len(tokens) == count:
+        return tokens, True
+    chars = [t for t in tokens if len(t.text) == 1]
+    if len(chars) == len(tokens) and count and len(chars) % count == 0:
+        size = len(chars) // count
+        return [Token("".join(c.text for c in chars[k:k + size]), chars[k].start, chars[k + size - 1].end)
+                for k in range(0, len(chars), size)], True
+    # segment the characters with the crop vocabulary, longest first
+    flat = [(c, t.start + i) for t in tokens for i, c in enumerate(t.text)]
+    text = "".join(c for c, _ in flat)
+    names = sorted(crops(), key=len, reverse=True)
+    out, k = [], 0
+    while k < len(text):
+        hit = next((n for n in names if text.startswith(n, k)), None)
+        size = len(hit) if hit else 1
+        out.append(Token(text[k:k + size], flat[k][1], flat[k + size - 1][1] + 1))
+        k += size
+    return out, len(out) == count
+
+
+def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
+    """Rates from a table's rows: (simplified text, normalized text, offset, is a table row).
+
+    Crop names are matched on the simplified text; to_crop keeps the table's own spelling.
+    """
+    rates: list[Rate] = []
+    names: list[Token] = []
+    from_qty, from_unit, to_unit = 1.0, "斤", "斤"
+    to_crop = reference_grain()
+    for text, written, offset, is_row in rows:
+        if not is_row:
+            if m := HEADER_RE.fullmatch(text.strip()):
+                mult, unit = MULTIPLIERS.get(m.group("mult"), 1), m.group("unit")
+                if unit_info(unit) is None:
+                    continue
+                if names:
+                    to_unit = written.strip()[m.start("unit"):m.end("unit")]
+                else:
+                    from_qty, from_unit = float(mult), written.strip()[m.end("mult"):m.end("unit")]
+            else:
+                crop = next((c for c in sorted(crops(), key=len, reverse=True) if c in text), None)
+                if crop and not names:
+                    continue
+                if crop and names:
+                    k = text.index(crop)
+                    to_crop = written[k:k + len(crop)]
+            continue
+        tokens = _tokens(text, offset)
+        if all(NUMBER_RE.match(t.text) for t in tokens):
+            paired, ok = _group_names(names, len(tokens))
+            for k, value in enumerate(tokens):
+                crop_tok = paired[k] if k < len(paired) else Token("", value.start, value.start)
+                rate = Rate(len(rates) + 1, crop_tok, value, from_qty, from_unit, to_crop,
+                            float(parse_number_text(value.text)), to_unit)
+                if not ok or k >= len(paired):
+                    rate.flags.append("count_mismatch")
+                rates.append(rate)
+            if not ok and len(paired) > len(tokens):
+                for extra in paired[len(tokens):]:
+                    rates.append(Rate(len(rates) + 1, extra, Token("", extra.end, extra.end), from_qty, from_unit,
+                                      to_crop, None, to_unit, ["count_mismatch", "missing_value"]))
+            names = []
+        else:
+            names.extend(tokens)
+    _flag_crops(rates)
+    return [r for r in rates if r.crop.text]
+
+
+def _flag_crops(rates: list[Rate]) -> None:
+    seen: dict[str, list[Rate]] = {}
+    canon: dict[str, Rate] = {}
+    for r in rates:
+        name = r.crop.text
+        seen.setdefault(name, []).append(r)
+        crop = crops().get(name)
+        if crop is None:
+            r.flags += ["unknown_crop", "ocr_suspect"]
+            continue
+        if not crop.grain:
+            r.flags += ["not_a_grain", "ocr_suspect"]
+        first = canon.setdefault(crop.canonical, r)
+        if first is not r and first.crop.text != name and first.to_qty != r.to_qty:
+            r.flags += ["synonym_conflict", "ocr_suspect"]
+    for same in seen.values():
+        if len(same) > 1:
+            for r in same:
+                r.flags.insert(0, "duplicate_crop")
+    for r in rates:
+        r.flags = list(dict.fromkeys(r.flags))

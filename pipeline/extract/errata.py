@@ -1,0 +1,112 @@
+"""Maintainers' readings of damaged places: corpus/errata/*.yaml.
+
+An erratum names a document, a table and the row it reads (by column
+values), sets reading columns beside the raw ones (never overwriting what
+the text says) and states why and who:
+
+    errata:
+      - document: 003_b69152d1adbf7c19.txt
+        table: conversion_rates
+        match: {article_no: 7, position: 1, crop: 大麥}
+        set: {crop_reading: 小麥}
+        reason: 大麥 is printed twice; the first row's rate (120) is wheat's.
+        author: grain-data maintainers
+        date: 2026-11-22
+
+An erratum that matches no row, or a malformed file, is reported as a
+build issue; the rows stay as extracted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import PipelineError
+from pipeline.vocab import simplified
+
+READING_FIELDS = {
+    "standards": {"reading_min", "reading_max"},
+    "conversion_rates": {"crop_reading"},
+    "facts": set(),
+}
+REQUIRED = ("document", "table", "match", "set", "reason", "author")
+
+
+@dataclass
+class Erratum:
+    source: str  # file and entry number, for messages
+    document: str
+    table: str
+    match: dict[str, Any]
+    values: dict[str, Any]
+    reason: str
+    author: str
+    date: date | None = None
+
+    def describe(self) -> str:
+        when = f", {self.date}" if self.date else ""
+        return f"{self.reason} ({self.author}{when}; {self.source})"
+
+
+def load_errata(folder: Path) -> tuple[list[Erratum], list[PipelineError]]:
+    """All errata of a corpus; malformed files or entries come back as errors, not exceptions."""
+    out: list[Erratum] = []
+    problems: list[PipelineError] = []
+    if not folder.is_dir():
+        return out, problems
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            entries = data.get("errata") if isinstance(data, dict) else None
+            if not isinstance(entries, list):
+                raise ValueError("expected a top-level `errata:` list")
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            problems.append(PipelineError("E206", path.name, {"path": path.name, "detail": exc}))
+            continue
+        for k, e in enumerate(entries, start=1):
+            where = f"{path.name} entry {k}"
+            missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
+            if missing:
+                problems.append(PipelineError("E206", where, {"path": where, "detail": f"missing {missing}"}))
+                continue
+            allowed = READING_FIELDS.get(e["table"])
+            if allowed is None or not set(e["set"]) <= allowed:
+                problems.append(PipelineError("E206", where, {
+                    "path": where, "detail": f"table {e['table']!r} takes readings {sorted(allowed or [])}, "
+                                             f"not {sorted(e['set'])}"}))
+                continue
+            out.append(Erratum(where, str(e["document"]), e["table"], dict(e["match"]), dict(e["set"]),
+                               str(e["reason"]), str(e["author"]), e.get("date")))
+    return out, problems
+
+
+def _matches(row: dict[str, Any], match: dict[str, Any]) -> bool:
+    for key, want in match.items():
+        got = row.get(key)
+        if isinstance(want, str) and isinstance(got, str):
+            if simplified(got) != simplified(want):
+                return False
+        elif got != want:
+            return False
+    return True
+
+
+def apply_errata(errata: list[Erratum], records: dict[str, list[dict[str, Any]]],
+                 doc_ids: dict[str, str]) -> list[PipelineError]:
+    """Set readings on matching rows; `doc_ids` maps source file names to doc ids."""
+    problems = []
+    for e in errata:
+        doc_id = doc_ids.get(e.document)
+        rows = [r for r in records.get(e.table, []) if r["doc_id"] == doc_id and _matches(r, e.match)]
+        if doc_id is None or not rows:
+            detail = f"document {e.document} is not in the corpus" if doc_id is None else f"no row matches {e.match}"
+            problems.append(PipelineError("E205", e.source, {"where": e.source, "detail": detail}))
+            continue
+        for r in rows:
+            r.update(e.values)
+            r["erratum"] = e.describe()
+    return problems

@@ -1,0 +1,88 @@
+"""The language pipeline: spaCy's blank Chinese model with a project-local jieba.
+
+    spacy.blank("zh", segmenter=jieba) → grain_numbers → grain_quantities → grain_places
+
+jieba is initialised once per process with the domain words of
+schemas/lexicon.yaml, in its own `jieba.Tokenizer` (the global default
+tokenizer is never changed) and with its cache in a private file. Components
+put their results on Doc extensions: `doc._.numbers`, `doc._.quantities`,
+`doc._.places`. Texts are paragraphs of the simplified view, so offsets are
+paragraph-relative and map 1:1 to the normalized text.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline import vocab
+from pipeline.extract.numerals import find_numbers
+from pipeline.extract.places import find_places
+from pipeline.extract.quantities import build_quantities
+
+jieba.setLogLevel(60)  # its start-up chatter is not our output
+
+for _name in ("numbers", "quantities", "places"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@Language.component("grain_numbers")
+def grain_numbers(doc: Doc) -> Doc:
+    """Numbers with offsets (ordinals, dates and numeral idioms left out)."""
+    doc._.numbers = find_numbers(doc.text)
+    return doc
+
+
+@Language.component("grain_quantities")
+def grain_quantities(doc: Doc) -> Doc:
+    """Numbers joined with units, ranges and qualifiers."""
+    doc._.quantities = build_quantities(doc.text, doc._.numbers or [])
+    return doc
+
+
+@Language.component("grain_places")
+def grain_places(doc: Doc) -> Doc:
+    """Place names: the gazetteer, suffix rules, and jieba's place tag on the tokens."""
+    tagged = [(w.word, w.flag) for w in pos_tokenizer().cut(doc.text)]
+    doc._.places = find_places(doc.text, tagged)
+    return doc
+
+
+def _cache_file() -> str:
+    folder = Path(os.environ.get("PIPELINE_CACHE", Path(tempfile.gettempdir()) / f"grain-pipeline-{os.getuid()}"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "jieba.cache")
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    tok = jieba.Tokenizer()
+    tok.cache_file = _cache_file()
+    lines = [f"{vocab.simplified(e['word'])} {e.get('freq', 1000)} {e.get('tag', 'n')}"
+             for e in vocab.load("lexicon")["words"]]
+    tok.load_userdict(io.StringIO("\n".join(lines)))
+    return tok
+
+
+@lru_cache(maxsize=1)
+def pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The pipeline, built once per process."""
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    pipeline.tokenizer.jieba_seg = tokenizer()
+    for name in ("grain_numbers", "grain_quantities", "grain_places"):
+        pipeline.add_pipe(name)
+    return pipeline

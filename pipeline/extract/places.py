@@ -1,0 +1,77 @@
+"""Place names in a text: gazetteer entries, names before a place suffix, party committees."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import vocab
+
+_CJK = r"[\u4e00-\u9fff]"
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    end: int
+    name: str  # as in the text (simplified view)
+    level: str
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> list[tuple[str, str]]:
+    data = vocab.load("places")
+    return sorted(((vocab.simplified(p["name"]), p["level"]) for p in data["places"]), key=lambda e: -len(e[0]))
+
+
+@lru_cache(maxsize=1)
+def _suffix_res() -> list[tuple[re.Pattern, str, bool]]:
+    data = vocab.load("places")
+    out = []
+    for e in data["committee_suffixes"]:
+        out.append((re.compile(rf"({_CJK}{{2}}){vocab.simplified(e['word'])}"), e["level"], True))
+    for e in data["suffixes"]:
+        w = vocab.simplified(e["word"])
+        out.append((re.compile(rf"({_CJK}{{2,3}}?{w})"), e["level"], False))
+    return out
+
+
+@lru_cache(maxsize=1)
+def anaphora() -> tuple[str, ...]:
+    return tuple(vocab.words("places", "anaphora"))
+
+
+def find_places(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Place]:
+    """Places in order of appearance; overlapping finds keep the gazetteer's, then the longest."""
+    found: list[Place] = []
+    taken = [False] * (len(text) + 1)
+
+    def add(start: int, end: int, name: str, level: str) -> None:
+        if any(taken[start:end]):
+            return
+        found.append(Place(start, end, name, level))
+        for k in range(start, end):
+            taken[k] = True
+
+    for name, level in _gazetteer():
+        for m in re.finditer(re.escape(name), text):
+            add(m.start(), m.end(), name, level)
+    gazetteer_names = {n for n, _ in _gazetteer()}
+    for rx, level, committee in _suffix_res():
+        for m in rx.finditer(text):
+            name = m.group(1)
+            if name in anaphora() or name[:1] in "全该本各每":
+                continue
+            if not committee and name not in gazetteer_names and len(name) < 3:
+                continue
+            if committee:  # 长治地委 stands for the gazetteer's 长治专区 where there is one
+                name = next((g for g, lv in _gazetteer() if g.startswith(name) and lv == level), name)
+            add(m.start(1), m.end(1), name, level)
+    if tagged:
+        pos = 0
+        for word, flag in tagged:
+            # jieba's place tag misfires on short words (入春): trust it for longer names only
+            if flag == "ns" and len(word) >= 3:
+                add(pos, pos + len(word), word, "place")
+            pos += len(word)
+    return sorted(found, key=lambda p: p.start)

@@ -1,0 +1,214 @@
+"""Standards: quantities that a rule sets, with concept, relation, basis and condition.
+
+A quantity is a standard when the words around it signal a concept of
+schemas/concepts.yaml. The context is read at three distances before the
+quantity — its minor clause (since the last ，、), its major clause (since
+；：), its sentence (since 。) — and the rest of its major clause after it;
+nearer words weigh more. Earlier sentences of the paragraph are another
+rule's context and are not read. A concept must find every one of
+its word groups; the concept with most groups found wins, then the heavier.
+Counts (头, 口, 户 …) are bases and conditions, never standards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline import vocab
+from pipeline.extract.quantities import Quantity
+
+MINOR = "，、,"
+MAJOR = "；：;:"
+SENTENCE = "。！？!?"
+STANDARD_UNIT_KINDS = {"mass", "area", "pct", "tenth", "time", "currency"}
+WEIGHTS = {"minor": 4, "major": 3, "after": 2, "sentence": 2}
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    description: str
+    all_of: tuple[tuple[str, ...], ...]
+    none_of: tuple[str, ...]
+    units: tuple[str, ...]
+    per: str | None
+    relation: str | None
+    reference: str | None
+
+
+@dataclass
+class Standard:
+    quantity: Quantity
+    concept: str
+    relation: str
+    value_min: float | None
+    value_max: float | None
+    per: str | None
+    condition: str | None
+    subject: str
+    reference: str | None
+    flags: list[str] = field(default_factory=list)
+    quote_start: int = 0  # paragraph-relative offsets of the evidence
+    quote_end: int = 0
+    context_start: int = 0
+    context_end: int = 0
+
+
+@lru_cache(maxsize=1)
+def concepts() -> tuple[Concept, ...]:
+    out = []
+    for name, c in vocab.load("concepts")["concepts"].items():
+        out.append(Concept(
+            name, c["description"],
+            tuple(tuple(vocab.simplified(w) for w in group) for group in c["all_of"]),
+            tuple(vocab.simplified(w) for w in c.get("none_of", [])),
+            tuple(c.get("units", [])), c.get("per"), c.get("relation"), c.get("reference"),
+        ))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _conditions() -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple((tuple(vocab.simplified(w) for w in e["words"]), e["condition"])
+                 for e in vocab.load("concepts")["conditions"])
+
+
+@lru_cache(maxsize=1)
+def _condition_stops() -> tuple[str, ...]:
+    return tuple(vocab.words("concepts", "condition_stop_words"))
+
+
+@lru_cache(maxsize=1)
+def _bases() -> list[tuple[str, str]]:
+    entries = [(vocab.simplified(w), e["per"]) for e in vocab.load("units")["bases"]["entries"] for w in e["words"]]
+    return sorted(entries, key=lambda e: -len(e[0]))
+
+
+@lru_cache(maxsize=1)
+def _household_words() -> tuple[str, ...]:
+    return tuple(vocab.words("units", "household_words"))
+
+
+@lru_cache(maxsize=1)
+def _reductions() -> tuple[str, ...]:
+    return tuple(sorted(vocab.words("qualifiers", "reductions"), key=len, reverse=True))
+
+
+def _last_boundary(text: str, pos: int, chars: str, floor: int = 0) -> int:
+    k = max((text.rfind(c, floor, pos) for c in chars), default=-1)
+    return k + 1 if k >= 0 else floor
+
+
+def _windows(text: str, q: Quantity) -> dict[str, tuple[int, int]]:
+    sentence = _last_boundary(text, q.start, SENTENCE)
+    major = _last_boundary(text, q.start, MAJOR + SENTENCE)
+    minor = _last_boundary(text, q.start, MINOR + MAJOR + SENTENCE)
+    after_end = min([k for k in (text.find(c, q.end) for c in MAJOR + SENTENCE) if k >= 0] or [len(text)])
+    return {"minor": (minor, q.start), "major": (major, q.start), "sentence": (sentence, q.start),
+            "after": (q.end, after_end)}
+
+
+def _find(text: str, windows: dict[str, tuple[int, int]], word: str) -> int:
+    """Weight of the nearest window holding `word` (0 when none)."""
+    for level in ("minor", "major", "after", "sentence"):
+        a, b = windows[level]
+        if word in text[a:b]:
+            return WEIGHTS[level]
+    return 0
+
+
+def choose_concept(text: str, q: Quantity) -> tuple[Concept, list[str]] | None:
+    """The best concept for quantity `q` in paragraph `text`, and the words that chose it."""
+    windows = _windows(text, q)
+    near = text[windows["major"][0]:windows["after"][1]]
+    best = None
+    for c in concepts():
+        if q.unit_kind not in c.units:
+            continue
+        if any(w in near for w in c.none_of):
+            continue
+        score, words = 0, []
+        for group in c.all_of:
+            hits = [(_find(text, windows, w), w) for w in group]
+            weight, word = max(hits)
+            if weight == 0:
+                break
+            score += weight * len(word)
+            words.append(word)
+        else:
+            key = (len(c.all_of), score)
+            if best is None or key > best[0]:
+                best = (key, c, words)
+    return (best[1], best[2]) if best else None
+
+
+def _condition(text: str, q: Quantity, quantities: list[Quantity], windows: dict) -> str | None:
+    """Household size from a preceding N口…人家 quantity, else a word-borne condition."""
+    major_start = windows["major"][0]
+    prior = [x for x in quantities if major_start <= x.start and x.end <= q.start]
+    last_standard_end = max((x.end for x in prior if x.unit_kind in STANDARD_UNIT_KINDS), default=major_start)
+    for x in reversed(prior):
+        if x.unit == "口" and x.start >= last_standard_end and any(
+                text.startswith(w, x.end) for w in _household_words()):
+            if x.relation == "range":
+                return f"household_size in {x.value_min:g}..{x.value_max:g}"
+            if x.relation == "min":
+                return f"household_size >= {x.value_min:g}"
+            if x.relation == "max":
+                return f"household_size <= {x.value_max:g}"
+            return f"household_size = {x.value_min:g}"
+    clause = text[windows["major"][0]:q.start]
+    # the words after 按/照 describe the measure or the standard referred to, not who it applies to
+    stops = [k for k in (clause.find(w) for w in _condition_stops()) if k >= 0]
+    if stops:
+        clause = clause[:min(stops)]
+    found = [cond for words, cond in _conditions() if any(w in clause for w in words)]
+    return "; ".join(dict.fromkeys(found)) or None
+
+
+def _per(text: str, windows: dict, concept: Concept) -> str | None:
+    a, b = windows["major"]
+    clause = text[a:b]
+    for word, per in _bases():
+        if word in clause:
+            if concept.per and concept.per.endswith(per.split("_")[-1]) and per != concept.per:
+                return concept.per  # the concept is more precise (pig_year for 每年)
+            return per
+    return concept.per
+
+
+def find_standards(text: str, quantities: list[Quantity]) -> list[Standard]:
+    """Standards in one paragraph (simplified view)."""
+    out = []
+    for q in quantities:
+        if q.unit_kind not in STANDARD_UNIT_KINDS:
+            continue
+        chosen = choose_concept(text, q)
+        if chosen is None:
+            continue
+        concept, words = chosen
+        windows = _windows(text, q)
+        relation, lo, hi = _relation(text, q, concept)
+        flags = ["ocr_suspect", "missing_bound"] if q.missing_bound else []
+        out.append(Standard(
+            quantity=q, concept=concept.name, relation=relation, value_min=lo, value_max=hi,
+            per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
+            subject="、".join(dict.fromkeys(words)), reference=concept.reference, flags=flags,
+            quote_start=windows["minor"][0], quote_end=q.end,
+            context_start=windows["major"][0], context_end=windows["after"][1],
+        ))
+    return out
+
+
+def _relation(text: str, q: Quantity, concept: Concept) -> tuple[str, float | None, float | None]:
+    lo, hi = q.value_min, q.value_max
+    reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
+    if concept.relation == "reduction_pct" or reduced:
+        v = hi if hi is not None else lo
+        return "reduction_pct", v, v
+    if concept.relation == "exact" and q.relation != "range":
+        v = lo if lo is not None else hi
+        return "exact", v, v
+    if q.relation in ("range", "max", "min"):
+        return q.relation, lo, hi
+    return "exact", lo, hi
