@@ -164,13 +164,9 @@ def _match_translations(sd: StructuredDocument, facts: list[dict[str, Any]]) -> 
         if f["language"] != "en":
             continue
         aligned = sd.unit(f["unit_id"]).aligned_unit_id
-        pct = f["unit"] == "%"
-
-        def fits(z: dict[str, Any]) -> bool:
-            return abs(z["value"] - f["value"]) < 1e-6 and (z["unit"] == "%") == pct and z["fact_id"] not in used
-
-        match = next((z for z in zh if z["unit_id"] == aligned and fits(z)), None) or next(
-            (z for z in zh if fits(z)), None)
+        fitting = [z for z in zh if z["fact_id"] not in used and abs(z["value"] - f["value"]) < 1e-6
+                   and (z["unit"] == "%") == (f["unit"] == "%")]
+        match = next((z for z in fitting if z["unit_id"] == aligned), None) or next(iter(fitting), None)
         if match is None:
             f["flags"].append("translation_mismatch")
             continue

@@ -100,8 +100,17 @@ def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
     names: list[Token] = []
     from_qty, from_unit, to_unit = 1.0, "斤", "斤"
     to_crop = reference_grain()
+    stated_from = False
     for text, written, offset, is_row in rows:
         if not is_row:
+            crop = next((c for c in sorted(crops(), key=len, reverse=True) if c in text), None)
+            header = HEADER_RE.search(text)
+            if crop and header and unit_info(header.group("unit")):
+                # one caption for the whole table: 杂粮折合稻谷表（市斤）: the unit of the values
+                k = text.index(crop)
+                to_crop = written[k:k + len(crop)]
+                to_unit = written[header.start("unit"):header.end("unit")]
+                continue
             if m := HEADER_RE.fullmatch(text.strip()):
                 mult, unit = MULTIPLIERS.get(m.group("mult"), 1), m.group("unit")
                 if unit_info(unit) is None:
@@ -110,6 +119,7 @@ def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
                     to_unit = written.strip()[m.start("unit"):m.end("unit")]
                 else:
                     from_qty, from_unit = float(mult), written.strip()[m.end("mult"):m.end("unit")]
+                    stated_from = True
             else:
                 crop = next((c for c in sorted(crops(), key=len, reverse=True) if c in text), None)
                 if crop and not names:
@@ -119,7 +129,14 @@ def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
                     to_crop = written[k:k + len(crop)]
             continue
         tokens = _tokens(text, offset)
-        if all(NUMBER_RE.match(t.text) for t in tokens):
+        kinds = [bool(NUMBER_RE.match(t.text)) for t in tokens]
+        if any(kinds) and not all(kinds) and not names:  # a grid row: name value [name value …]
+            for k, tok in enumerate(tokens):
+                if kinds[k] and k and not kinds[k - 1]:
+                    rates.append(Rate(len(rates) + 1, tokens[k - 1], tok, from_qty, from_unit, to_crop,
+                                      float(parse_number_text(tok.text)), to_unit))
+            continue
+        if all(kinds):
             paired, ok = _group_names(names, len(tokens))
             for k, value in enumerate(tokens):
                 crop_tok = paired[k] if k < len(paired) else Token("", value.start, value.start)
@@ -135,6 +152,12 @@ def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
             names = []
         else:
             names.extend(tokens)
+    if not stated_from and rates and all(r.to_qty is None or r.to_qty >= 10 for r in rates):
+        # values like 110 against paddy are per hundred: say so, and flag that the text did not
+        for r in rates:
+            r.from_qty = 100.0
+            r.from_unit = to_unit
+            r.flags.append("from_qty_assumed")
     _flag_crops(rates)
     return [r for r in rates if r.crop.text]
 

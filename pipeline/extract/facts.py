@@ -43,7 +43,8 @@ class Fact:
     flags: list[str] = field(default_factory=list)
 
 
-def chinese_facts(text: str, quantities: list[Quantity], places: list[Place], place_before: str | None) -> tuple[list[Fact], str | None]:
+def chinese_facts(text: str, quantities: list[Quantity], places: list[Place],
+                  place_before: str | None) -> tuple[list[Fact], str | None]:
     """Facts of one paragraph; returns them and the last place named (for the next paragraph)."""
     out = []
     for q in quantities:
@@ -79,7 +80,8 @@ def _subject(text: str, q: Quantity) -> str | None:
     out = ""
     for k, (word, flag) in enumerate(tagged):
         nounish = flag.startswith("n") or flag in ("vn", "j")
-        verb_before_noun = flag.startswith("v") and k == 0 and k + 1 < len(tagged) and tagged[k + 1][1].startswith("n")
+        verb_before_noun = (flag.startswith("v") and k == 0 and k + 1 < len(tagged)
+                            and tagged[k + 1][1].startswith("n"))
         if not (nounish or verb_before_noun) or len(out) + len(word) > SUBJECT_MAX:
             break
         out += word

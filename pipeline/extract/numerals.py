@@ -53,6 +53,8 @@ def parse_chinese(s: str) -> float | None:
     if all(c in _DIGIT_VALUE for c in s) and len(s) > 1:
         return float("".join(str(_DIGIT_VALUE[c]) for c in s))  # digit by digit: 一九五五
     s2 = s.replace("廿", "二十").replace("卅", "三十")
+    if s2[0] in "百千万亿":  # 百余个: a bare multiplier counts one of it
+        s2 = "一" + s2
     s2 = s2[0] + s2[1:].replace("两", "二") if s2 else s2
     if s2.startswith("两"):
         s2 = "二" + s2[1:]
@@ -78,7 +80,10 @@ def _idioms() -> tuple[str, ...]:
 
 
 def _in_idiom(text: str, start: int, end: int) -> bool:
+    run = text[start:end]
     for idiom in _idioms():
+        if all(c in CN_CHARS for c in idiom) and idiom != run:
+            continue  # 万一 is an idiom alone, a number inside 二万一千
         lo = max(0, start - len(idiom) + 1)
         pos = text.find(idiom, lo, end + len(idiom) - 1)
         while pos != -1 and pos < end:

@@ -8,6 +8,8 @@ from functools import lru_cache
 from pipeline import vocab
 
 _CJK = r"[\u4e00-\u9fff]"
+# characters that show a suffix match is a phrase, not a name: 全省, 今年全省, 各县, 本市, 的县
+NOT_IN_NAMES = "全该本各每今年的和与及在"
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def find_places(text: str, tagged: list[tuple[str, str]] | None = None) -> list[
     for rx, level, committee in _suffix_res():
         for m in rx.finditer(text):
             name = m.group(1)
-            if name in anaphora() or name[:1] in "全该本各每":
+            stem = name if committee else name[:-1]
+            if name in anaphora() or any(c in stem for c in NOT_IN_NAMES):
                 continue
             if not committee and name not in gazetteer_names and len(name) < 3:
                 continue

@@ -90,6 +90,14 @@ def _household_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _clause_bounds() -> tuple[tuple[str, str], ...]:
+    """Qualifier words that set a max or min, longest first."""
+    out = [(vocab.simplified(q["word"]), q["relation"]) for q in vocab.load("qualifiers")["qualifiers"]
+           if q["position"] == "before" and q.get("relation") in ("max", "min")]
+    return tuple(sorted(out, key=lambda e: -len(e[0])))
+
+
+@lru_cache(maxsize=1)
 def _reductions() -> tuple[str, ...]:
     return tuple(sorted(vocab.words("qualifiers", "reductions"), key=len, reverse=True))
 
@@ -211,4 +219,9 @@ def _relation(text: str, q: Quantity, concept: Concept) -> tuple[str, float | No
         return "exact", v, v
     if q.relation in ("range", "max", "min"):
         return q.relation, lo, hi
+    # 不超过每人平均土地的百分之五: a bound word earlier in the clause still bounds the value
+    clause = text[_windows(text, q)["minor"][0]:q.start]
+    for word, relation in _clause_bounds():
+        if word in clause:
+            return (relation, None, hi) if relation == "max" else (relation, lo, None)
     return "exact", lo, hi

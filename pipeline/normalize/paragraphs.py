@@ -24,16 +24,22 @@ HEADING_MAX = 16
 
 
 def is_table_row(text: str) -> bool:
-    """A line of three or more short CJK tokens or numbers separated by spaces."""
+    """A line of short CJK tokens or numbers separated by spaces.
+
+    Three or more tokens (大 麥 大 豆 …, 120 140 90), or a grid row of a name
+    and a number (小麥 110).
+    """
     tokens = text.split()
-    if len(tokens) < 3 or starts_with_marker(text):
+    if len(tokens) < 2 or starts_with_marker(text):
         return False
+    numbers = 0
     for tok in tokens:
         if NUMBER_TOKEN.match(tok):
+            numbers += 1
             continue
-        if len(tok) > 3 or not all(CJK_RE.match(c) for c in tok):
+        if len(tok) > 4 or not all(CJK_RE.match(c) for c in tok):
             return False
-    return True
+    return len(tokens) >= 3 or 0 < numbers < len(tokens)
 
 
 def _convention(region_lines: list[Line]) -> str:

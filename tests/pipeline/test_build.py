@@ -13,12 +13,17 @@ from pipeline.load.tables import tables
 from pipeline.query import run_query
 from tests.conftest import CORPUS, VARIANTS, WIKISOURCE_SEED, copy_corpus, score
 
+EXTRACTION = {"standards.recall": "22/22", "standards.concept": "22/22", "standards.precision": "22/22",
+              "standards.flags": "1/1", "conversion.recall": "13/13", "conversion.precision": "13/13",
+              "conversion.flags": "5/5", "facts.zh": "14/14", "facts.en": "14/14", "facts.qualifier": "14/14"}
+
 
 def test_seed_corpus_scores(built_db):
     counts = score(built_db)
     assert counts["metadata"] == "9/9"
     assert counts["structure"] == "13/13"
     assert counts["crossrefs.recall"] == "12/12"
+    assert {k: counts[k] for k in EXTRACTION} == EXTRACTION
 
 
 @pytest.mark.parametrize("kind", VARIANTS)
@@ -28,6 +33,7 @@ def test_variants_of_the_wikisource_seed_score_the_same(variant_dbs, kind):
     assert counts["crossrefs.recall"] == "12/12"
     # the simplified variant is, rightly, no longer traditional script
     assert counts["metadata"] == ("8/9" if kind == "simplified" else "9/9")
+    assert {k: counts[k] for k in EXTRACTION} == EXTRACTION
     con = duckdb.connect(str(variant_dbs[kind]), read_only=True)
     enc, script = con.execute("select encoding, script from documents where source_file = ?",
                               [WIKISOURCE_SEED]).fetchone()

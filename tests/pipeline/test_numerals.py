@@ -1,0 +1,158 @@
+"""The numeral and quantity table: what a reader of these texts expects each form to mean."""
+import cn2an
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.numerals import find_numbers, parse_chinese
+from pipeline.extract.quantities import build_quantities
+from pipeline.vocab import simplified
+
+
+def quantities(text):
+    t = simplified(text)
+    return [(q.value_min, q.value_max, q.unit, q.qualifier, q.relation) for q in build_quantities(t, find_numbers(t))]
+
+
+# (text, [(value_min, value_max, unit, qualifier, relation)])
+CASES = [
+    # bare Chinese numerals
+    ("四百八十斤", [(480, 480, "斤", "exact", None)]),
+    ("四千零三十五个", [(4035, 4035, "个", "exact", None)]),
+    ("一万二千五百个", [(12500, 12500, "个", "exact", None)]),
+    ("一萬二千五百個", [(12500, 12500, "个", "exact", None)]),
+    ("两万二千个", [(22000, 22000, "个", "exact", None)]),
+    ("兩萬二千個", [(22000, 22000, "个", "exact", None)]),
+    ("十斤", [(10, 10, "斤", "exact", None)]),
+    ("十二两", [(12, 12, "两", "exact", None)]),
+    ("一百一十个", [(110, 110, "个", "exact", None)]),
+    ("二千一百五十个", [(2150, 2150, "个", "exact", None)]),
+    ("三千五百六十个", [(3560, 3560, "个", "exact", None)]),
+    ("七千六百个", [(7600, 7600, "个", "exact", None)]),
+    ("八千个", [(8000, 8000, "个", "exact", None)]),
+    ("六万六千个", [(66000, 66000, "个", "exact", None)]),
+    ("四十万户", [(400000, 400000, "户", "exact", None)]),
+    ("一百零五斤", [(105, 105, "斤", "exact", None)]),
+    ("一千零一斤", [(1001, 1001, "斤", "exact", None)]),
+    ("廿五斤", [(25, 25, "斤", "exact", None)]),
+    ("三亿斤", [(3e8, 3e8, "斤", "exact", None)]),
+    ("五十亿斤", [(5e9, 5e9, "斤", "exact", None)]),
+    # colloquial and fractional forms
+    ("二百五斤", [(250, 250, "斤", "exact", None)]),
+    ("三百五斤", [(350, 350, "斤", "exact", None)]),
+    ("一分半土地", [(1.5, 1.5, "分", "exact", None)]),
+    ("两亩半地", [(2.5, 2.5, "亩", "exact", None)]),
+    ("三斤半", [(3.5, 3.5, "斤", "exact", None)]),
+    # percentages
+    ("百分之二十点二", [(20.2, 20.2, "%", "exact", None)]),
+    ("百分之二十點二", [(20.2, 20.2, "%", "exact", None)]),
+    ("百分之九十五", [(95, 95, "%", "exact", None)]),
+    ("百分之八十五的社", [(85, 85, "%", "exact", None)]),
+    ("百分之5", [(5, 5, "%", "exact", None)]),
+    ("15.5%", [(15.5, 15.5, "%", "exact", None)]),
+    ("一成", [(1, 1, "成", "exact", None)]),
+    # Arabic and full-width (normalization made full-width ASCII; both are handled)
+    ("880.2斤", [(880.2, 880.2, "斤", "exact", None)]),
+    ("10,000斤", [(10000, 10000, "斤", "exact", None)]),
+    ("3万户", [(30000, 30000, "户", "exact", None)]),
+    ("1.5万斤", [(15000, 15000, "斤", "exact", None)]),
+    ("120 斤", [(120, 120, None, "exact", None)]),  # normalized text has no space before a unit: no unit
+    ("480斤", [(480, 480, "斤", "exact", None)]),
+    # ranges
+    ("四十至五十斤", [(40, 50, "斤", "exact", "range")]),
+    ("四百八十斤至五百二十斤", [(480, 520, "斤", "exact", "range")]),
+    ("八至十二两", [(8, 12, "两", "exact", "range")]),
+    ("二百五至三百斤", [(250, 300, "斤", "exact", "range")]),
+    ("五至七斤", [(5, 7, "斤", "exact", "range")]),
+    ("四百五十到四百九十斤", [(450, 490, "斤", "exact", "range")]),
+    ("40~50斤", [(40, 50, "斤", "exact", "range")]),
+    ("百分之二十至三十以上", [(20, 30, "%", "at_least", "range")]),
+    ("一成到五成", [(1, 5, "成", "exact", "range")]),
+    ("三至四口之家", [(3, 4, "口", "exact", "range")]),
+    # a range whose lower bound is lost in the source: kept open and marked
+    ("每亩平均以至十斤", [(None, 10, "斤", "exact", "range")]),
+    # qualifiers
+    ("一万二千五百多个", [(12500, 12500, "个", "more_than", None)]),
+    ("四百多个社", [(400, 400, "个", "more_than", None)]),
+    ("百余个", [(100, 100, "个", "more_than", None)]),
+    ("近四十万农户", [(400000, 400000, "农户", "nearly", None)]),
+    ("近百分之六十", [(60, 60, "%", "nearly", None)]),
+    ("约三十万斤", [(300000, 300000, "斤", "about", None)]),
+    ("五十斤左右", [(50, 50, "斤", "about", None)]),
+    ("五口以上人家", [(5, None, "口", "at_least", "min")]),
+    ("二口以下人家", [(None, 2, "口", "at_most", "max")]),
+    ("不超过百分之九十五", [(None, 95, "%", "at_most", "max")]),
+    ("不超過一分半土地", [(None, 1.5, "分", "at_most", "max")]),
+    ("不足二十天", [(None, 20, "天", "at_most", "max")]),
+    ("超过一年的", [(1, None, "年", "more_than", "min")]),
+    ("至少三百斤", [(300, None, "斤", "at_least", "min")]),
+    ("不少于四百斤", [(400, None, "斤", "at_least", "min")]),
+    ("最多五百斤", [(None, 500, "斤", "at_most", "max")]),
+    # several in one clause
+    ("由四千零三十五个社，发展到七千六百个", [(4035, 4035, "个", "exact", None), (7600, 7600, "个", "exact", None)]),
+    ("耕牛每头每年按四十至五十斤计留；母猪每头二百五至三百斤",
+     [(40, 50, "斤", "exact", "range"), (250, 300, "斤", "exact", "range")]),
+    # not numbers: ordinals, dates, idioms
+    ("第一年", []),
+    ("第九条", []),
+    ("第二十一條", []),
+    ("第三章第九条", []),
+    ("一九五五年", []),
+    ("1955年", []),
+    ("一九五五年九月二十日", []),
+    ("1954年11月11日", []),
+    ("到十月底为止", []),
+    ("十一月底", []),
+    ("一般应按实际产量", []),
+    ("统一规定", []),
+    ("一律不计", []),
+    ("一定的成绩", []),
+    ("三定到户", []),
+    ("二流子", []),
+    ("十分重要", []),
+    ("万一发生", []),
+    ("一部分小麦", []),
+    ("一致", []),
+    ("唯一的", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0] for c in CASES])
+def test_numeral_and_quantity_table(text, expected):
+    got = quantities(text)
+    assert got == [(None if a is None else float(a), None if b is None else float(b), u, q, r)
+                   for a, b, u, q, r in expected]
+
+
+def test_the_table_is_large():
+    assert len(CASES) >= 80
+
+
+@pytest.mark.parametrize("text, value", [("二百五", 250), ("三百五", 350), ("两万二千", 22000), ("〇", 0),
+                                         ("一九五五", 1955), ("二十点二", 20.2), ("十", 10), ("一千零五", 1005)])
+def test_parse_chinese(text, value):
+    assert parse_chinese(text) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_any_integer_written_in_chinese_reads_back(n):
+    written = cn2an.an2cn(n, "low")
+    numbers = find_numbers(written + "斤")
+    assert [x.value for x in numbers] == [n]
+    assert numbers[0].start == 0 and numbers[0].end == len(written)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=1, max_value=9999))
+def test_any_range_reads_back(a, b):
+    lo, hi = sorted((a, b))
+    text = f"{cn2an.an2cn(lo, 'low')}至{cn2an.an2cn(hi, 'low')}斤"
+    assert quantities(text) == [(float(lo), float(hi), "斤", "exact", "range")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=9))
+def test_any_percentage_with_a_decimal_reads_back(whole, tenth):
+    written = f"百分之{cn2an.an2cn(whole, 'low')}点{'〇一二三四五六七八九'[tenth]}"
+    assert [x.value for x in find_numbers(written)] == [float(f"{whole}.{tenth}")]

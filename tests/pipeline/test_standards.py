@@ -1,0 +1,123 @@
+"""Standards in the seeds and in period texts written for these tests (tests/data/period)."""
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.build import build, process
+from pipeline.extract import extract
+from tests.conftest import CORPUS
+
+PERIOD = Path(__file__).resolve().parents[1] / "data" / "period"
+
+
+def standards_of(path):
+    return extract(process(path)).standards
+
+
+def table(rows):
+    return sorted((r["article_no"], r["item_no"], r["concept"], r["relation"], r["value_min"], r["value_max"],
+                   r["unit"]) for r in rows)
+
+
+def test_jiangxi_standards():
+    rows = standards_of(CORPUS / "003_b69152d1adbf7c19.txt")
+    assert table(rows) == sorted([
+        (6, 5, "yield.fixed_years", "exact", 3, 3, "年"),
+        (8, 2, "yield.reclaimed_land_exempt_years", "exact", 3, 3, "年"),
+        (8, 3, "yield.taro_vegetable_exempt_area", "max", None, 1.5, "分"),
+        (9, 1, "seed.paddy", "range", None, 10, "斤"),
+        (9, 2, "ration.retained", "range", 480, 520, "斤"),
+        (9, 3, "feed.ox", "range", 40, 50, "斤"),
+        (9, 3, "feed.sow_breeding_boar", "range", 250, 300, "斤"),
+        (9, 3, "feed.fattening_pig", "range", 40, 50, "斤"),
+        (9, 3, "feed.fattening_pig", "range", 60, 70, "斤"),
+        (9, 3, "feed.fattening_pig", "range", 80, 90, "斤"),
+        (9, 3, "feed.extra_pig", "range", 80, 90, "斤"),
+        (12, None, "purchase.rate", "exact", 90, 90, "%"),
+        (12, None, "purchase.rate_rich_peasant", "max", None, 95, "%"),
+        (14, None, "sale.sweet_potato_share_threshold", "range", 20, 30, "%"),
+        (16, None, "supply.deficit_days_threshold", "exact", 20, 20, "天"),
+        (17, 2, "ration.deficit_general", "range", 450, 490, "斤"),
+        (17, 2, "ration.deficit_disaster", "reduction_pct", 5, 5, "%"),
+        (17, 3, "feed.pig_deficit_general", "reduction_pct", 10, 10, "%"),
+        (17, 3, "feed.pig_deficit_disaster", "reduction_pct", 15, 15, "%"),
+        (17, 3, "feed.duck", "range", 5, 7, "斤"),
+        (18, None, "supply.corvee_rice_supplement", "range", 8, 12, "兩"),
+    ])
+
+
+def test_jiangxi_details_conditions_bases_flags():
+    rows = {(r["concept"], r["value_min"]): r for r in standards_of(CORPUS / "003_b69152d1adbf7c19.txt")}
+    pigs = {r["condition"] for r in rows.values() if r["concept"] == "feed.fattening_pig"}
+    assert pigs == {"household_size >= 5", "household_size in 3..4", "household_size <= 2"}
+    seed = rows[("seed.paddy", None)]
+    assert seed["flags"] == ["ocr_suspect", "missing_bound"] and seed["per"] == "mu_sown"
+    corvee = rows[("supply.corvee_rice_supplement", 8)]
+    assert (corvee["base_min"], corvee["base_max"], corvee["base_unit"]) == (0.5, 0.75, "市斤")  # 16 liang in 1955
+    taro = rows[("yield.taro_vegetable_exempt_area", None)]
+    assert taro["base_max"] == pytest.approx(0.15) and taro["base_unit"] == "畝"
+    assert rows[("ration.deficit_disaster", 5)]["reference_concept"] == "ration.deficit_general"
+    assert rows[("ration.deficit_disaster", 5)]["condition"] == "area = disaster; status = deficit"
+    assert rows[("ration.retained", 480)]["per"] == "person_year"
+    text = (CORPUS / "003_b69152d1adbf7c19.txt").read_text("utf-8")
+    for r in rows.values():
+        assert text[r["char_start"]:r["char_end"]] == r["quote"]
+
+
+def test_share_fund_threshold_once():
+    rows = standards_of(CORPUS / "002_f63fa80ed67a2d57.txt")
+    assert table(rows) == [(5, None, "share_fund.labor_training_threshold", "exact", 1, 1, "年")]
+
+
+def test_news_has_no_standards():
+    assert standards_of(CORPUS / "000_7c73fe4ff602b772.txt") == []
+
+
+def test_liang_after_1959_is_a_tenth(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("某省民工補助辦法\n1960年3月1日\n第一條 徵用民工期間，每人每天補供大米八至十二兩。\n", "utf-8")
+    (row,) = standards_of(f)
+    assert (row["base_min"], row["base_max"]) == (pytest.approx(0.8), pytest.approx(1.2))
+
+
+def test_unseen_provincial_rules():
+    rows = standards_of(PERIOD / "hubei_rules_1955.txt")
+    assert table(rows) == sorted([
+        (3, None, "yield.reclaimed_land_exempt_years", "exact", 2, 2, "年"),
+        (4, 1, "ration.retained", "range", 420, 460, "斤"),
+        (4, 2, "seed.paddy", "range", 8, 12, "斤"),
+        (4, 3, "feed.ox", "range", 30, 40, "斤"),
+        (4, 3, "feed.sow_breeding_boar", "range", 150, 200, "斤"),
+        (5, None, "purchase.rate", "exact", 85, 85, "%"),
+        (5, None, "purchase.rate_rich_peasant", "max", None, 90, "%"),
+        (6, None, "ration.deficit_general", "range", 400, 440, "斤"),
+        (6, None, "ration.deficit_disaster", "reduction_pct", 8, 8, "%"),
+    ])
+
+
+def test_unseen_cooperative_rules_numbered_with_commas():
+    rows = standards_of(PERIOD / "cooperative_charter_excerpt.txt")
+    assert table(rows) == sorted([
+        (2, None, "coop.public_fund_share", "max", None, 8, "%"),
+        (2, None, "coop.welfare_fund_share", "max", None, 2, "%"),
+        (3, None, "coop.land_remuneration_share", "max", None, 30, "%"),
+        (4, None, "coop.private_plot_share", "max", None, 5, "%"),
+    ])
+
+
+def test_a_report_sets_no_standards_but_states_facts():
+    ex = extract(process(PERIOD / "grain_speech_1957.txt"))
+    assert ex.standards == []
+    assert [(f["value"], f["qualifier"], f["unit"]) for f in ex.facts] == [
+        (24e9, "about", "斤"), (7.5, "exact", "%"), (4.5e9, "exact", "斤"), (3.8e9, "more_than", "斤"),
+        (3.2e6, "exact", "户"), (92, "exact", "%"), (1200, "more_than", "个"), (8, "nearly", "成")]
+    assert ex.facts[-1]["place"] == "孝感专区"
+
+
+def test_period_texts_build_and_validate(tmp_path):
+    db = tmp_path / "p.duckdb"
+    report = build(PERIOD, db)
+    assert report.skipped == []
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from standards where concept is null").fetchone()[0] == 0
