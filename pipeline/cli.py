@@ -72,6 +72,19 @@ def _print_summary(report) -> None:
 
 
 @app.command()
+def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="Markdown file to write.")) -> None:
+    """Write the data dictionary (every table and column) from schemas/tables.yaml.
+
+    Example: python -m pipeline dictionary --out docs/data_dictionary.md
+    """
+    from pipeline.load.tables import data_dictionary
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary(), encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
+@app.command()
 def query(
     sql: str = typer.Argument(..., help="SQL to run (read-only)."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to read."),

@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import cn2an
+
+from pipeline import vocab
 from pipeline.markers import ARTICLE_RE, CHAPTER_RE, ENUM_RE, ITEM_RE, NOTE_RE, SECTION_RE, parse_number
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.structure.model import Unit
@@ -138,6 +141,7 @@ class StructureParser:
                 continue
             self.paragraph_unit[idx] = self._body_paragraph(zh, root_counters, p, t, idx).unit_id
         self._paragraph_units()
+        self._damaged_items()
         self._translations()
         self._close_spans()
         return self.units, [u or "" for u in self.paragraph_unit]
@@ -197,6 +201,32 @@ class StructureParser:
                 p = self.nd.paragraphs[idx]
                 unit = self._add("paragraph", "para", k, None, art, p, {})
                 self.paragraph_unit[idx] = unit.unit_id
+
+    def _damaged_items(self) -> None:
+        """A garbled next marker after a sentence end in an article's last item (schemas/ocr_confusions.yaml)."""
+        confusions = [(vocab.simplified(e["garbled"]), vocab.simplified(e["reading"]))
+                      for e in vocab.load("ocr_confusions")["markers"]]
+        for art in [u for u in self.units if u.kind == "article"]:
+            items = [u for u in self.units if u.parent_id == art.unit_id and u.kind == "item"]
+            numbers = [u.number for u in items]
+            if not items or numbers != list(range(1, len(items) + 1)):
+                continue
+            last = items[-1]
+            expected = f"（{cn2an.an2cn(len(items) + 1)}）"
+            text = self.nd.simplified[last.start:last.end]
+            for garbled, reading in confusions:
+                if reading != expected:
+                    continue
+                k = text.find("。" + garbled)
+                if k < 0:
+                    continue
+                start = last.start + k + 1
+                unit = Unit(self._new_id(f"{art.unit_id}__item_{len(items) + 1}"), "item", len(items) + 1,
+                            self.nd.text[start:start + len(garbled)], art.unit_id, start, last.end,
+                            flags=["damaged_marker", "ocr_suspect"], ordinal=len(self.units))
+                last.end = start
+                self.units.append(unit)
+                break
 
     def _translations(self) -> None:
         en_idx = [i for i, p in enumerate(self.nd.paragraphs) if p.language == "en"]

@@ -177,3 +177,11 @@ def test_report_lists_documents(tmp_path: Path):
     assert sorted(d["source_file"] for d in data["documents"]) == sorted(
         p.name for p in CORPUS.iterdir() if p.suffix == ".txt")
     assert os.path.exists(tmp_path / "db.duckdb")
+
+
+def test_the_committed_data_dictionary_is_current():
+    from pipeline.load.tables import data_dictionary
+    from tests.conftest import ROOT
+
+    assert (ROOT / "docs" / "data_dictionary.md").read_text("utf-8") == data_dictionary(), \
+        "run: python -m pipeline dictionary"

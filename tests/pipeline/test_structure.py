@@ -39,7 +39,11 @@ def test_jiangxi_chapters_and_articles(jiangxi):
 
 def test_jiangxi_items_notes_table(jiangxi):
     items = Counter(jiangxi.enclosing(u.unit_id, "article").number for u in of_kind(jiangxi, "item"))
-    assert {a: items[a] for a in (6, 8, 9, 11, 17)} == {6: 5, 8: 7, 9: 3, 11: 5, 17: 6}
+    assert {a: items[a] for a in (6, 8, 9, 11, 17)} == {6: 5, 8: 8, 9: 3, 11: 5, 17: 6}
+    damaged = jiangxi.unit("chp_2__art_8__item_8")  # printed 介勸: an OCR'd （八）
+    assert damaged.number_text == "介勸" and "damaged_marker" in damaged.flags
+    assert jiangxi.normalized.text[damaged.start:damaged.end].startswith("介勸租佃田地")
+    assert jiangxi.unit("chp_2__art_8__item_7").end == damaged.start
     notes = [jiangxi.enclosing(u.unit_id, "article").number for u in of_kind(jiangxi, "note")]
     assert notes == [6, 7]
     table = jiangxi.unit("chp_2__art_7__table_1")
