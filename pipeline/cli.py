@@ -106,6 +106,86 @@ def query(
     out.print(t)
 
 
+@app.command()
+def calc(
+    households: Path = typer.Option(..., help="Households, CSV or Parquet (columns: spec/quotas.md)."),
+    plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
+    out: Path = typer.Option(..., help="Output file; .csv or .parquet."),
+    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    rules: str = typer.Option(None, help="Rule-set document (doc id, file name or title)."),
+    county_rules: Path = typer.Option(None, help="County rule sets (YAML)."),
+    citations: Path = typer.Option(None, help="Also write the per-step citations here (.parquet or .csv)."),
+    reviewed_only: bool = typer.Option(False, help="Use confirmed or corrected standards only."),
+) -> None:
+    """Compute household quotas from the loaded standards (spec/quotas.md).
+
+    Example: python -m pipeline calc --db outputs/corpus.duckdb --households corpus/examples/village_households.csv
+    --plots corpus/examples/village_plots.csv --county-rules corpus/examples/county_rules.yaml --out outputs/quotas.csv
+    """
+    from pipeline.calc import run
+
+    try:
+        result = run(db, households, plots, out, rules, county_rules, citations, reviewed_only)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    counts = result.output["class"].value_counts().to_dict()
+    out_console = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    err.print(f"{len(result.output)} households ({out_console}) by {result.rules.doc_id}; wrote {out}",
+              highlight=False)
+
+
+@app.command()
+def explain(
+    household: str = typer.Option(..., help="household_id to explain."),
+    households: Path = typer.Option(..., help="Households, CSV or Parquet."),
+    plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
+    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    rules: str = typer.Option(None, help="Rule-set document."),
+    county_rules: Path = typer.Option(None, help="County rule sets (YAML)."),
+) -> None:
+    """Print one household's computation step by step, with the article behind each number.
+
+    Example: python -m pipeline explain --db outputs/corpus.duckdb --households corpus/examples/village_households.csv
+    --plots corpus/examples/village_plots.csv --county-rules corpus/examples/county_rules.yaml --household H01
+    """
+    from pipeline.calc import explain as run_explain
+
+    try:
+        lines = run_explain(db, households, plots, household, rules, county_rules)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    for line in lines:
+        out.print(line, highlight=False, markup=False)
+
+
+@app.command("share-fund")
+def share_fund(
+    joiners: Path = typer.Option(..., help="Joiners, CSV or Parquet (joiner_id, category, share_fund_due, "
+                                           "first_year_remuneration, hardship)."),
+    out: Path = typer.Option(..., help="Output file; .csv or .parquet."),
+    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    rules: str = typer.Option(None, help="Rule-set document."),
+) -> None:
+    """Settle the share fund of people joining a cooperative (the 1958 provisions).
+
+    Example: python -m pipeline share-fund --db outputs/corpus.duckdb --joiners corpus/examples/joiners.csv
+    --out outputs/share_fund.csv
+    """
+    from pipeline.calc import write_table
+    from pipeline.calc.sharefund import settle
+
+    try:
+        result = settle(db, joiners, rules)
+        write_table(result, out)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    err.print(f"{len(result)} joiners by {result['rule_doc'].iloc[0] if len(result) else '-'}; wrote {out}",
+              highlight=False)
+
+
 def main() -> None:
     try:
         app()

@@ -26,6 +26,22 @@ MESSAGES: dict[str, str] = {
     # query / calc
     "E301": "the database {db} does not exist; run `python -m pipeline build` first",
     "E302": "the query failed: {detail}",
+    "E401": "no document in the database carries the concepts the calculation needs ({missing})",
+    "E402": "several documents could be the rule set: {candidates}; choose one with --rules",
+    "E403": "the rule set {doc} has no standard for {concept}",
+    "E404": "{concept} has several values in {doc} ({values}); an erratum or review must settle which applies",
+    "E405": "{concept}: {county} sets {value}, outside the allowed range {allowed}",
+    "E406": "{concept}: the source lost a bound of its range ({allowed}, flagged in {unit_id}); set an explicit "
+            "county value or record a reviewed reading (corpus/errata) for {county}",
+    "E407": "crop {crop!r} (plot of household {household}) is not in the conversion table of {doc}",
+    "E408": "crop {crop!r} matches several rows of the conversion table ({candidates}); record a reading "
+            "(crop_reading) in corpus/errata to settle it",
+    "E409": "{concept} is required by {rows} row(s) of class {kind} but {county} gives no value; add it under "
+            "`values:` in the county rules",
+    "E410": "the county rules file {path} is invalid: {detail}",
+    "E411": "the input {path} is invalid: {detail}",
+    "E412": "household {household} is not in {path}",
+    "E413": "--rules {wanted} matches no document; documents: {candidates}",
 }
 
 

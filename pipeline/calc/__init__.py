@@ -1,0 +1,178 @@
+"""Calculate: the built database + households/plots → quotas, with the articles behind each number.
+
+Entry points: `run(...)` (the `calc` command), `explain(...)`, `settle_share_fund(...)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.calc.county import load_county_rules
+from pipeline.calc.engine import COUNTY_VALUES, OUTPUT_COLUMNS, PIGS, SCALARS, Parameters, calculate
+from pipeline.calc.inputs import load_households, load_plots
+from pipeline.calc.rules import HOUSEHOLD_CONCEPTS, RuleSet, load_rules
+from pipeline.errors import PipelineError
+
+# step → (output column, concepts it uses); purchase and supply pick per row below
+STEPS = [
+    ("normal_yield", "normal_yield_jin", ["conversion_table", "yield.reclaimed_land_exempt_years",
+                                          "yield.taro_vegetable_exempt_area"]),
+    ("seed", "seed_jin", ["seed.paddy"]),
+    ("ration", "ration_jin", ["ration.retained"]),
+    ("feed", "feed_jin", ["feed.ox", "feed.sow_breeding_boar", PIGS, "feed.extra_pig"]),
+    ("purchase", "purchase_jin", ["purchase.rate"]),
+    ("supply", "supply_jin", ["ration.deficit_general", "ration.deficit_disaster", "feed.pig_deficit_general",
+                              "feed.pig_deficit_disaster", "feed.duck", "supply.deficit_days_threshold"]),
+    ("corvee", "corvee_supplement_jin", ["supply.corvee_rice_supplement"]),
+]
+
+
+@dataclass
+class CalcResult:
+    rules: RuleSet
+    params: Parameters
+    households: pd.DataFrame
+    plots: pd.DataFrame
+    output: pd.DataFrame
+
+    def citations(self) -> pd.DataFrame:
+        """One row per household, step and standard used: the long table of citations."""
+        out = self.output
+        parts = []
+        for step, column, concepts in STEPS:
+            for concept in concepts:
+                mask = np.ones(len(out), dtype=bool)
+                if concept == "conversion_table":
+                    uid = self.rules.rates[0]["unit_id"] if self.rules.rates else None
+                    art = None
+                else:
+                    std = self.params.cites[concept]
+                    uid, art = std.unit_id, std.article_no
+                if step == "purchase":
+                    mask = (out["class"] == "surplus").to_numpy()
+                    rich = (self.households["class"] == "rich_peasant").to_numpy()
+                    for c, m in (("purchase.rate", mask & ~rich), ("purchase.rate_rich_peasant", mask & rich)):
+                        s = self.params.cites[c]
+                        parts.append(self._part(m, step, column, c, s.unit_id, s.article_no))
+                    break
+                if step == "supply":
+                    mask = (out["class"] == "deficit").to_numpy()
+                    if concept.endswith("disaster"):
+                        mask = mask & (self.households["area_type"] == "disaster").to_numpy()
+                    elif concept.endswith("general") and concept != "ration.deficit_general":
+                        mask = mask & (self.households["area_type"] != "disaster").to_numpy()
+                parts.append(self._part(mask, step, column, concept, uid, art))
+        return pd.concat(parts, ignore_index=True)
+
+    def _part(self, mask: np.ndarray, step: str, column: str, concept: str, uid: str | None,
+              art: int | None) -> pd.DataFrame:
+        n = int(mask.sum())
+        return pd.DataFrame({"household_id": self.output["household_id"].to_numpy()[mask], "step": [step] * n,
+                             "value": self.output[column].to_numpy()[mask], "concept": [concept] * n,
+                             "unit_id": [uid] * n, "article_no": pd.array([art] * n, dtype="Int64"),
+                             "rule_doc": [self.rules.doc_id] * n})
+
+
+def compute(db: Path, households: Path, plots: Path, rules: str | None = None, county_rules: Path | None = None,
+            reviewed_only: bool = False) -> CalcResult:
+    rule_set = load_rules(db, rules, HOUSEHOLD_CONCEPTS, reviewed_only)
+    county = load_county_rules(county_rules, set(HOUSEHOLD_CONCEPTS) | {f"{PIGS}"})
+    h = load_households(households)
+    p = load_plots(plots, h)
+    out, params = calculate(rule_set, county, h, p)
+    return CalcResult(rule_set, params, h, p, out)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    if path.suffix.lower() == ".parquet":
+        df.to_parquet(tmp, index=False)
+    elif path.suffix.lower() == ".csv":
+        df.to_csv(tmp, index=False)
+    else:
+        raise PipelineError("E411", str(path), {"path": path, "detail": "the output must end in .csv or .parquet"})
+    tmp.replace(path)
+
+
+def run(db: Path, households: Path, plots: Path, out: Path, rules: str | None = None,
+        county_rules: Path | None = None, citations: Path | None = None, reviewed_only: bool = False) -> CalcResult:
+    result = compute(db, households, plots, rules, county_rules, reviewed_only)
+    write_table(result.output[OUTPUT_COLUMNS], out)
+    if citations is not None:
+        write_table(result.citations(), citations)
+    return result
+
+
+def explain(db: Path, households: Path, plots: Path, household: str, rules: str | None = None,
+            county_rules: Path | None = None) -> list[str]:
+    """The computation of one household, step by step, each number with the article behind it."""
+    result = compute(db, households, plots, rules, county_rules)
+    rows = result.output.index[result.output["household_id"] == household]
+    if len(rows) == 0:
+        raise PipelineError("E412", household, {"household": household, "path": households})
+    i = rows[0]
+    o, h = result.output.loc[i], result.households.loc[i]
+    prm = result.params.table.loc[h["county"] if isinstance(h.get("county"), str) and h["county"] else ""]
+    cites = result.params.cites
+
+    def std(concept: str, value: float, unit: str = "斤") -> str:
+        s = cites[concept]
+        rng = f"{s.value_min if s.value_min is not None else '?'}–{s.value_max if s.value_max is not None else '?'}"
+        return f"{concept} = {value:g} {unit} (text: {rng} {s.unit}, {s.relation}) — {s.cite} 「{s.quote}」"
+
+    lines = [f"household {household} ({h['unit_kind']}, {h['class']}, {h['area_type']} area, "
+             f"{h['persons']} persons), county rule: {prm['county_rule']}",
+             f"rule set: {result.rules.title} ({result.rules.doc_id}, {result.rules.date})", ""]
+    own = result.plots[result.plots["household_id"] == household]
+    lines.append(f"1. normal yield = {o['normal_yield_jin']:g} 斤 paddy from {len(own)} plot(s)")
+    table = result.rules.rates[0]["unit_id"] if result.rules.rates else "—"
+    for _, pl in own.iterrows():
+        lines.append(f"   {pl['crop']}: {pl['area_mu']:g} 畝 × {pl['yield_jin_per_mu']:g} 斤/畝"
+                     f"{' (exempt: ' + pl['exemption'] + ')' if isinstance(pl.get('exemption'), str) else ''}"
+                     f" — conversion table {table}")
+    lines.append(f"   " + std("yield.reclaimed_land_exempt_years", prm["reclaimed_years"], "年"))
+    lines.append(f"   " + std("yield.taro_vegetable_exempt_area", prm["taro_area_per_person"], "畝/person"))
+    lines.append(f"2. seed = {h['paddy_sown_mu']:g} 畝 × {prm['seed_per_mu']:g} + {h['coarse_seed_jin']:g} "
+                 f"= {o['seed_jin']:g} 斤")
+    lines.append("   " + std("seed.paddy", prm["seed_per_mu"], "斤/畝"))
+    lines.append(f"3. ration = {h['persons']} × {prm['ration']:g} = {o['ration_jin']:g} 斤")
+    lines.append("   " + std("ration.retained", prm["ration"]))
+    lines.append(f"4. feed = {o['feed_jin']:g} 斤 ({h['oxen']} oxen, {h['sows'] + h['breeding_boars']} sows/boars, "
+                 f"{h['pigs']} pigs)")
+    for c, key in (("feed.ox", "feed_ox"), ("feed.sow_breeding_boar", "feed_sow_boar"),
+                   ("feed.extra_pig", "feed_extra_pig")):
+        lines.append("   " + std(c, prm[key]))
+    lines.append(f"   {PIGS} by household size: " + ", ".join(
+        f"{lo:g}–{hi:g} persons → {prm[f'pig_{k}']:g}" for k, (lo, hi) in enumerate(result.params.bands))
+        + f" — {cites[PIGS].cite}")
+    lines.append(f"5. balance = {o['normal_yield_jin']:g} − ({o['seed_jin']:g} + {o['ration_jin']:g} + "
+                 f"{o['feed_jin']:g}) − {h['public_grain_jin']:g} public grain = {o['balance_jin']:g} 斤")
+    lines.append(f"6. class: {o['class']} (article 2)")
+    rate_concept = "purchase.rate_rich_peasant" if h["class"] == "rich_peasant" else "purchase.rate"
+    rate = prm["purchase_rate_rich" if h["class"] == "rich_peasant" else "purchase_rate"]
+    lines.append(f"7. purchase = {o['purchase_jin']:g} 斤" + (
+        f" = {o['balance_jin']:g} × {rate:g} %" if o["class"] == "surplus" else " (not a surplus household)"))
+    lines.append("   " + std(rate_concept, rate, "%"))
+    lines.append(f"8. supply = {o['supply_jin']:g} 斤, status {o['supply_status']}, {o['days_short']:g} days short, "
+                 f"{o['supply_months']} month(s)")
+    for c, key, unit in (("ration.deficit_general", "ration_deficit", "斤"),
+                         ("ration.deficit_disaster", "deficit_disaster_cut", "%"),
+                         ("feed.pig_deficit_general", "pig_cut_general", "%"),
+                         ("feed.pig_deficit_disaster", "pig_cut_disaster", "%"),
+                         ("feed.duck", "feed_duck", "斤"), ("supply.deficit_days_threshold", "days_threshold", "天")):
+        lines.append("   " + std(c, prm[key], unit))
+    for key, concept in COUNTY_VALUES.items():
+        if not pd.isna(prm[key]):
+            lines.append(f"   {concept} = {prm[key]:g} (county rule {prm['county_rule']})")
+    lines.append(f"9. corvée supplement = {h['corvee_days']:g} days × {prm['corvee_per_day']:g} 斤 "
+                 f"= {o['corvee_supplement_jin']:g} 斤")
+    lines.append("   " + std("supply.corvee_rice_supplement", prm["corvee_per_day"], "斤/day"))
+    return lines
+
+
+__all__ = ["compute", "run", "explain", "CalcResult", "SCALARS"]

@@ -1,0 +1,214 @@
+"""The household calculation of spec/quotas.md, vectorised over all households at once.
+
+Every number comes from the rule set (standards and conversion rates of one
+document, chosen per county by the county rules); the steps below cite the
+articles they implement. No loop runs per household: parameters are chosen
+per county, joined to the households, and every step is an array operation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline import vocab
+from pipeline.calc.county import CountyRules, choose
+from pipeline.calc.rules import RuleSet, RuleStandard
+from pipeline.errors import PipelineError
+
+DAYS_PER_YEAR = 365  # spec: a year has 365 days for the deficit-days test
+DAYS_PER_MONTH = 30  # spec: supply months = ceil(days short / 30)
+
+# parameter → concept (scalar standards, chosen per county)
+SCALARS = {
+    "seed_per_mu": "seed.paddy",
+    "ration": "ration.retained",
+    "feed_ox": "feed.ox",
+    "feed_sow_boar": "feed.sow_breeding_boar",
+    "feed_extra_pig": "feed.extra_pig",
+    "purchase_rate": "purchase.rate",
+    "purchase_rate_rich": "purchase.rate_rich_peasant",
+    "ration_deficit": "ration.deficit_general",
+    "deficit_disaster_cut": "ration.deficit_disaster",
+    "pig_cut_general": "feed.pig_deficit_general",
+    "pig_cut_disaster": "feed.pig_deficit_disaster",
+    "feed_duck": "feed.duck",
+    "days_threshold": "supply.deficit_days_threshold",
+    "corvee_per_day": "supply.corvee_rice_supplement",
+    "reclaimed_years": "yield.reclaimed_land_exempt_years",
+    "taro_area_per_person": "yield.taro_vegetable_exempt_area",
+}
+COUNTY_VALUES = {"idle_landlord_cut": "ration.idle_landlord_cut_pct", "non_grain_ration": "ration.non_grain"}
+PIGS = "feed.fattening_pig"
+
+OUTPUT_COLUMNS = ["household_id", "class", "normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin",
+                  "purchase_jin", "supply_jin", "supply_status", "supply_months", "days_short",
+                  "corvee_supplement_jin", "rule_doc"]
+
+
+@dataclass
+class Parameters:
+    table: pd.DataFrame  # one row per county key
+    bands: list[tuple[float, float]]
+    cites: dict[str, RuleStandard] = field(default_factory=dict)
+
+
+def parameters(rules: RuleSet, county_rules: CountyRules, counties: list[str]) -> Parameters:
+    """The values each county uses, in base units (市斤, 畝, %, days, years)."""
+    scalars = {p: rules.one(c) for p, c in SCALARS.items()}
+    pig_rows = sorted(rules.get(PIGS), key=lambda s: (s.band or (0, 0))[0])
+    if any(s.band is None for s in pig_rows):
+        raise PipelineError("E404", PIGS, {"concept": PIGS, "doc": rules.doc_id,
+                                           "values": "rows without a household-size condition"})
+    rows = {}
+    for county in dict.fromkeys(counties):
+        rule = county_rules.for_county(county)
+        row = {p: choose(s, rule) for p, s in scalars.items()}
+        for k, s in enumerate(pig_rows):
+            row[f"pig_{k}"] = choose(s, rule, f"{PIGS}[{s.condition}]")
+        for p, c in COUNTY_VALUES.items():
+            row[p] = rule.values.get(c, np.nan)
+        row["county_rule"] = rule.name
+        if row["purchase_rate_rich"] < row["purchase_rate"]:  # article 12: the rich peasants' rate is raised
+            s = scalars["purchase_rate_rich"]
+            raise PipelineError("E405", f"{rule.name}: {s.concept}", {
+                "concept": s.concept, "county": rule.name, "value": f"{row['purchase_rate_rich']:g} %",
+                "allowed": f"{row['purchase_rate']:g}–{s.value_max:g} %"})
+        rows[county] = row
+    cites = {c: scalars[p] for p, c in SCALARS.items()} | {PIGS: pig_rows[0]}
+    return Parameters(pd.DataFrame.from_dict(rows, orient="index"), [s.band for s in pig_rows], cites)
+
+
+def crop_rates(rules: RuleSet, crops: pd.Series) -> pd.Series:
+    """Paddy-equivalent rate per 100 jin for each distinct crop name of the plots (article 7)."""
+    reference = {vocab.simplified(vocab.load("crops")["reference_grain"])}
+    canon = {vocab.simplified(c["name"]): vocab.simplified(c.get("same_as", c["name"]))
+             for c in vocab.load("crops")["crops"]}
+    reference |= {n for n, c in canon.items() if c in reference}
+    by_name: dict[str, list[dict]] = {}
+    for r in rules.rates:
+        by_name.setdefault(vocab.simplified(r["name"]), []).append(r)
+    out = {}
+    for crop in crops.dropna().unique():
+        key = vocab.simplified(crop)
+        if key in reference:
+            out[crop] = 100.0
+            continue
+        hits = by_name.get(key) or [r for n, rs in by_name.items() for r in rs
+                                    if canon.get(n, n) == canon.get(key, key)]
+        if not hits:
+            raise PipelineError("E407", crop, {"crop": crop, "household": "", "doc": rules.doc_id})
+        if len(hits) > 1:
+            cands = ", ".join(f"row {r['position']} {r['crop']} = {r['rate']:g}" for r in hits)
+            raise PipelineError("E408", crop, {"crop": crop, "candidates": cands})
+        out[crop] = hits[0]["rate"]
+    return pd.Series(out, dtype="float64")
+
+
+def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFrame,
+              plots: pd.DataFrame) -> tuple[pd.DataFrame, Parameters]:
+    h = households.reset_index(drop=True)
+    # "" stands for "no county": the default rule set
+    key = (h["county"].astype("string").fillna("") if "county" in h else pd.Series([""] * len(h), dtype="string"))
+    params = parameters(rules, county_rules, list(key.unique()))
+    p = params.table.loc[key.to_numpy(dtype=object)].reset_index(drop=True)
+    _require_county_values(h, p)
+
+    persons = h["persons"].to_numpy(dtype="float64")
+    # 1. normal yield (articles 7 and 8): area × yield × rate / 100, exempt plots add nothing
+    normal_yield = _normal_yield(rules, h, plots, p)
+    # 2. seed (9(一)); 3. ration (9(二)); 4. feed (9(三))
+    seed = h["paddy_sown_mu"].to_numpy() * p["seed_per_mu"].to_numpy() + h["coarse_seed_jin"].to_numpy()
+    ration = persons * p["ration"].to_numpy()
+    pigs = h["pigs"].to_numpy(dtype="float64")
+    first_pig = np.select([(persons >= lo) & (persons <= hi) for lo, hi in params.bands],
+                          [p[f"pig_{k}"].to_numpy() for k in range(len(params.bands))], default=np.nan)
+    pig_feed = (h["sows"].to_numpy() + h["breeding_boars"].to_numpy()) * p["feed_sow_boar"].to_numpy() + np.where(
+        pigs >= 1, first_pig + (pigs - 1) * p["feed_extra_pig"].to_numpy(), 0.0)
+    feed = h["oxen"].to_numpy() * p["feed_ox"].to_numpy() + pig_feed
+    # 5. balance; 6. class (article 2)
+    public = h["public_grain_jin"].to_numpy()
+    balance = normal_yield - (seed + ration + feed) - public
+    non_grain = (h["class"] == "non_grain").to_numpy()
+    klass = np.where(non_grain | (balance < 0), "deficit", np.where(balance > 0, "surplus", "self_sufficient"))
+    # 7. purchase (article 12)
+    rich = (h["class"] == "rich_peasant").to_numpy()
+    rate = np.where(rich, p["purchase_rate_rich"].to_numpy(), p["purchase_rate"].to_numpy())
+    purchase = np.where(klass == "surplus", balance * rate / 100.0, 0.0)
+    # 8. supply (articles 16, 17, 19)
+    disaster = (h["area_type"] == "disaster").to_numpy()
+    r = p["ration_deficit"].to_numpy() * np.where(disaster, 1 - p["deficit_disaster_cut"].to_numpy() / 100, 1.0)
+    idle = (h["class"] == "idle_landlord").to_numpy()
+    r = r * np.where(idle, 1 - np.nan_to_num(p["idle_landlord_cut"].to_numpy()) / 100, 1.0)
+    pig_cut = np.where(disaster, p["pig_cut_disaster"].to_numpy(), p["pig_cut_general"].to_numpy())
+    need = (seed + persons * r + h["oxen"].to_numpy() * p["feed_ox"].to_numpy()
+            + pig_feed * (1 - pig_cut / 100) + h["ducks"].to_numpy() * p["feed_duck"].to_numpy())
+    non_grain_r = p["non_grain_ration"].to_numpy()
+    need = np.where(non_grain, persons * non_grain_r, need)
+    r = np.where(non_grain, non_grain_r, r)
+    available = normal_yield + h["actual_increase_jin"].to_numpy() - public
+    shortfall = need - available
+    with np.errstate(divide="ignore", invalid="ignore"):
+        days = np.where(persons * r > 0, shortfall / (persons * r / DAYS_PER_YEAR), np.nan)
+    deficit = klass == "deficit"
+    short = deficit & (shortfall > 0)
+    supplied = short & (non_grain | (days >= p["days_threshold"].to_numpy()))
+    status = np.where(supplied, "supplied", np.where(short, "self_solve", "none"))
+    supply = np.where(supplied, shortfall, 0.0)
+    months = np.where(supplied, np.ceil(np.nan_to_num(days, nan=0.0) / DAYS_PER_MONTH), 0).astype("int64")
+    days_short = np.where(short, days, 0.0)
+    # 9. corvée supplement (article 18), converted to jin by the document's date
+    corvee = h["corvee_days"].to_numpy() * p["corvee_per_day"].to_numpy()
+    out = pd.DataFrame({
+        "household_id": h["household_id"], "class": klass, "normal_yield_jin": normal_yield, "seed_jin": seed,
+        "ration_jin": ration, "feed_jin": feed, "balance_jin": balance, "purchase_jin": purchase,
+        "supply_jin": supply, "supply_status": status, "supply_months": months, "days_short": days_short,
+        "corvee_supplement_jin": corvee, "rule_doc": rules.doc_id,
+    })
+    out["county_rule"] = p["county_rule"].to_numpy()
+    return out, params
+
+
+def _require_county_values(h: pd.DataFrame, p: pd.DataFrame) -> None:
+    for kind, column in (("idle_landlord", "idle_landlord_cut"), ("non_grain", "non_grain_ration")):
+        rows = (h["class"] == kind).to_numpy() & p[column].isna().to_numpy()
+        if rows.any():
+            county = p["county_rule"][rows].iloc[0]
+            raise PipelineError("E409", f"{county}: {COUNTY_VALUES[column]}", {
+                "concept": COUNTY_VALUES[column], "rows": int(rows.sum()), "kind": kind, "county": county})
+    bad = (h["class"] == "non_grain").to_numpy() & (p["non_grain_ration"] >= p["ration"]).to_numpy()
+    if bad.any():  # 17(六): a little below the surplus households' ration
+        county = p["county_rule"][bad].iloc[0]
+        raise PipelineError("E405", f"{county}: ration.non_grain", {
+            "concept": "ration.non_grain", "county": county,
+            "value": f"{p['non_grain_ration'][bad].iloc[0]:g} 斤",
+            "allowed": f"below the chosen ration.retained ({p['ration'][bad].iloc[0]:g} 斤)"})
+
+
+def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: pd.DataFrame) -> np.ndarray:
+    if plots.empty:
+        return np.zeros(len(h))
+    index = pd.Series(np.arange(len(h)), index=h["household_id"].to_numpy())
+    row = index.loc[plots["household_id"].to_numpy()].to_numpy()
+    exemption = plots["exemption"].fillna("").to_numpy(dtype=object) if "exemption" in plots else np.full(
+        len(plots), "", dtype=object)
+    area = plots["area_mu"].to_numpy()
+    k = pd.Series(exemption).str.extract(r"^reclaimed_(\d+)$")[0].astype("float64").to_numpy()
+    taro = exemption == "taro_vegetable"
+    taro_area = np.bincount(row, weights=np.where(taro, area, 0.0), minlength=len(h))
+    taro_exempt_hh = taro_area <= p["taro_area_per_person"].to_numpy() * h["persons"].to_numpy()
+    exempt = ((exemption == "technical_crop")                                   # 8(一)
+              | (~np.isnan(k) & (k <= p["reclaimed_years"].to_numpy()[row]))    # 8(二)
+              | (exemption == "ridge_or_yard")                                  # 8(五)
+              | (taro & taro_exempt_hh[row]))                                   # 8(三)
+    counted = plots["crop"][~exempt]  # an exempt plot needs no rate
+    try:
+        rates = crop_rates(rules, counted)
+    except PipelineError as exc:
+        if exc.code == "E407":
+            exc.detail["household"] = counted.index.map(plots["household_id"])[counted == exc.where][0]
+        raise
+    rate = plots["crop"].map(rates).to_numpy()
+    contribution = np.where(exempt, 0.0, area * plots["yield_jin_per_mu"].to_numpy() * rate / 100.0)
+    return np.bincount(row, weights=contribution, minlength=len(h))

@@ -1,0 +1,103 @@
+"""Household, plot and joiner files (CSV or Parquet), validated with pandera before any work."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pandera.errors
+
+from pipeline.errors import PipelineError
+
+FIRST_ROWS = 5
+
+HOUSEHOLDS = pa.DataFrameSchema({
+    "household_id": pa.Column(str, unique=True, nullable=False),
+    "county": pa.Column(str, nullable=True, required=False),
+    "unit_kind": pa.Column(str, pa.Check.isin(["household", "cooperative"])),
+    "area_type": pa.Column(str, pa.Check.isin(["general", "disaster"])),
+    "class": pa.Column(str, pa.Check.isin(["ordinary", "rich_peasant", "idle_landlord", "non_grain"])),
+    "persons": pa.Column("int64", pa.Check.ge(0)),
+    "paddy_sown_mu": pa.Column("float64", pa.Check.ge(0)),
+    "coarse_seed_jin": pa.Column("float64", pa.Check.ge(0)),
+    "oxen": pa.Column("int64", pa.Check.ge(0)),
+    "sows": pa.Column("int64", pa.Check.ge(0)),
+    "breeding_boars": pa.Column("int64", pa.Check.ge(0)),
+    "pigs": pa.Column("int64", pa.Check.ge(0)),
+    "ducks": pa.Column("int64", pa.Check.ge(0)),
+    "public_grain_jin": pa.Column("float64", pa.Check.ge(0)),
+    "actual_increase_jin": pa.Column("float64"),
+    "corvee_days": pa.Column("float64", pa.Check.ge(0)),
+}, strict=False, coerce=True, name="households")
+
+PLOTS = pa.DataFrameSchema({
+    "household_id": pa.Column(str, nullable=False),
+    "crop": pa.Column(str, nullable=False),
+    "area_mu": pa.Column("float64", pa.Check.ge(0)),
+    "yield_jin_per_mu": pa.Column("float64", pa.Check.ge(0)),
+    "exemption": pa.Column(str, pa.Check.str_matches(r"^(technical_crop|ridge_or_yard|taro_vegetable|reclaimed_[1-9]\d*)?$"),
+                           nullable=True, required=False),
+}, strict=False, coerce=True, name="plots")
+
+JOINERS = pa.DataFrameSchema({
+    "joiner_id": pa.Column(str, unique=True, nullable=False),
+    "category": pa.Column(str, nullable=False),
+    "share_fund_due": pa.Column("float64", pa.Check.ge(0)),
+    "first_year_remuneration": pa.Column("float64", pa.Check.ge(0)),
+    "hardship": pa.Column(str, pa.Check.isin(["none", "difficulty", "special"])),
+}, strict=False, coerce=True, name="joiners")
+
+DEFAULTS = {"households": {"corvee_days": 0.0, "actual_increase_jin": 0.0, "county": None},
+            "plots": {"exemption": None}, "joiners": {"hardship": "none"}}
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        if path.suffix.lower() in (".csv", ".txt"):
+            return pd.read_csv(path, dtype={"household_id": str, "joiner_id": str, "county": str,
+                                            "exemption": str, "crop": str}, keep_default_na=True)
+    except (OSError, ValueError) as exc:
+        raise PipelineError("E411", str(path), {"path": path, "detail": exc}) from None
+    raise PipelineError("E411", str(path), {"path": path, "detail": "expected a .csv or .parquet file"})
+
+
+def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, kind: str) -> pd.DataFrame:
+    for col, value in DEFAULTS[kind].items():
+        if col not in df.columns:
+            df[col] = value
+    df = df.copy()
+    for col in ("county", "exemption"):
+        if col in df.columns:
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    try:
+        return schema.validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        cases = err.failure_cases.head(FIRST_ROWS)
+        lines = "; ".join(
+            f"row {'' if pd.isna(r['index']) else int(r['index']) + 2}: column {r['column']} "
+            f"{r['check']} (got {r['failure_case']!r})" for _, r in cases.iterrows())
+        more = len(err.failure_cases) - len(cases)
+        detail = f"{lines}{f' … and {more} more' if more > 0 else ''} (row numbers count the CSV header as 1)"
+        raise PipelineError("E411", str(path), {"path": path, "detail": detail}) from None
+
+
+def load_households(path: Path) -> pd.DataFrame:
+    return _validate(read_table(path), HOUSEHOLDS, path, "households")
+
+
+def load_plots(path: Path, households: pd.DataFrame) -> pd.DataFrame:
+    plots = _validate(read_table(path), PLOTS, path, "plots")
+    unknown = ~plots["household_id"].isin(households["household_id"])
+    if unknown.any():
+        rows = plots.index[unknown][:FIRST_ROWS]
+        detail = "; ".join(f"row {i + 2}: household {plots.at[i, 'household_id']!r} is not in the households file"
+                           for i in rows)
+        raise PipelineError("E411", str(path), {"path": path, "detail": detail})
+    return plots
+
+
+def load_joiners(path: Path) -> pd.DataFrame:
+    return _validate(read_table(path), JOINERS, path, "joiners")
