@@ -135,8 +135,8 @@ def explain(db: Path, households: Path, plots: Path, household: str, rules: str 
         lines.append(f"   {pl['crop']}: {pl['area_mu']:g} 畝 × {pl['yield_jin_per_mu']:g} 斤/畝"
                      f"{' (exempt: ' + pl['exemption'] + ')' if isinstance(pl.get('exemption'), str) else ''}"
                      f" — conversion table {table}")
-    lines.append(f"   " + std("yield.reclaimed_land_exempt_years", prm["reclaimed_years"], "年"))
-    lines.append(f"   " + std("yield.taro_vegetable_exempt_area", prm["taro_area_per_person"], "畝/person"))
+    lines.append("   " + std("yield.reclaimed_land_exempt_years", prm["reclaimed_years"], "年"))
+    lines.append("   " + std("yield.taro_vegetable_exempt_area", prm["taro_area_per_person"], "畝/person"))
     lines.append(f"2. seed = {h['paddy_sown_mu']:g} 畝 × {prm['seed_per_mu']:g} + {h['coarse_seed_jin']:g} "
                  f"= {o['seed_jin']:g} 斤")
     lines.append("   " + std("seed.paddy", prm["seed_per_mu"], "斤/畝"))

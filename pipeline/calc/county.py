@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.calc.rules import COUNTY_ONLY, RuleSet, RuleStandard
+from pipeline.calc.rules import COUNTY_ONLY, RuleStandard
 from pipeline.errors import PipelineError
 from pipeline.vocab import simplified
 

@@ -111,8 +111,9 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     h = households.reset_index(drop=True)
     # "" stands for "no county": the default rule set
     key = (h["county"].astype("string").fillna("") if "county" in h else pd.Series([""] * len(h), dtype="string"))
-    params = parameters(rules, county_rules, list(key.unique()))
-    p = params.table.loc[key.to_numpy(dtype=object)].reset_index(drop=True)
+    codes, counties = pd.factorize(key)
+    params = parameters(rules, county_rules, list(counties))
+    p = params.table.loc[list(counties)].iloc[codes].reset_index(drop=True)
     _require_county_values(h, p)
 
     persons = h["persons"].to_numpy(dtype="float64")
@@ -189,12 +190,15 @@ def _require_county_values(h: pd.DataFrame, p: pd.DataFrame) -> None:
 def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: pd.DataFrame) -> np.ndarray:
     if plots.empty:
         return np.zeros(len(h))
-    index = pd.Series(np.arange(len(h)), index=h["household_id"].to_numpy())
-    row = index.loc[plots["household_id"].to_numpy()].to_numpy()
-    exemption = plots["exemption"].fillna("").to_numpy(dtype=object) if "exemption" in plots else np.full(
-        len(plots), "", dtype=object)
+    row = pd.Index(h["household_id"]).get_indexer(plots["household_id"])
+    # exemptions and crops take few distinct values: decide per value, then spread by code
+    ex_codes, ex_values = pd.factorize(plots["exemption"].fillna("") if "exemption" in plots
+                                       else pd.Series([""] * len(plots)))
+    ex_values = np.asarray(ex_values, dtype=object)
+    exemption = ex_values[ex_codes]
+    k_values = pd.Series(ex_values).str.extract(r"^reclaimed_(\d+)$")[0].astype("float64").to_numpy()
+    k = k_values[ex_codes]
     area = plots["area_mu"].to_numpy()
-    k = pd.Series(exemption).str.extract(r"^reclaimed_(\d+)$")[0].astype("float64").to_numpy()
     taro = exemption == "taro_vegetable"
     taro_area = np.bincount(row, weights=np.where(taro, area, 0.0), minlength=len(h))
     taro_exempt_hh = taro_area <= p["taro_area_per_person"].to_numpy() * h["persons"].to_numpy()
@@ -209,6 +213,7 @@ def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: pd.Da
         if exc.code == "E407":
             exc.detail["household"] = counted.index.map(plots["household_id"])[counted == exc.where][0]
         raise
-    rate = plots["crop"].map(rates).to_numpy()
+    crop_codes, crop_values = pd.factorize(plots["crop"])
+    rate = pd.Series(crop_values).map(rates).to_numpy(dtype="float64")[crop_codes]
     contribution = np.where(exempt, 0.0, area * plots["yield_jin_per_mu"].to_numpy() * rate / 100.0)
     return np.bincount(row, weights=contribution, minlength=len(h))

@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 import pandera.errors
+import pandera.pandas as pa
 
 from pipeline.errors import PipelineError
 
 FIRST_ROWS = 5
+EXEMPTION_RE = r"^(technical_crop|ridge_or_yard|taro_vegetable|reclaimed_[1-9]\d*)?$"
 
 HOUSEHOLDS = pa.DataFrameSchema({
     "household_id": pa.Column(str, unique=True, nullable=False),
@@ -35,8 +36,7 @@ PLOTS = pa.DataFrameSchema({
     "crop": pa.Column(str, nullable=False),
     "area_mu": pa.Column("float64", pa.Check.ge(0)),
     "yield_jin_per_mu": pa.Column("float64", pa.Check.ge(0)),
-    "exemption": pa.Column(str, pa.Check.str_matches(r"^(technical_crop|ridge_or_yard|taro_vegetable|reclaimed_[1-9]\d*)?$"),
-                           nullable=True, required=False),
+    "exemption": pa.Column(str, pa.Check.str_matches(EXEMPTION_RE), nullable=True, required=False),
 }, strict=False, coerce=True, name="plots")
 
 JOINERS = pa.DataFrameSchema({
