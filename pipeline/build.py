@@ -20,6 +20,7 @@ from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract import extract
 from pipeline.extract.errata import apply_errata, load_errata
+from pipeline.extract.reviews import apply_reviews
 from pipeline.ingest import read_document
 from pipeline.load.database import build_lock, validate, write_database
 from pipeline.load.records import crossref_records, document_record, unit_records
@@ -87,16 +88,18 @@ def process(path: Path) -> StructuredDocument:
     return structure(normalize(read_document(path)))
 
 
-def build(corpus: Path, db: Path, progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+    """Build `corpus` into `db`; `progress(file name, done, total)` is called as files are read."""
     corpus, db = Path(corpus), Path(db)
     if not corpus.is_dir():
         raise PipelineError("E201", str(corpus), {"path": corpus})
     report = BuildReport(db=str(db), corpus=str(corpus))
     docs: list[StructuredDocument] = []
     seen: dict[str, str] = {}
-    for path in corpus_files(corpus):
+    files = corpus_files(corpus)
+    for k, path in enumerate(files):
         if progress:
-            progress(path.name)
+            progress(path.name, k, len(files))
         try:
             sd = process(path)
         except InputError as exc:
@@ -130,6 +133,8 @@ def build(corpus: Path, db: Path, progress: Callable[[str], None] | None = None)
     errata, problems = load_errata(corpus / "errata")
     problems += apply_errata(errata, records, {d.normalized.source.source_file: d.doc_id for d in docs})
     report.issues.extend(Issue(p.where.split(" ")[0], "errata", p.code, "warning", str(p)) for p in problems)
+    report.issues.extend(Issue(p.where.split(" ")[0], "reviews", p.code, "warning", str(p))
+                         for p in apply_reviews(corpus / "reviews", records))
 
     built_at = datetime.now(UTC).replace(tzinfo=None)
     corpus_hash = hashlib.sha256("".join(sorted(f"{d.normalized.source.source_file}:{d.normalized.source.sha256}\n"
@@ -163,3 +168,26 @@ def _summary(d: StructuredDocument, extracted) -> DocumentSummary:
                            src.metadata.title, kinds, len(d.cross_references), len(tables["standards"]),
                            len(tables["conversion_rates"]), len(tables["facts"]), flags)
 
+
+
+def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[BuildReport, str]:
+    """Copy `file` into the corpus (never over a different file), write a sidecar, rebuild."""
+    import shutil
+
+    import yaml
+
+    from pipeline.ingest import sidecar_path
+
+    file, corpus = Path(file), Path(corpus)
+    if not file.is_file():
+        raise InputError("E107", str(file), {"detail": "no such file"})
+    target = corpus / file.name
+    if target.exists() and target.read_bytes() != file.read_bytes():
+        raise InputError("E107", str(target), {"detail": "a different file of that name is already in the corpus"})
+    corpus.mkdir(parents=True, exist_ok=True)
+    if target.resolve() != file.resolve():
+        shutil.copyfile(file, target)
+    given = {k: v for k, v in metadata.items() if v}
+    if given:
+        sidecar_path(target).write_text(yaml.safe_dump(given, allow_unicode=True), encoding="utf-8")
+    return build(corpus, db), target.name

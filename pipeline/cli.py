@@ -42,11 +42,19 @@ def build(
 
     Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from pipeline.build import build as run_build
 
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with err.status("building…") as status:
-            report = run_build(corpus, db, progress=lambda name: status.update(f"reading {name}"))
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def progress(name: str, done: int, total: int) -> None:
+                bar.update(task, description=f"reading {name}", completed=done, total=total)
+
+            report = run_build(corpus, db, progress=progress)
     except PipelineError as exc:
         _fail(exc)
         return
@@ -54,20 +62,28 @@ def build(
     _print_summary(report)
 
 
+STRUCTURE_KINDS = {"chapter": "ch", "article": "art", "item": "items", "paragraph": "para", "table": "tables"}
+
+
 def _print_summary(report) -> None:
-    t = Table(title=f"built {report.db}", show_lines=False)
-    for col in ("file", "layout", "encoding", "script", "units", "xrefs", "standards", "rates", "facts", "flagged"):
-        t.add_column(col)
+    """One screen: a line per document, then totals and what was skipped and why."""
+    t = Table(title=f"built {report.db}", show_lines=False, box=None, pad_edge=False)
+    for col in ("file", "read as", "structure", "xrefs", "standards", "rates", "facts", "flagged"):
+        t.add_column(col, overflow="fold")
     for d in report.documents:
-        units = ", ".join(f"{v} {k}" for k, v in sorted(d.units.items()) if k in ("chapter", "article", "item"))
-        t.add_row(d.source_file, d.layout, d.encoding, d.script, units or str(sum(d.units.values())),
+        shape = " ".join(f"{d.units[k]} {short}" for k, short in STRUCTURE_KINDS.items() if d.units.get(k))
+        t.add_row(d.source_file, f"{d.layout}, {d.encoding}, {d.script}", shape or f"{sum(d.units.values())} units",
                   str(d.cross_references), str(d.standards), str(d.conversion_rates), str(d.facts), str(d.flags))
     out.print(t)
     for issue in report.issues:
         colour = "red" if issue.severity == "error" else "yellow"
         out.print(f"[{colour}]{'skipped' if issue.severity == 'error' else 'warning'}:[/{colour}] {issue.message}",
                   highlight=False)
+    totals = report.tables
     out.print(f"{len(report.documents)} documents loaded, {len(report.skipped)} files skipped; "
+              f"{totals.get('units', 0)} units, {totals.get('standards', 0)} standards, "
+              f"{totals.get('conversion_rates', 0)} conversion rows, {totals.get('facts', 0)} facts, "
+              f"{sum(d.flags for d in report.documents)} flagged rows; "
               f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
 
 
@@ -157,7 +173,7 @@ def explain(
         _fail(exc)
         return
     for line in lines:
-        out.print(line, highlight=False, markup=False)
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("share-fund")
@@ -184,6 +200,104 @@ def share_fund(
         return
     err.print(f"{len(result)} joiners by {result['rule_doc'].iloc[0] if len(result) else '-'}; wrote {out}",
               highlight=False)
+
+
+@app.command()
+def report(
+    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    out: Path = typer.Option(Path("outputs/report.html"), help="HTML file to write."),
+) -> None:
+    """Write the self-contained HTML review report: every row with its evidence, flags and charts.
+
+    Example: python -m pipeline report --db outputs/corpus.duckdb --out outputs/report.html
+    """
+    from pipeline.report import write_report
+
+    try:
+        write_report(db, out)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    err.print(f"wrote {out}", highlight=False)
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="The earlier database."),
+    new: Path = typer.Argument(..., help="The later database."),
+) -> None:
+    """List added, removed and changed standards, conversion rows and facts between two builds.
+
+    Example: python -m pipeline diff outputs/before.duckdb outputs/corpus.duckdb
+    """
+    from pipeline.diff import diff as run_diff
+
+    try:
+        tables = run_diff(old, new)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    for d in tables:
+        out.print(f"[bold]{d.table}[/bold]: {len(d.added)} added, {len(d.removed)} removed, "
+                  f"{len(d.changed)} changed values")
+        for rid in d.added:
+            out.print(f"  + {rid}", highlight=False, markup=False, soft_wrap=True)
+        for rid in d.removed:
+            out.print(f"  - {rid}", highlight=False, markup=False, soft_wrap=True)
+        for rid, column, old_value, new_value in d.changed:
+            out.print(f"  ~ {rid} {column}: {old_value!r} → {new_value!r}", highlight=False, markup=False,
+                      soft_wrap=True)
+
+
+@app.command()
+def export(
+    parquet: Path = typer.Option(..., "--parquet", help="Folder to write one Parquet file per table into."),
+    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+) -> None:
+    """Write every table of the database as Parquet.
+
+    Example: python -m pipeline export --db outputs/corpus.duckdb --parquet outputs/parquet
+    """
+    from pipeline.diff import export_parquet
+
+    try:
+        written = export_parquet(db, parquet)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    err.print(f"wrote {len(written)} tables to {parquet}", highlight=False)
+
+
+@app.command()
+def add(
+    file: Path = typer.Argument(..., help="Text file to add to the corpus."),
+    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
+    db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to rebuild."),
+    title: str = typer.Option(None, help="Title, if the text does not state it."),
+    date: str = typer.Option(None, help="Date (YYYY-MM-DD), if the text does not state it."),
+    issuer: str = typer.Option(None, help="Issuing organ, if the text does not state it."),
+) -> None:
+    """Copy a text into the corpus (with a sidecar for the given metadata), rebuild, and show what was found.
+
+    Example: python -m pipeline add ~/scans/hubei_1955.txt --date 1955-10-08 --issuer 湖北省人民委員會
+    """
+    from pipeline.build import add_document
+
+    try:
+        report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer})
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
+    skipped = [i for i in report.skipped if i.source_file == name]
+    if skipped:
+        err.print(f"[red]not understood:[/red] {skipped[0].message}", highlight=False)
+        raise typer.Exit(1)
+    d = next(x for x in report.documents if x.source_file == name)
+    out.print(f"added {name}: {d.title or '(no title)'} — {d.layout}, {d.encoding}, {d.script}", highlight=False)
+    out.print("  found: " + ", ".join(f"{v} {k}" for k, v in sorted(d.units.items())), highlight=False)
+    out.print(f"  {d.cross_references} cross-references, {d.standards} standards, {d.conversion_rates} conversion "
+              f"rows, {d.facts} facts; {d.flags} rows flagged for review", highlight=False)
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     "E204": "validation failed for table {table}: {count} failing cases, saved to {path}",
     "E205": "the erratum {where} does not apply: {detail}",
     "E206": "the errata file {path} is malformed: {detail}",
+    "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed)",
+    "E208": "the review file {path} is malformed: {detail}",
     # query / calc
     "E301": "the database {db} does not exist; run `python -m pipeline build` first",
     "E302": "the query failed: {detail}",

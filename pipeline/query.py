@@ -13,7 +13,8 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection; many readers may hold one while a build swaps the file."""
     if not Path(db).exists():
         raise PipelineError("E301", str(db), {"db": db})
-    return duckdb.connect(str(db), read_only=True, config={"autoinstall_known_extensions": False})
+    # no extra config: DuckDB refuses a second connection to one file with a different configuration
+    return duckdb.connect(str(db), read_only=True)
 
 
 def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -125,21 +125,24 @@ def load_rules(db: Path, wanted: str | None = None, concepts: tuple[str, ...] = 
         rules = RuleSet(doc_id, title, date)
         review = _review_filter(con, reviewed_only)
         rows = con.execute(f"""
-            select concept, relation, coalesce(value_min, reading_min), coalesce(value_max, reading_max), unit,
-                   base_min, base_max, condition, unit_id, article_no, item_no, quote, flags
-            from standards where doc_id = ? and concept is not null {review}
+            select concept, relation, coalesce(reviewed_min, value_min, reading_min),
+                   coalesce(reviewed_max, value_max, reading_max), unit,
+                   base_min, base_max, condition, unit_id, article_no, item_no, quote, flags, value_min, value_max
+            from standards where doc_id = ? and concept is not null and review_status <> 'rejected' {review}
             order by char_start""", [doc_id]).fetchall()
-        for c, rel, lo, hi, unit, bmin, bmax, cond, uid, art, item, quote, flags in rows:
-            factor = 1.0
-            if bmax is not None and hi:
-                factor = bmax / hi
-            elif bmin is not None and lo:
-                factor = bmin / lo
+        for c, rel, lo, hi, unit, bmin, bmax, cond, uid, art, item, quote, flags, raw_lo, raw_hi in rows:
+            factor = 1.0  # text unit → base unit, from the row's own conversion
+            if bmax is not None and raw_hi:
+                factor = bmax / raw_hi
+            elif bmin is not None and raw_lo:
+                factor = bmin / raw_lo
             rules.standards.setdefault(c, []).append(
                 RuleStandard(c, rel, lo, hi, unit, factor, cond, uid, art, item, quote, tuple(flags or ())))
         for crop, reading, from_qty, to_qty, uid, pos, flags in con.execute(f"""
-                select crop, crop_reading, from_qty, to_qty, unit_id, position, flags from conversion_rates
-                where doc_id = ? and to_qty is not null {review} order by position""", [doc_id]).fetchall():
+                select coalesce(reviewed_crop, crop), crop_reading, from_qty, coalesce(reviewed_to_qty, to_qty),
+                       unit_id, position, flags from conversion_rates
+                where doc_id = ? and coalesce(reviewed_to_qty, to_qty) is not null and review_status <> 'rejected'
+                {review} order by position""", [doc_id]).fetchall():
             rules.rates.append({"crop": crop, "reading": reading, "name": reading or crop,
                                 "rate": to_qty * 100.0 / from_qty, "unit_id": uid, "position": pos,
                                 "flags": list(flags or [])})
@@ -155,10 +158,5 @@ def load_rules(db: Path, wanted: str | None = None, concepts: tuple[str, ...] = 
 
 
 def _review_filter(con: duckdb.DuckDBPyConnection, reviewed_only: bool) -> str:
-    if not reviewed_only:
-        return ""
-    cols = {r[0] for r in con.execute(
-        "select column_name from duckdb_columns() where table_name = 'standards'").fetchall()}
-    if "review_status" not in cols:
-        return "and false"
-    return "and review_status in ('confirmed', 'corrected')"
+    """Rejected rows are never used; with --reviewed-only, only confirmed or corrected ones are."""
+    return "and review_status in ('confirmed', 'corrected')" if reviewed_only else ""

@@ -1,0 +1,83 @@
+"""Maintainers' review decisions: corpus/reviews/*.yaml.
+
+    reviews:
+      - id: 003_b69152d1adbf7c19/chp_3__art_9__item_2/ration.retained/1
+        decision: confirm            # confirm, correct or reject
+        reason: checked against the 1955 print
+        reviewer: M. Zhang
+      - id: 003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1
+        decision: correct
+        set: {min: 8}                # standards: min, max; conversion rates: crop, to_qty; facts: value
+        reason: the county copy prints 八至十斤
+        reviewer: M. Zhang
+
+A row is named by its stable id (standard_id, rate_id or fact_id). The build
+sets review_status (confirmed, corrected, rejected) and puts a corrected
+value beside the raw one; a decision whose row no longer exists is reported.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import PipelineError
+
+ID_FIELDS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
+CORRECTIONS = {
+    "standards": {"min": "reviewed_min", "max": "reviewed_max"},
+    "conversion_rates": {"crop": "reviewed_crop", "to_qty": "reviewed_to_qty"},
+    "facts": {"value": "reviewed_value"},
+}
+STATUS = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
+
+
+def set_defaults(records: dict[str, list[dict[str, Any]]]) -> None:
+    for table in ID_FIELDS:
+        for r in records.get(table, []):
+            r.setdefault("review_status", "unreviewed")
+            r.setdefault("review_note", None)
+            for column in CORRECTIONS[table].values():
+                r.setdefault(column, None)
+
+
+def apply_reviews(folder: Path, records: dict[str, list[dict[str, Any]]]) -> list[PipelineError]:
+    """Apply every decision; return the problems (malformed entries, rows that no longer exist)."""
+    set_defaults(records)
+    problems: list[PipelineError] = []
+    if not folder.is_dir():
+        return problems
+    index = {r[ID_FIELDS[t]]: (t, r) for t in ID_FIELDS for r in records.get(t, [])}
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            entries = data.get("reviews") if isinstance(data, dict) else None
+            if not isinstance(entries, list):
+                raise ValueError("expected a top-level `reviews:` list")
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            problems.append(PipelineError("E208", path.name, {"path": path.name, "detail": exc}))
+            continue
+        for k, e in enumerate(entries, start=1):
+            where = f"{path.name} entry {k}"
+            if not isinstance(e, dict) or not {"id", "decision", "reason", "reviewer"} <= set(e) \
+                    or e["decision"] not in STATUS:
+                problems.append(PipelineError("E208", where, {
+                    "path": where, "detail": "needs id, decision (confirm, correct, reject), reason and reviewer"}))
+                continue
+            hit = index.get(str(e["id"]))
+            if hit is None:
+                problems.append(PipelineError("E207", where, {"where": where, "id": e["id"]}))
+                continue
+            table, row = hit
+            values = e.get("set") or {}
+            allowed = CORRECTIONS[table]
+            if e["decision"] == "correct" and (not values or not set(values) <= set(allowed)):
+                problems.append(PipelineError("E208", where, {
+                    "path": where, "detail": f"a correction of {table} sets one of {sorted(allowed)}"}))
+                continue
+            row["review_status"] = STATUS[e["decision"]]
+            row["review_note"] = f"{e['reason']} ({e['reviewer']}; {where})"
+            for key, value in values.items():
+                row[allowed[key]] = value
+    return problems

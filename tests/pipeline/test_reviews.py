@@ -1,0 +1,155 @@
+"""Review decisions, stable ids, diff, export, add, and the README's example queries."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.build import build
+from pipeline.calc import compute
+from pipeline.diff import diff, export_parquet
+from pipeline.errors import PipelineError
+from tests.conftest import ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus
+
+EXAMPLES = ROOT / "corpus" / "examples"
+RATION = "003_b69152d1adbf7c19/chp_3__art_9__item_2/ration.retained/1"
+SEED = "003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1"
+TABLE_ROW_1 = "003_b69152d1adbf7c19/chp_2__art_7__table_1/1"
+DUCK = "003_b69152d1adbf7c19/chp_4__art_17__item_3/feed.duck/1"
+
+
+def reviewed_corpus(tmp_path: Path) -> Path:
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir()
+    (corpus / "reviews" / "2026-11.yaml").write_text(f"""reviews:
+  - {{id: {RATION}, decision: confirm, reason: checked against the print, reviewer: tester}}
+  - {{id: {SEED}, decision: correct, set: {{min: 8}}, reason: the county copy prints 八至十斤, reviewer: tester}}
+  - {{id: {TABLE_ROW_1}, decision: correct, set: {{crop: 小麥}}, reason: wheat, reviewer: tester}}
+  - {{id: {DUCK}, decision: reject, reason: ducks are outside this study, reviewer: tester}}
+  - {{id: 003_b69152d1adbf7c19/chp_9__art_99/feed.ox/1, decision: confirm, reason: old id, reviewer: tester}}
+""", encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def reviewed_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reviewed")
+    db = folder / "db.duckdb"
+    report = build(reviewed_corpus(folder), db)
+    return db, report
+
+
+def test_decisions_are_applied_beside_the_raw_values(reviewed_db):
+    db, report = reviewed_db
+    con = duckdb.connect(str(db), read_only=True)
+    status = dict(con.execute("select standard_id, review_status from standards").fetchall())
+    assert status[RATION] == "confirmed" and status[SEED] == "corrected" and status[DUCK] == "rejected"
+    assert con.execute("select value_min, reviewed_min, review_note from standards where standard_id = ?",
+                       [SEED]).fetchone()[:2] == (None, 8.0)
+    assert con.execute("select crop, reviewed_crop, review_status from conversion_rates where rate_id = ?",
+                       [TABLE_ROW_1]).fetchone() == ("大麥", "小麥", "corrected")
+    stale = [i for i in report.issues if i.code == "E207"]
+    assert len(stale) == 1 and "chp_9__art_99" in stale[0].message
+
+
+def test_calc_uses_corrections_and_never_rejected_rows(reviewed_db, tmp_path):
+    db, _ = reviewed_db
+    county = tmp_path / "county.yaml"
+    county.write_text("default: {policy: mid, values: {ration.non_grain: 470, ration.idle_landlord_cut_pct: 10, "
+                      "feed.duck: 6}}\n", encoding="utf-8")
+    with pytest.raises(PipelineError) as exc:  # the only feed.duck row was rejected
+        compute(db, EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv", county_rules=county)
+    assert exc.value.code == "E403" and "feed.duck" in str(exc.value)
+    with pytest.raises(PipelineError) as exc:  # few rows are reviewed yet
+        compute(db, EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv", county_rules=county,
+                reviewed_only=True)
+    assert exc.value.code == "E403"
+
+
+def test_reviewed_only_uses_confirmed_and_corrected_rows(tmp_path, built_db):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir()
+    con = duckdb.connect(str(built_db), read_only=True)
+    ids = [r[0] for r in con.execute("select standard_id from standards where doc_id = '003_b69152d1adbf7c19'")
+           .fetchall()]
+    lines = [f"  - {{id: {i}, decision: confirm, reason: checked, reviewer: t}}" for i in ids if i != SEED]
+    lines.append(f"  - {{id: {SEED}, decision: correct, set: {{min: 8}}, reason: county copy, reviewer: t}}")
+    lines += [f"  - {{id: {r[0]}, decision: confirm, reason: checked, reviewer: t}}"
+              for r in con.execute("select rate_id from conversion_rates").fetchall()]
+    (corpus / "reviews" / "all.yaml").write_text("reviews:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    county = tmp_path / "county.yaml"
+    county.write_text("default: {policy: mid, values: {ration.non_grain: 470, ration.idle_landlord_cut_pct: 10}}\n",
+                      encoding="utf-8")
+    out = compute(db, EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv", county_rules=county,
+                  reviewed_only=True).output.set_index("household_id")
+    assert out.at["H01", "seed_jin"] == pytest.approx(90)  # mid of the corrected 8 and 10
+
+
+def test_ids_survive_rewrapping_and_edits_to_other_documents(variant_dbs, built_db, tmp_path):
+    def ids(db):
+        con = duckdb.connect(str(db), read_only=True)
+        return {t: sorted(r[0] for r in con.execute(f"select {c} from {t}").fetchall())
+                for t, c in (("standards", "standard_id"), ("conversion_rates", "rate_id"), ("facts", "fact_id"))}
+
+    base = ids(built_db)
+    assert VARIANTS and ids(variant_dbs["rewrap30"]) == base and ids(variant_dbs["rewrap41"]) == base
+    corpus = copy_corpus(tmp_path / "c")
+    other = corpus / "002_f63fa80ed67a2d57.txt"
+    other.write_text(other.read_text("utf-8").replace("一律不再交纳股份基金", "一律不再交纳股金"), "utf-8")
+    build(corpus, tmp_path / "db.duckdb")
+    assert ids(tmp_path / "db.duckdb") == base
+
+
+def test_diff_lists_what_changed(built_db, tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    seed = corpus / WIKISOURCE_SEED
+    seed.write_text(seed.read_text("utf-8").replace("四十至五十斤計留", "四十五至五十五斤計留"), "utf-8")
+    (corpus / "000_7c73fe4ff602b772.txt").unlink()
+    build(corpus, tmp_path / "new.duckdb")
+    tables = {d.table: d for d in diff(built_db, tmp_path / "new.duckdb")}
+    ox = "003_b69152d1adbf7c19/chp_3__art_9__item_3/feed.ox/1"
+    assert (ox, "value_min", 40.0, 45.0) in tables["standards"].changed
+    assert len(tables["facts"].removed) == 30 and tables["facts"].added == []
+    run = subprocess.run([sys.executable, "-m", "pipeline", "diff", str(built_db), str(tmp_path / "new.duckdb")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0 and f"~ {ox} value_min: 40.0 → 45.0" in run.stdout
+
+
+def test_export_writes_every_table(built_db, tmp_path):
+    written = {p.stem for p in export_parquet(built_db, tmp_path / "parquet")}
+    con = duckdb.connect(str(built_db), read_only=True)
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert written == tables
+    assert duckdb.sql(f"select count(*) from '{tmp_path / 'parquet' / 'standards.parquet'}'").fetchall() == [(22,)]
+
+
+def test_add_copies_writes_a_sidecar_rebuilds_and_reports(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    new = tmp_path / "hubei.txt"
+    new.write_text((ROOT / "tests/data/period/hubei_rules_1955.txt").read_text("utf-8"), "utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "add", str(new), "--corpus", str(corpus), "--db",
+                          str(tmp_path / "db.duckdb"), "--issuer", "湖北省人民委員會"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "7 article" in run.stdout and "9 standards" in run.stdout
+    assert (corpus / "hubei.txt").exists() and "湖北省人民委員會" in (corpus / "hubei.meta.yaml").read_text("utf-8")
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select issuer from documents where doc_id = 'hubei'").fetchone()[0] == "湖北省人民委員會"
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "add", str(bad), "--corpus", str(corpus), "--db",
+                          str(tmp_path / "db.duckdb")], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1 and "empty.txt" in run.stderr and "empty" in run.stderr
+
+
+def test_readme_example_queries_run(built_db):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    queries = re.findall(r'python3 -m pipeline query "([^"]+)"', readme)
+    assert len(queries) >= 4
+    con = duckdb.connect(str(built_db), read_only=True)
+    for q in queries:
+        assert con.execute(q).fetchall(), q
