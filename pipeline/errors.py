@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "E105": "no Chinese text was found, so there is nothing to structure",
     "E106": "the sidecar {sidecar} could not be read: {detail}",
     "E107": "the file could not be read: {detail}",
+    "E108": "its document id (from the file name) is already taken by {other}; rename one of them",
     # build
     "E201": "the corpus folder {path} does not exist",
     "E202": "no document in {path} could be built",

@@ -121,7 +121,7 @@ def load_rules(db: Path, wanted: str | None = None, concepts: tuple[str, ...] = 
     try:
         doc_id = choose_document(con, wanted, concepts)
         title, date = con.execute("select title, cast(date as varchar) from documents where doc_id = ?",
-                                  [doc_id]).fetchone()
+                                  [doc_id]).fetchall()[0]
         rules = RuleSet(doc_id, title, date)
         review = _review_filter(con, reviewed_only)
         rows = con.execute(f"""

@@ -95,18 +95,26 @@ def _matches(row: dict[str, Any], match: dict[str, Any]) -> bool:
     return True
 
 
-def apply_errata(errata: list[Erratum], records: dict[str, list[dict[str, Any]]],
-                 doc_ids: dict[str, str]) -> list[PipelineError]:
-    """Set readings on matching rows; `doc_ids` maps source file names to doc ids."""
+ID_COLUMNS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
+
+
+def apply_errata(con, errata: list[Erratum], doc_ids: dict[str, str]) -> list[PipelineError]:
+    """Set readings on the matching rows of a database being built; `doc_ids` maps file names to doc ids."""
     problems = []
     for e in errata:
         doc_id = doc_ids.get(e.document)
-        rows = [r for r in records.get(e.table, []) if r["doc_id"] == doc_id and _matches(r, e.match)]
-        if doc_id is None or not rows:
+        id_col = ID_COLUMNS[e.table]
+        rows = []
+        if doc_id is not None:
+            cur = con.execute(f'select * from "{e.table}" where doc_id = ?', [doc_id])
+            cols = [d[0] for d in cur.description]
+            rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        hits = [r[id_col] for r in rows if _matches(r, e.match)]
+        if not hits:
             detail = f"document {e.document} is not in the corpus" if doc_id is None else f"no row matches {e.match}"
             problems.append(PipelineError("E205", e.source, {"where": e.source, "detail": detail}))
             continue
-        for r in rows:
-            r.update(e.values)
-            r["erratum"] = e.describe()
+        for column, value in e.values.items():  # column names were checked against READING_FIELDS
+            con.execute(f'update "{e.table}" set "{column}" = ?, erratum = ? where "{id_col}" in '
+                        f'(select unnest(?))', [value, e.describe(), hits])
     return problems

@@ -42,13 +42,15 @@ def set_defaults(records: dict[str, list[dict[str, Any]]]) -> None:
                 r.setdefault(column, None)
 
 
-def apply_reviews(folder: Path, records: dict[str, list[dict[str, Any]]]) -> list[PipelineError]:
-    """Apply every decision; return the problems (malformed entries, rows that no longer exist)."""
-    set_defaults(records)
+def _exists(con, table: str, id_column: str, row_id: str) -> bool:
+    return con.execute(f'select count(*) from "{table}" where "{id_column}" = ?', [row_id]).fetchall()[0][0] > 0
+
+
+def apply_reviews(con, folder: Path) -> list[PipelineError]:
+    """Apply every decision to the database being built; return the problems."""
     problems: list[PipelineError] = []
     if not folder.is_dir():
         return problems
-    index = {r[ID_FIELDS[t]]: (t, r) for t in ID_FIELDS for r in records.get(t, [])}
     for path in sorted(folder.glob("*.y*ml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -65,19 +67,19 @@ def apply_reviews(folder: Path, records: dict[str, list[dict[str, Any]]]) -> lis
                 problems.append(PipelineError("E208", where, {
                     "path": where, "detail": "needs id, decision (confirm, correct, reject), reason and reviewer"}))
                 continue
-            hit = index.get(str(e["id"]))
-            if hit is None:
+            table = next((t for t, c in ID_FIELDS.items() if _exists(con, t, c, str(e["id"]))), None)
+            if table is None:
                 problems.append(PipelineError("E207", where, {"where": where, "id": e["id"]}))
                 continue
-            table, row = hit
             values = e.get("set") or {}
             allowed = CORRECTIONS[table]
             if e["decision"] == "correct" and (not values or not set(values) <= set(allowed)):
                 problems.append(PipelineError("E208", where, {
                     "path": where, "detail": f"a correction of {table} sets one of {sorted(allowed)}"}))
                 continue
-            row["review_status"] = STATUS[e["decision"]]
-            row["review_note"] = f"{e['reason']} ({e['reviewer']}; {where})"
-            for key, value in values.items():
-                row[allowed[key]] = value
+            sets = {"review_status": STATUS[e["decision"]], "review_note": f"{e['reason']} ({e['reviewer']}; {where})"}
+            sets |= {allowed[key]: value for key, value in values.items()}
+            assignments = ", ".join(f'"{c}" = ?' for c in sets)
+            con.execute(f'update "{table}" set {assignments} where "{ID_FIELDS[table]}" = ?',
+                        [*sets.values(), str(e["id"])])
     return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,8 +50,15 @@ def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_di
             raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases), "path": path}) from None
 
 
-def write_database(frames: dict[str, pd.DataFrame], db: Path, views: list[str] | None = None) -> None:
-    """Write all declared tables to `db` through a temporary file and an atomic rename."""
+def write_database(parts: dict[str, list[str]], small_tables: Callable[[], dict[str, pd.DataFrame]],
+                   corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path,
+                   views: list[str] | None = None) -> dict[str, int]:
+    """Write every declared table to `db` through a temporary file and an atomic rename.
+
+    Per-document tables are loaded in bulk from their Parquet parts; then
+    `corpus_steps(con)` runs the cross-document updates, and `small_tables()`
+    supplies the tables that depend on them (dataset, build_issues).
+    """
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f".{db.name}.tmp-{os.getpid()}")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -64,17 +71,24 @@ def write_database(frames: dict[str, pd.DataFrame], db: Path, views: list[str] |
                 con.execute(ddl(name))
                 for stmt in comments(name):  # comment before any index exists
                     con.execute(stmt)
-                df = frames[name]
+            for name, files in parts.items():
+                if files:
+                    cols = ", ".join(f'"{c}"' for c in tables()[name].column_names)
+                    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?)', [files])
+            corpus_steps(con)
+            for name, df in small_tables().items():
                 if len(df):
                     con.register("incoming", df)
                     con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
                     con.unregister("incoming")
             for stmt in views or []:
                 con.execute(stmt)
+            counts = {name: con.execute(f'select count(*) from "{name}"').fetchall()[0][0] for name in tables()}
             con.execute("CHECKPOINT")
         finally:
             con.close()
         os.replace(tmp, db)
+        return counts
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -150,3 +150,16 @@ def data_dictionary() -> str:
             lines.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {c.description}{extra} |")
         lines.append("")
     return "\n".join(lines)
+
+
+ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int64", "BIGINT": "int64", "DOUBLE": "float64", "BOOLEAN": "bool",
+               "DATE": "timestamp[ms]", "TIMESTAMP": "timestamp[ms]", "VARCHAR[]": "list<string>"}
+
+
+def arrow_schema(table: str):
+    """The Parquet schema of a table's parts, so parts of every document agree even when empty."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(),
+             "timestamp[ms]": pa.timestamp("ms"), "list<string>": pa.list_(pa.string())}
+    return pa.schema([(c.name, types[ARROW_TYPES[c.type]]) for c in tables()[table].columns])

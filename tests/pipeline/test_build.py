@@ -139,8 +139,8 @@ def test_invalid_rows_fail_validation_and_save_the_cases(tmp_path: Path, monkeyp
         return rows
 
     monkeypatch.setattr(b, "unit_records", wrong_kind)
-    with pytest.raises(PipelineError) as exc:
-        build(CORPUS, db)
+    with pytest.raises(PipelineError) as exc:  # a fresh cache: the documents are processed again
+        build(CORPUS, db, cache_dir=tmp_path / "fresh-cache")
     assert exc.value.code == "E204" and "units" in str(exc.value)
     assert "chapterette" in (tmp_path / "validation_failures_units.csv").read_text()
     assert db.read_bytes() == before
