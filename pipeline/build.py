@@ -41,6 +41,7 @@ from pipeline.vocab import simplified
 
 SKIP_SUFFIXES = {".yaml", ".yml", ".json", ".csv", ".parquet", ".duckdb", ".lock"}
 PARALLEL_FROM = 8  # fewer files to process than this: one process (worker start-up costs ~2 s)
+BATCH = 32  # documents a worker validates and writes together
 
 
 @dataclass
@@ -117,49 +118,67 @@ def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], Docu
     return records, summary
 
 
-def _process_file(path: str, cache_dir: str, failures_dir: str) -> dict:
-    """One file → cached parts. Runs in a worker process; returns a small, picklable result."""
-    p = Path(path)
-    folder = Path(cache_dir) / file_key(p)
-    hit = cached(folder)
-    if hit is not None:
-        return hit | {"cached": True, "parts": str(folder)}
-    try:
-        sd = process(p)
-    except InputError as exc:
-        return {"error": {"code": exc.code, "message": str(exc)}, "source_file": p.name}
-    records, summary = document_tables(sd)
-    content = hashlib.sha256(simplified(sd.normalized.text).encode("utf-8")).hexdigest()
-    result = {"source_file": p.name, "doc_id": sd.doc_id, "content_sha256": content, "summary": asdict(summary),
-              "title": sd.normalized.source.metadata.title}
-    write_parts(records, sd.normalized.source.text, sd.doc_id, folder, result, Path(failures_dir))
-    return result | {"cached": False, "parts": str(folder)}
+def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[dict]:
+    """Files → cached parts. Runs in a worker process; returns small, picklable results."""
+    import time
+
+    results, batch = [], []
+    for path in paths:
+        p = Path(path)
+        t0 = time.perf_counter()
+        folder = Path(cache_dir) / file_key(p)
+        hit = cached(folder)
+        if hit is not None:
+            results.append(hit | {"cached": True, "parts": str(folder),
+                                  "timings": {"cache_lookup_s": time.perf_counter() - t0}})
+            continue
+        try:
+            sd = process(p)
+        except InputError as exc:
+            results.append({"error": {"code": exc.code, "message": str(exc)}, "source_file": p.name})
+            continue
+        t1 = time.perf_counter()
+        records, summary = document_tables(sd)
+        t2 = time.perf_counter()
+        content = hashlib.sha256(simplified(sd.normalized.text).encode("utf-8")).hexdigest()
+        result = {"source_file": p.name, "doc_id": sd.doc_id, "content_sha256": content, "summary": asdict(summary),
+                  "title": sd.normalized.source.metadata.title, "bytes": p.stat().st_size}
+        batch.append((records, sd.normalized.source.text, sd.doc_id, folder, result))
+        results.append(result | {"cached": False, "parts": str(folder),
+                                 "timings": {"read_normalize_structure_s": t1 - t0, "extract_s": t2 - t1}})
+    t3 = time.perf_counter()
+    write_parts(batch, Path(failures_dir))
+    written = [r for r in results if r.get("cached") is False]
+    for r in written:
+        r["timings"]["validate_write_s"] = (time.perf_counter() - t3) / len(written)
+    return results
 
 
 def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | None,
          progress: Callable[[str, int, int], None] | None) -> list[dict]:
     todo = [f for f in files if cached(cache_dir / file_key(f)) is None]
     n = workers if workers else (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
+    batches = [files[k:k + BATCH] for k in range(0, len(files), BATCH)]
     results: dict[str, dict] = {}
     done = 0
 
-    def tick(name: str) -> None:
+    def collect(batch: list[Path], out: list[dict]) -> None:
         nonlocal done
-        done += 1
+        for f, r in zip(batch, out, strict=True):
+            results[f.name] = r
+        done += len(batch)
         if progress:
-            progress(name, done, len(files))
+            progress(batch[-1].name, done, len(files))
 
     if n <= 1 or len(todo) <= 1:
-        for f in files:
-            results[f.name] = _process_file(str(f), str(cache_dir), str(failures_dir))
-            tick(f.name)
+        for batch in batches:
+            collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir)))
     else:
         with ProcessPoolExecutor(max_workers=n) as pool:
-            futures = {pool.submit(_process_file, str(f), str(cache_dir), str(failures_dir)): f for f in files}
+            futures = {pool.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
+                       for b in batches}
             for fut in as_completed(futures):
-                f = futures[fut]
-                results[f.name] = fut.result()
-                tick(f.name)
+                collect(futures[fut], fut.result())
     return [results[f.name] for f in files]
 
 
@@ -192,6 +211,8 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
                 continue
             seen_content[r["content_sha256"]] = seen_ids[r["doc_id"]] = r["source_file"]
             kept.append(r)
+            for stage, seconds in r.get("timings", {}).items():
+                report.timings[stage] = report.timings.get(stage, 0.0) + seconds
             report.documents.append(DocumentSummary(**r["summary"]))
             report.processed += not r["cached"]
             report.cached += r["cached"]

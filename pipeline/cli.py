@@ -37,10 +37,12 @@ def _fail(exc: Exception) -> None:
 def build(
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
+    workers: int = typer.Option(None, help="Worker processes (default: the machine's cores for corpora of "
+                                           "8 or more changed files, else 1)."),
 ) -> None:
-    """Build every document of the corpus into the DuckDB file.
+    """Build every document of the corpus into the DuckDB file (incremental: unchanged files come from the cache).
 
-    Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb
+    Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb --workers 2
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -54,7 +56,7 @@ def build(
             def progress(name: str, done: int, total: int) -> None:
                 bar.update(task, description=f"reading {name}", completed=done, total=total)
 
-            report = run_build(corpus, db, progress=progress)
+            report = run_build(corpus, db, progress=progress, workers=workers)
     except PipelineError as exc:
         _fail(exc)
         return

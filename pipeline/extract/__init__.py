@@ -14,7 +14,8 @@ from typing import Any
 from pipeline import vocab
 from pipeline.extract.conversion import read_table
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
-from pipeline.extract.nlp import nlp
+from pipeline.extract.nlp import nlp, places_in, text_of
+from pipeline.extract.numerals import find_numbers
 from pipeline.extract.quantities import unit_info
 from pipeline.extract.standards import Standard, find_standards
 from pipeline.normalize import NormalizedDocument, Paragraph
@@ -37,30 +38,38 @@ class Extraction:
 def extract(sd: StructuredDocument) -> Extraction:
     nd = sd.normalized
     ex = Extraction()
-    zh = [(i, p) for i, p in enumerate(nd.paragraphs) if p.language == "zh"]
-    docs = nlp().pipe(nd.simplified[p.start:p.end] for _, p in zh)
+    zh = [(i, p, sd.unit(sd.paragraph_unit[i])) for i, p in enumerate(nd.paragraphs) if p.language == "zh"]
+    # Segment only what extraction needs: a paragraph without a number holds no standard or fact.
+    wanted = [(i, p) for i, p, unit in zh
+              if unit.kind != "table" and find_numbers(nd.simplified[p.start:p.end])]
+    docs = dict(zip((i for i, _ in wanted), nlp().pipe(nd.simplified[p.start:p.end] for _, p in wanted),
+                    strict=True))
     place: str | None = None
     tables: dict[str, list[tuple[str, str, int, bool]]] = {}
     seen_standards: set[tuple] = set()
-    for (i, p), doc in zip(zh, docs, strict=True):
-        unit = sd.unit(sd.paragraph_unit[i])
+    for i, p, unit in zh:
         if unit.kind == "table":
             tables.setdefault(unit.unit_id, []).append(
                 (nd.simplified[p.start:p.end], nd.text[p.start:p.end], p.start, p.table_row))
             continue
+        report = unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
+        doc = docs.get(i)
+        if doc is None:
+            if report:  # no numbers, but the places it names carry to the next paragraphs
+                places = places_in(nd.simplified[p.start:p.end])
+                place = places[-1].name if places else place
+            continue
         if unit.kind not in NO_STANDARDS:
-            for s in find_standards(doc.text, doc._.quantities):
+            for s in find_standards(text_of(doc), doc._.quantities):
                 row = _standard_row(sd, unit.unit_id, p, s)
                 key = (row["article_no"] if row["article_no"] is not None else unit.unit_id, row["concept"],
                        row["relation"], row["value_min"], row["value_max"], row["unit"])
                 if key not in seen_standards:
                     seen_standards.add(key)
                     ex.standards.append(row)
-        if unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None:
-            facts, place = chinese_facts(doc.text, doc._.quantities, doc._.places or [], place)
+        if report:
+            facts, place = chinese_facts(text_of(doc), doc._.quantities, doc._.places, place)
             ex.facts += [_fact_row(sd, unit.unit_id, p, f) for f in facts]
-        elif doc._.places and unit.kind not in ("headline", "byline"):
-            place = doc._.places[-1].name
     _number_ids(ex.standards, "standard_id", ("doc_id", "unit_id", "concept"))
     for unit_id, rows in tables.items():
         ex.conversion_rates += _rate_rows(sd, unit_id, rows)

@@ -1,12 +1,12 @@
 """The language pipeline: spaCy's blank Chinese model with a project-local jieba.
 
-    spacy.blank("zh", segmenter=jieba) → grain_numbers → grain_quantities → grain_places
+    spacy.blank("zh", segmenter=jieba) → grain_numbers → grain_quantities   (+ doc._.places on demand)
 
 jieba is initialised once per process with the domain words of
 schemas/lexicon.yaml, in its own `jieba.Tokenizer` (the global default
 tokenizer is never changed) and with its cache in a private file. Components
-put their results on Doc extensions: `doc._.numbers`, `doc._.quantities`,
-`doc._.places`. Texts are paragraphs of the simplified view, so offsets are
+put their results on Doc extensions: `doc._.numbers`, `doc._.quantities`;
+`doc._.places` is computed when first read. Texts are paragraphs of the simplified view, so offsets are
 paragraph-relative and map 1:1 to the normalized text.
 """
 from __future__ import annotations
@@ -30,30 +30,49 @@ from pipeline.extract.quantities import build_quantities
 
 jieba.setLogLevel(60)  # its start-up chatter is not our output
 
-for _name in ("numbers", "quantities", "places"):
+for _name in ("numbers", "quantities"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, computed once: spaCy joins every token for each call."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
+
+
+def _places(doc: Doc) -> list:
+    """Place names: the gazetteer, suffix rules, and jieba's place tag.
+
+    A getter, not a component: part-of-speech tagging is the costliest step,
+    and only report paragraphs (facts) need places, so it runs only when asked.
+    """
+    if "places" not in doc.user_data:
+        doc.user_data["places"] = places_in(text_of(doc))
+    return doc.user_data["places"]
+
+
+def places_in(text: str) -> list:
+    """Places of a text (simplified view) with jieba's part-of-speech tags as a further source."""
+    return find_places(text, [(w.word, w.flag) for w in pos_tokenizer().cut(text)])
+
+
+if not Doc.has_extension("places"):
+    Doc.set_extension("places", getter=_places)
 
 
 @Language.component("grain_numbers")
 def grain_numbers(doc: Doc) -> Doc:
     """Numbers with offsets (ordinals, dates and numeral idioms left out)."""
-    doc._.numbers = find_numbers(doc.text)
+    doc._.numbers = find_numbers(text_of(doc))
     return doc
 
 
 @Language.component("grain_quantities")
 def grain_quantities(doc: Doc) -> Doc:
     """Numbers joined with units, ranges and qualifiers."""
-    doc._.quantities = build_quantities(doc.text, doc._.numbers or [])
-    return doc
-
-
-@Language.component("grain_places")
-def grain_places(doc: Doc) -> Doc:
-    """Place names: the gazetteer, suffix rules, and jieba's place tag on the tokens."""
-    tagged = [(w.word, w.flag) for w in pos_tokenizer().cut(doc.text)]
-    doc._.places = find_places(doc.text, tagged)
+    doc._.quantities = build_quantities(text_of(doc), doc._.numbers or [])
     return doc
 
 
@@ -83,6 +102,6 @@ def nlp() -> Language:
     """The pipeline, built once per process."""
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     pipeline.tokenizer.jieba_seg = tokenizer()
-    for name in ("grain_numbers", "grain_quantities", "grain_places"):
+    for name in ("grain_numbers", "grain_quantities"):
         pipeline.add_pipe(name)
     return pipeline

@@ -198,6 +198,8 @@ def find_standards(text: str, quantities: list[Quantity]) -> list[Standard]:
         windows = _windows(text, q)
         relation, lo, hi = _relation(text, q, concept)
         flags = ["ocr_suspect", "missing_bound"] if q.missing_bound else []
+        if lo is not None and hi is not None and lo > hi:  # kept as printed, never swapped
+            flags += ["ocr_suspect", "reversed_range"]
         out.append(Standard(
             quantity=q, concept=concept.name, relation=relation, value_min=lo, value_max=hi,
             per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),

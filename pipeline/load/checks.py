@@ -27,8 +27,10 @@ def make_checks(texts: dict[str, str]) -> dict[str, Callable[[pd.DataFrame], pd.
         return pd.Series(ok, index=df.index, dtype=bool)
 
     def range_ordered(df: pd.DataFrame) -> pd.Series:
+        """min ≤ max, unless the row is flagged as a range printed the wrong way round."""
         both = df["value_min"].notna() & df["value_max"].notna()
-        return (~both | (df["value_min"] <= df["value_max"])).fillna(True).astype(bool)
+        flagged = df["flags"].map(lambda f: "reversed_range" in f)
+        return (~both | flagged | (df["value_min"] <= df["value_max"])).fillna(True).astype(bool)
 
     return {
         "span_ordered": span_ordered,
