@@ -1,0 +1,130 @@
+"""Faults and fuzz: killed builds, and inputs no reader should crash on."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.errors import InputError
+from pipeline.extract.numerals import find_numbers
+from pipeline.extract.quantities import build_quantities
+from pipeline.ingest.encoding import decode
+from pipeline.ingest.layouts import choose
+from pipeline.ingest.model import Metadata, Region, SourceDocument
+from pipeline.normalize import normalize
+from pipeline.structure import structure
+from tests.conftest import ROOT, copy_corpus
+
+CHARS = st.sampled_from(list("第一二三四五六七八九十百千萬两章條条款（）()、，。；：註 \n\r\t斤兩畝分%０１２3４.-至到多近以上下 "
+                             "農村糧食口糧標準每人每年百分之Title:Date:<hr />Original:###維基文庫發布機關abc"))
+TEXTS = st.text(CHARS, max_size=300)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_decoding_arbitrary_bytes_returns_text_or_a_named_error(data):
+    try:
+        text, encoding = decode(data, "f.txt")
+    except InputError as exc:
+        assert exc.code in ("E101", "E102", "E103") and str(exc).startswith("f.txt")
+    else:
+        assert isinstance(text, str) and encoding
+
+
+@FUZZ
+@given(TEXTS)
+def test_readers_normalizer_and_structure_never_crash(text):
+    if not text.strip():
+        return
+    reader = choose(text)
+    layout = reader.read(text)
+    for r in layout.regions:
+        assert 0 <= r.start <= r.end <= len(text)
+    doc = SourceDocument("d", "d.txt", text, "utf-8", reader.name, layout.regions, layout.metadata, "0" * 64)
+    sd = structure(normalize(doc))
+    nd = sd.normalized
+    for u in sd.units:
+        a, b = nd.original_span(u.start, u.end)
+        assert 0 <= a <= b <= len(text)
+    for ref in sd.cross_references:
+        assert 0 <= ref.start <= ref.end <= len(nd.text)
+
+
+@FUZZ
+@given(TEXTS)
+def test_numeral_and_quantity_scanners_keep_spans_inside(text):
+    numbers = find_numbers(text)
+    for n in numbers:
+        assert 0 <= n.start < n.end <= len(text)
+    for q in build_quantities(text, numbers):
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.value_min is not None or q.value_max is not None
+
+
+def test_body_only_text_builds(tmp_path):
+    doc = SourceDocument("d", "d.txt", "口糧標準每人每年四百斤。", "utf-8", "plain",
+                         [Region("body", 0, 12)], Metadata(), "0" * 64)
+    assert structure(normalize(doc)).units
+
+
+def test_a_build_killed_midway_leaves_database_and_cache_usable(tmp_path, built_db):
+    corpus = copy_corpus(tmp_path / "c")
+    for k in range(40):  # enough work to be interrupted
+        (corpus / f"copy_{k:02d}.txt").write_text(
+            (ROOT / "tests/data/period/hubei_rules_1955.txt").read_text("utf-8").replace("湖北", f"第{k}號"), "utf-8")
+    db = tmp_path / "out" / "db.duckdb"
+    db.parent.mkdir()
+    db.write_bytes(built_db.read_bytes())
+    before = db.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db),
+                             "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cache = db.parent / ".cache" / "documents"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (cache.exists() and any(cache.iterdir())):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert db.read_bytes() == before  # the previous database, untouched
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from documents").fetchall() == [(3,)]
+    con.close()
+    for folder in cache.iterdir():  # complete parts only, under their final names
+        assert folder.name.startswith(".") or (folder / "summary.json").exists()
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from documents").fetchall() == [(43,)]
+
+
+def test_no_change_rebuild_reads_everything_from_the_cache(tmp_path):
+    from pipeline.build import build
+
+    corpus = copy_corpus(tmp_path / "c")
+    first = build(corpus, tmp_path / "db.duckdb")
+    assert (first.processed, first.cached) == (3, 0)
+    again = build(corpus, tmp_path / "db.duckdb")
+    assert (again.processed, again.cached) == (0, 3)
+    seed = corpus / "002_f63fa80ed67a2d57.txt"
+    seed.write_text(seed.read_text("utf-8") + "\n", "utf-8")
+    third = build(corpus, tmp_path / "db.duckdb")
+    assert (third.processed, third.cached) == (1, 2)
+    assert third.tables == first.tables
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    from pipeline.build import build
+
+    corpus = copy_corpus(tmp_path / "c")
+    serial = build(corpus, tmp_path / "serial.duckdb", workers=1)
+    parallel = build(corpus, tmp_path / "parallel.duckdb", workers=2, cache_dir=tmp_path / "other-cache")
+    assert serial.tables == parallel.tables
+    q = "select standard_id, value_min, value_max from standards order by 1"
+    a = duckdb.connect(str(tmp_path / "serial.duckdb"), read_only=True).execute(q).fetchall()
+    b = duckdb.connect(str(tmp_path / "parallel.duckdb"), read_only=True).execute(q).fetchall()
+    assert a == b
