@@ -19,8 +19,9 @@ from pipeline.normalize import normalize
 from pipeline.structure import structure
 from tests.conftest import ROOT, copy_corpus
 
-CHARS = st.sampled_from(list("第一二三四五六七八九十百千萬两章條条款（）()、，。；：註 \n\r\t斤兩畝分%０１２3４.-至到多近以上下 "
-                             "農村糧食口糧標準每人每年百分之Title:Date:<hr />Original:###維基文庫發布機關abc"))
+CHARS = st.sampled_from(list("第一二三四五六七八九十百千萬两章條条款（）()、，。；：註 \n\r\t斤兩畝分%０１２3４.-"
+                             "至到多近以上下 農村糧食口糧標準每人每年百分之"
+                             "Title:Date:<hr />Original:###維基文庫發布機關abc"))
 TEXTS = st.text(CHARS, max_size=300)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
