@@ -126,11 +126,10 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
     for path in paths:
         p = Path(path)
         t0 = time.perf_counter()
-        folder = Path(cache_dir) / file_key(p)
-        hit = cached(folder)
+        key = file_key(p)
+        hit = cached(Path(cache_dir), key)
         if hit is not None:
-            results.append(hit | {"cached": True, "parts": str(folder),
-                                  "timings": {"cache_lookup_s": time.perf_counter() - t0}})
+            results.append(hit | {"cached": True, "timings": {"cache_lookup_s": time.perf_counter() - t0}})
             continue
         try:
             sd = process(p)
@@ -143,11 +142,14 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
         content = hashlib.sha256(simplified(sd.normalized.text).encode("utf-8")).hexdigest()
         result = {"source_file": p.name, "doc_id": sd.doc_id, "content_sha256": content, "summary": asdict(summary),
                   "title": sd.normalized.source.metadata.title, "bytes": p.stat().st_size}
-        batch.append((records, sd.normalized.source.text, sd.doc_id, folder, result))
-        results.append(result | {"cached": False, "parts": str(folder),
+        batch.append((records, sd.normalized.source.text, sd.doc_id, key, result))
+        results.append(result | {"cached": False, "cache_key": key,
                                  "timings": {"read_normalize_structure_s": t1 - t0, "extract_s": t2 - t1}})
     t3 = time.perf_counter()
-    write_parts(batch, Path(failures_dir))
+    write_parts(batch, Path(cache_dir), Path(failures_dir))
+    for r in results:
+        if r.get("cached") is False:
+            r["batch"] = cached(Path(cache_dir), r["cache_key"])["batch"]
     written = [r for r in results if r.get("cached") is False]
     for r in written:
         r["timings"]["validate_write_s"] = (time.perf_counter() - t3) / len(written)
@@ -156,7 +158,7 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
 
 def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | None,
          progress: Callable[[str, int, int], None] | None) -> list[dict]:
-    todo = [f for f in files if cached(cache_dir / file_key(f)) is None]
+    todo = [f for f in files if cached(cache_dir, file_key(f)) is None]
     n = workers if workers else (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
     batches = [files[k:k + BATCH] for k in range(0, len(files), BATCH)]
     results: dict[str, dict] = {}
@@ -219,7 +221,9 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
         if not kept:
             raise PipelineError("E202", str(corpus), {"path": corpus})
         t1 = time.perf_counter()
-        parts = {name: [str(Path(r["parts"]) / f"{name}.parquet") for r in kept] for name in PER_DOCUMENT}
+        batches = sorted({r["batch"] for r in kept})
+        parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
+        live_keys = [r["cache_key"] for r in kept]
 
         def corpus_steps(con) -> list[Issue]:
             """Steps that need every document: external citations, errata, review decisions."""
@@ -253,7 +257,7 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             validate(frames, {}, db.parent)
             return frames
 
-        report.tables = write_database(parts, small_tables, corpus_steps, db, VIEWS)
+        report.tables = write_database(parts, live_keys, small_tables, corpus_steps, db, VIEWS)
         report.timings["load_s"] = time.perf_counter() - t1
     return report
 

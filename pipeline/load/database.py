@@ -21,6 +21,8 @@ from pipeline.errors import PipelineError
 from pipeline.load.checks import make_checks
 from pipeline.load.tables import comments, ddl, pandera_schema, tables
 
+MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "1GB")  # DuckDB spills beyond it: memory stays bounded
+
 
 @contextmanager
 def build_lock(db: Path) -> Iterator[None]:
@@ -50,12 +52,14 @@ def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_di
             raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases), "path": path}) from None
 
 
-def write_database(parts: dict[str, list[str]], small_tables: Callable[[], dict[str, pd.DataFrame]],
+def write_database(parts: dict[str, list[str]], live_keys: list[str],
+                   small_tables: Callable[[], dict[str, pd.DataFrame]],
                    corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path,
                    views: list[str] | None = None) -> dict[str, int]:
     """Write every declared table to `db` through a temporary file and an atomic rename.
 
-    Per-document tables are loaded in bulk from their Parquet parts; then
+    Per-document tables are loaded in bulk from their Parquet parts, keeping the rows whose
+    `cache_key` is in `live_keys` (the current version of each document); then
     `corpus_steps(con)` runs the cross-document updates, and `small_tables()`
     supplies the tables that depend on them (dataset, build_issues).
     """
@@ -65,8 +69,11 @@ def write_database(parts: dict[str, list[str]], small_tables: Callable[[], dict[
         stale.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
+                                               "autoload_known_extensions": False,
+                                               "memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
         try:
+            con.execute("create temp table live (cache_key varchar primary key)")
+            con.execute("insert into live select unnest(?)", [live_keys])
             for name in tables():
                 con.execute(ddl(name))
                 for stmt in comments(name):  # comment before any index exists
@@ -74,7 +81,8 @@ def write_database(parts: dict[str, list[str]], small_tables: Callable[[], dict[
             for name, files in parts.items():
                 if files:
                     cols = ", ".join(f'"{c}"' for c in tables()[name].column_names)
-                    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?)', [files])
+                    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?) '
+                                'WHERE cache_key IN (SELECT cache_key FROM live)', [files])
             corpus_steps(con)
             for name, df in small_tables().items():
                 if len(df):

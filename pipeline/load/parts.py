@@ -24,7 +24,6 @@ from pipeline.load.tables import arrow_schema, frame
 
 PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts")
 PACKAGE = Path(__file__).resolve().parents[1]
-SUMMARY = "summary.json"
 
 
 @lru_cache(maxsize=1)
@@ -50,35 +49,48 @@ def file_key(path: Path) -> str:
     return h.hexdigest()[:32]
 
 
-def cached(folder: Path) -> dict | None:
-    summary = folder / SUMMARY
+def cached(cache_dir: Path, key: str) -> dict | None:
+    """The summary of a document processed before, with the batch folder holding its rows."""
+    summary = cache_dir / "docs" / f"{key}.json"
     if summary.exists():
         return json.loads(summary.read_text(encoding="utf-8"))
     return None
 
 
-def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, Path, dict]], failures_dir: Path) -> None:
-    """Validate a batch of documents' rows together, then write each document's parts, all or nothing.
+def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], cache_dir: Path,
+                failures_dir: Path) -> None:
+    """Validate a batch of documents' rows together and write them as one Parquet file per table.
 
-    `batch` holds (records, original text, doc_id, part folder, summary) per document. Validating a
-    batch at once spreads pandera's fixed cost (about 0.1 s a call) over many documents.
+    `batch` holds (records, original text, doc_id, cache key, summary) per document. Validating and
+    writing a batch at once spreads pandera's and Parquet's fixed costs over many documents. Rows
+    carry their document's cache key (`cache_key`), so a load takes only the current version of
+    each document. The batch folder appears by rename, then each document's summary: a killed
+    build leaves at most an unreferenced folder, never a half-written part.
     """
     if not batch:
         return
     frames = {name: frame(name, [r for records, *_ in batch for r in records.get(name, [])])
               for name in PER_DOCUMENT}
     validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, failures_dir)
-    groups = {name: dict(tuple(df.groupby("doc_id", sort=False))) for name, df in frames.items()}
-    for _, _, doc_id, folder, summary in batch:
-        tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    keys = {doc_id: key for _, _, doc_id, key, _ in batch}
+    batch_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:24]
+    folder = cache_dir / "batches" / batch_id
+    tmp = folder.with_name(f".{batch_id}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, df in frames.items():
+        table = pa.Table.from_pandas(df, schema=arrow_schema(name), preserve_index=False)
+        table = table.append_column("cache_key", pa.array(df["doc_id"].map(keys).astype(object).tolist(),
+                                                          type=pa.string()))
+        pq.write_table(table, tmp / f"{name}.parquet")
+    try:
+        tmp.rename(folder)
+    except OSError:  # the same batch was written meanwhile: theirs is as good
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for name in PER_DOCUMENT:
-            df = groups[name].get(doc_id, frames[name].iloc[0:0])
-            pq.write_table(pa.Table.from_pandas(df, schema=arrow_schema(name), preserve_index=False),
-                           tmp / f"{name}.parquet")
-        (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
-        try:
-            tmp.rename(folder)
-        except OSError:  # another build wrote the same part meanwhile: theirs is as good
-            shutil.rmtree(tmp, ignore_errors=True)
+    docs = cache_dir / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for _, _, _, key, summary in batch:
+        part = docs / f".{key}.tmp-{os.getpid()}"
+        part.write_text(json.dumps(summary | {"batch": str(folder), "cache_key": key}, ensure_ascii=False),
+                        encoding="utf-8")
+        part.replace(docs / f"{key}.json")

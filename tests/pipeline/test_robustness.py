@@ -1,9 +1,11 @@
 """Faults and fuzz: killed builds, and inputs no reader should crash on."""
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +17,7 @@ from pipeline.extract.quantities import build_quantities
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.layouts import choose
 from pipeline.ingest.model import Metadata, Region, SourceDocument
+from pipeline.load.parts import PER_DOCUMENT
 from pipeline.normalize import normalize
 from pipeline.structure import structure
 from tests.conftest import ROOT, copy_corpus
@@ -86,7 +89,7 @@ def test_a_build_killed_midway_leaves_database_and_cache_usable(tmp_path, built_
                              "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cache = db.parent / ".cache" / "documents"
     deadline = time.time() + 60
-    while time.time() < deadline and not (cache.exists() and any(cache.iterdir())):
+    while time.time() < deadline and not ((cache / "docs").exists() and any((cache / "docs").iterdir())):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -94,8 +97,9 @@ def test_a_build_killed_midway_leaves_database_and_cache_usable(tmp_path, built_
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from documents").fetchall() == [(3,)]
     con.close()
-    for folder in cache.iterdir():  # complete parts only, under their final names
-        assert folder.name.startswith(".") or (folder / "summary.json").exists()
+    for summary in (cache / "docs").glob("*.json"):  # every cached document points at a complete batch
+        batch = Path(json.loads(summary.read_text("utf-8"))["batch"])
+        assert all((batch / f"{t}.parquet").exists() for t in PER_DOCUMENT)
     run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db)],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
