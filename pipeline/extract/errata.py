@@ -52,35 +52,43 @@ class Erratum:
         return f"{self.reason} ({self.author}{when}; {self.source})"
 
 
-def load_errata(folder: Path) -> tuple[list[Erratum], list[PipelineError]]:
-    """All errata of a corpus; malformed files or entries come back as errors, not exceptions."""
-    out: list[Erratum] = []
+def entries_of(folder: Path, key: str, code: str) -> tuple[list[tuple[str, object]], list[PipelineError]]:
+    """The entries of the `key:` lists of every YAML file in `folder`, each with its place
+    ("FILE entry N"); a file that cannot be read is a problem with `code`, not an exception."""
+    out: list[tuple[str, object]] = []
     problems: list[PipelineError] = []
     if not folder.is_dir():
         return out, problems
     for path in sorted(folder.glob("*.y*ml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            entries = data.get("errata") if isinstance(data, dict) else None
+            entries = data.get(key) if isinstance(data, dict) else None
             if not isinstance(entries, list):
-                raise ValueError("expected a top-level `errata:` list")
+                raise ValueError(f"expected a top-level `{key}:` list")
         except (OSError, ValueError, yaml.YAMLError) as exc:
-            problems.append(PipelineError("E206", path.name, {"path": path.name, "detail": exc}))
+            problems.append(PipelineError(code, path.name, {"path": path.name, "detail": exc}))
             continue
-        for k, e in enumerate(entries, start=1):
-            where = f"{path.name} entry {k}"
-            missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
-            if missing:
-                problems.append(PipelineError("E206", where, {"path": where, "detail": f"missing {missing}"}))
-                continue
-            allowed = READING_FIELDS.get(e["table"])
-            if allowed is None or not set(e["set"]) <= allowed:
-                problems.append(PipelineError("E206", where, {
-                    "path": where, "detail": f"table {e['table']!r} takes readings {sorted(allowed or [])}, "
-                                             f"not {sorted(e['set'])}"}))
-                continue
-            out.append(Erratum(where, str(e["document"]), e["table"], dict(e["match"]), dict(e["set"]),
-                               str(e["reason"]), str(e["author"]), e.get("date")))
+        out += [(f"{path.name} entry {k}", e) for k, e in enumerate(entries, start=1)]
+    return out, problems
+
+
+def load_errata(folder: Path) -> tuple[list[Erratum], list[PipelineError]]:
+    """All errata of a corpus; malformed files or entries come back as errors, not exceptions."""
+    out: list[Erratum] = []
+    entries, problems = entries_of(folder, "errata", "E206")
+    for where, e in entries:
+        missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
+        if missing:
+            problems.append(PipelineError("E206", where, {"path": where, "detail": f"missing {missing}"}))
+            continue
+        allowed = READING_FIELDS.get(e["table"])
+        if allowed is None or not set(e["set"]) <= allowed:
+            problems.append(PipelineError("E206", where, {
+                "path": where, "detail": f"table {e['table']!r} takes readings {sorted(allowed or [])}, "
+                                         f"not {sorted(e['set'])}"}))
+            continue
+        out.append(Erratum(where, str(e["document"]), e["table"], dict(e["match"]), dict(e["set"]),
+                           str(e["reason"]), str(e["author"]), e.get("date")))
     return out, problems
 
 

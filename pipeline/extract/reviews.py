@@ -20,9 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.errors import PipelineError
+from pipeline.extract.errata import entries_of
 
 ID_FIELDS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
 CORRECTIONS = {
@@ -48,38 +47,26 @@ def _exists(con, table: str, id_column: str, row_id: str) -> bool:
 
 def apply_reviews(con, folder: Path) -> list[PipelineError]:
     """Apply every decision to the database being built; return the problems."""
-    problems: list[PipelineError] = []
-    if not folder.is_dir():
-        return problems
-    for path in sorted(folder.glob("*.y*ml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            entries = data.get("reviews") if isinstance(data, dict) else None
-            if not isinstance(entries, list):
-                raise ValueError("expected a top-level `reviews:` list")
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            problems.append(PipelineError("E208", path.name, {"path": path.name, "detail": exc}))
+    entries, problems = entries_of(folder, "reviews", "E208")
+    for where, e in entries:
+        if not isinstance(e, dict) or not {"id", "decision", "reason", "reviewer"} <= set(e) \
+                or e["decision"] not in STATUS:
+            problems.append(PipelineError("E208", where, {
+                "path": where, "detail": "needs id, decision (confirm, correct, reject), reason and reviewer"}))
             continue
-        for k, e in enumerate(entries, start=1):
-            where = f"{path.name} entry {k}"
-            if not isinstance(e, dict) or not {"id", "decision", "reason", "reviewer"} <= set(e) \
-                    or e["decision"] not in STATUS:
-                problems.append(PipelineError("E208", where, {
-                    "path": where, "detail": "needs id, decision (confirm, correct, reject), reason and reviewer"}))
-                continue
-            table = next((t for t, c in ID_FIELDS.items() if _exists(con, t, c, str(e["id"]))), None)
-            if table is None:
-                problems.append(PipelineError("E207", where, {"where": where, "id": e["id"]}))
-                continue
-            values = e.get("set") or {}
-            allowed = CORRECTIONS[table]
-            if e["decision"] == "correct" and (not values or not set(values) <= set(allowed)):
-                problems.append(PipelineError("E208", where, {
-                    "path": where, "detail": f"a correction of {table} sets one of {sorted(allowed)}"}))
-                continue
-            sets = {"review_status": STATUS[e["decision"]], "review_note": f"{e['reason']} ({e['reviewer']}; {where})"}
-            sets |= {allowed[key]: value for key, value in values.items()}
-            assignments = ", ".join(f'"{c}" = ?' for c in sets)
-            con.execute(f'update "{table}" set {assignments} where "{ID_FIELDS[table]}" = ?',
-                        [*sets.values(), str(e["id"])])
+        table = next((t for t, c in ID_FIELDS.items() if _exists(con, t, c, str(e["id"]))), None)
+        if table is None:
+            problems.append(PipelineError("E207", where, {"where": where, "id": e["id"]}))
+            continue
+        values = e.get("set") or {}
+        allowed = CORRECTIONS[table]
+        if e["decision"] == "correct" and (not values or not set(values) <= set(allowed)):
+            problems.append(PipelineError("E208", where, {
+                "path": where, "detail": f"a correction of {table} sets one of {sorted(allowed)}"}))
+            continue
+        sets = {"review_status": STATUS[e["decision"]], "review_note": f"{e['reason']} ({e['reviewer']}; {where})"}
+        sets |= {allowed[key]: value for key, value in values.items()}
+        assignments = ", ".join(f'"{c}" = ?' for c in sets)
+        con.execute(f'update "{table}" set {assignments} where "{ID_FIELDS[table]}" = ?',
+                    [*sets.values(), str(e["id"])])
     return problems
