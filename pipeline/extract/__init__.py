@@ -14,7 +14,7 @@ from typing import Any
 from pipeline import vocab
 from pipeline.extract.conversion import read_table
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
-from pipeline.extract.nlp import nlp, places_in, text_of
+from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_numbers
 from pipeline.extract.quantities import unit_info
 from pipeline.extract.standards import Standard, find_standards
@@ -40,9 +40,10 @@ def extract(sd: StructuredDocument) -> Extraction:
     ex = Extraction()
     zh = [(i, p, sd.unit(sd.paragraph_unit[i])) for i, p in enumerate(nd.paragraphs) if p.language == "zh"]
     # Segment only what extraction needs: a paragraph without a number holds no standard or fact.
-    wanted = [(i, p) for i, p, unit in zh
-              if unit.kind != "table" and find_numbers(nd.simplified[p.start:p.end])]
-    docs = dict(zip((i for i, _ in wanted), nlp().pipe(nd.simplified[p.start:p.end] for _, p in wanted),
+    # The numbers found here are handed to the pipeline, which does not look for them again.
+    numbered = ((i, nd.simplified[p.start:p.end]) for i, p, unit in zh if unit.kind != "table")
+    wanted = [(i, text, numbers) for i, text in numbered if (numbers := find_numbers(text))]
+    docs = dict(zip((i for i, *_ in wanted), nlp().pipe(with_numbers(text, numbers) for _, text, numbers in wanted),
                     strict=True))
     place: str | None = None
     tables: dict[str, list[tuple[str, str, int, bool]]] = {}

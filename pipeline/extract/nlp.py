@@ -64,8 +64,16 @@ if not Doc.has_extension("places"):
 
 @Language.component("grain_numbers")
 def grain_numbers(doc: Doc) -> Doc:
-    """Numbers with offsets (ordinals, dates and numeral idioms left out)."""
-    doc._.numbers = find_numbers(text_of(doc))
+    """Numbers with offsets (ordinals, dates and numeral idioms left out), unless already given."""
+    if doc._.numbers is None:
+        doc._.numbers = find_numbers(text_of(doc))
+    return doc
+
+
+def with_numbers(text: str, numbers: list) -> Doc:
+    """A segmented doc of `text` whose numbers are already known (see `grain_numbers`)."""
+    doc = nlp().make_doc(text)
+    doc._.numbers = numbers
     return doc
 
 

@@ -75,22 +75,25 @@ def parse_number_text(s: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def _idioms() -> tuple[str, ...]:
-    return tuple(sorted(vocab.words("qualifiers", "numeral_idioms"), key=len, reverse=True))
+def _idioms() -> tuple[frozenset[str], re.Pattern | None]:
+    """Numeral idioms: those written only in numeral characters (万一), which count when a run is
+    exactly one of them, and the others (一般, 统一), which hide any run they overlap. The others
+    are one pattern, longest first, looked for at every position (a lookahead, so they may overlap)."""
+    words = vocab.words("qualifiers", "numeral_idioms")
+    alone = frozenset(w for w in words if all(c in CN_CHARS for c in w))
+    inside = sorted((w for w in words if w not in alone), key=len, reverse=True)
+    pattern = re.compile("(?=(" + "|".join(map(re.escape, inside)) + "))") if inside else None
+    return alone, pattern
 
 
-def _in_idiom(text: str, start: int, end: int) -> bool:
-    run = text[start:end]
-    for idiom in _idioms():
-        if all(c in CN_CHARS for c in idiom) and idiom != run:
-            continue  # 万一 is an idiom alone, a number inside 二万一千
-        lo = max(0, start - len(idiom) + 1)
-        pos = text.find(idiom, lo, end + len(idiom) - 1)
-        while pos != -1 and pos < end:
-            if pos + len(idiom) > start:
-                return True
-            pos = text.find(idiom, pos + 1, end + len(idiom) - 1)
-    return False
+def _idiom_mask(text: str) -> bytearray:
+    """1 at every character of `text` that lies inside a numeral idiom such as 一般 or 统一."""
+    mask = bytearray(len(text) + 1)
+    pattern = _idioms()[1]
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            mask[m.start(1):m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+    return mask
 
 
 def _is_date(text: str, start: int, end: int, run: str) -> bool:
@@ -135,6 +138,7 @@ def find_numbers(text: str) -> list[Number]:
         value = float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
         value *= {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1)
         add(Number(m.start(), m.end(), value, run))
+    idioms_alone, idiom_mask = _idioms()[0], None
     for m in _CN_RUN.finditer(text):
         start, run = m.start(), m.group(0)
         if taken[start]:
@@ -148,7 +152,11 @@ def find_numbers(text: str) -> list[Number]:
             continue
         if start and text[start - 1] in "百" and text[start - 1:start + 3].startswith("百分之"):
             continue
-        if _in_idiom(text, start, end) or _is_date(text, start, end, run):
+        if run in idioms_alone:
+            continue
+        if idiom_mask is None:  # made once per text, and only for a text with a numeral run
+            idiom_mask = _idiom_mask(text)
+        if any(idiom_mask[start:end]) or _is_date(text, start, end, run):
             continue
         value = parse_chinese(run)
         if value is None:

@@ -111,6 +111,8 @@ CASES = [
     ("二流子", []),
     ("十分重要", []),
     ("万一发生", []),
+    ("二万一千斤", [(21000, 21000, "斤", "exact", None)]),  # 万一 is an idiom only when it stands alone
+    ("每人一般四百斤", [(400, 400, "斤", "exact", None)]),  # the idiom hides its own 一, not the number after it
     ("一部分小麦", []),
     ("一致", []),
     ("唯一的", []),
