@@ -38,22 +38,29 @@ class Extraction:
 def extract(sd: StructuredDocument) -> Extraction:
     nd = sd.normalized
     ex = Extraction()
-    zh = [(i, p, sd.unit(sd.paragraph_unit[i])) for i, p in enumerate(nd.paragraphs) if p.language == "zh"]
-    # Segment only what extraction needs: a paragraph without a number holds no standard or fact.
-    # The numbers found here are handed to the pipeline, which does not look for them again.
-    numbered = ((i, nd.simplified[p.start:p.end]) for i, p, unit in zh if unit.kind != "table")
-    wanted = [(i, text, numbers) for i, text in numbered if (numbers := find_numbers(text))]
-    docs = dict(zip((i for i, *_ in wanted), nlp().pipe(with_numbers(text, numbers) for _, text, numbers in wanted),
-                    strict=True))
+    zh = []  # (index, paragraph, its unit, whether it is a report's)
+    for i, p in enumerate(nd.paragraphs):
+        if p.language == "zh":
+            unit = sd.unit(sd.paragraph_unit[i])
+            zh.append((i, p, unit, _is_report(sd, unit)))
+    # Segment only what extraction needs: a paragraph without a number holds no standard or fact, and
+    # only a report's words are read (places, subjects). The numbers found here go with the text.
+    numbered = ((i, nd.simplified[p.start:p.end], report) for i, p, unit, report in zh if unit.kind != "table")
+    wanted = [(i, text, numbers, report) for i, text, report in numbered if (numbers := find_numbers(text))]
+    docs = {}
+    for segmenter, words_read in (("jieba", True), ("char", False)):
+        group = [(i, text, numbers) for i, text, numbers, report in wanted if report == words_read]
+        docs.update(zip((i for i, *_ in group),
+                        nlp(segmenter).pipe(with_numbers(text, numbers, segmenter) for _, text, numbers in group),
+                        strict=True))
     place: str | None = None
     tables: dict[str, list[tuple[str, str, int, bool]]] = {}
     seen_standards: set[tuple] = set()
-    for i, p, unit in zh:
+    for i, p, unit, report in zh:
         if unit.kind == "table":
             tables.setdefault(unit.unit_id, []).append(
                 (nd.simplified[p.start:p.end], nd.text[p.start:p.end], p.start, p.table_row))
             continue
-        report = unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
         doc = docs.get(i)
         if doc is None:
             if report:  # no numbers, but the places it names carry to the next paragraphs
@@ -78,6 +85,11 @@ def extract(sd: StructuredDocument) -> Extraction:
     _number_ids(ex.facts, "fact_id", ("doc_id", "unit_id", "language"))
     _match_translations(sd, ex.facts)
     return ex
+
+
+def _is_report(sd: StructuredDocument, unit) -> bool:
+    """A report's paragraph (outside any article): its numbers are statistics, read as facts."""
+    return unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
 
 
 def _number_ids(rows: list[dict], id_field: str, keys: tuple[str, ...]) -> None:

@@ -1,13 +1,23 @@
-"""The language pipeline: spaCy's blank Chinese model with a project-local jieba.
+"""The language pipelines: spaCy's blank Chinese model, segmenting only what extraction reads.
 
-    spacy.blank("zh", segmenter=jieba) → grain_numbers → grain_quantities   (+ doc._.places on demand)
+    nlp("jieba") = spacy.blank("zh", segmenter=jieba) → grain_word_tags → grain_numbers → grain_quantities
+    nlp("char")  = spacy.blank("zh", segmenter=char)  →                   grain_numbers → grain_quantities
+    (+ doc._.places on demand)
 
-jieba is initialised once per process with the domain words of
-schemas/lexicon.yaml, in its own `jieba.Tokenizer` (the global default
-tokenizer is never changed) and with its cache in a private file. Components
-put their results on Doc extensions: `doc._.numbers`, `doc._.quantities`;
-`doc._.places` is computed when first read. Texts are paragraphs of the simplified view, so offsets are
-paragraph-relative and map 1:1 to the normalized text.
+Words are read only in reports (the place a statistic belongs to, the noun
+phrase it counts), so only report paragraphs are segmented by jieba; a rule's
+standards are found from its numbers and the vocabulary around them, which
+needs no segmentation, so rule paragraphs get spaCy's one-token-per-character
+segmenter, about five times cheaper than jieba. jieba is initialised once per
+process with the domain words of schemas/lexicon.yaml, in its own
+`jieba.Tokenizer` (the global default tokenizer is never changed) and with its
+cache in a private file. Each word is tagged with its part of speech from
+jieba's dictionary (`token.tag_`), which is where jieba's place tag comes
+from: a dictionary look-up, not a second segmentation pass. Components put
+their results on Doc extensions: `doc._.numbers`, `doc._.quantities`;
+`doc._.places` is computed when first read. Texts are paragraphs of the
+simplified view, so offsets are paragraph-relative and map 1:1 to the
+normalized text.
 """
 from __future__ import annotations
 
@@ -29,6 +39,7 @@ from pipeline.extract.places import find_places
 from pipeline.extract.quantities import build_quantities
 
 jieba.setLogLevel(60)  # its start-up chatter is not our output
+UNKNOWN_TAG = "x"  # jieba's tag for what its dictionary does not know
 
 for _name in ("numbers", "quantities"):
     if not Doc.has_extension(_name):
@@ -43,23 +54,30 @@ def text_of(doc: Doc) -> str:
 
 
 def _places(doc: Doc) -> list:
-    """Place names: the gazetteer, suffix rules, and jieba's place tag.
-
-    A getter, not a component: part-of-speech tagging is the costliest step,
-    and only report paragraphs (facts) need places, so it runs only when asked.
-    """
+    """Place names: the gazetteer, suffix rules, and the place tag of the doc's words. Read only in reports."""
     if "places" not in doc.user_data:
-        doc.user_data["places"] = places_in(text_of(doc))
+        doc.user_data["places"] = find_places(text_of(doc), [(t.idx, t.text, t.tag_) for t in doc])
     return doc.user_data["places"]
 
 
 def places_in(text: str) -> list:
-    """Places of a text (simplified view) with jieba's part-of-speech tags as a further source."""
-    return find_places(text, [(w.word, w.flag) for w in pos_tokenizer().cut(text)])
+    """Places of a text (simplified view) that is not otherwise segmented."""
+    tags = word_tags()
+    words = tokenizer().tokenize(text)
+    return find_places(text, [(start, word, tags.get(word, UNKNOWN_TAG)) for word, start, _ in words])
 
 
 if not Doc.has_extension("places"):
     Doc.set_extension("places", getter=_places)
+
+
+@Language.component("grain_word_tags")
+def grain_word_tags(doc: Doc) -> Doc:
+    """Each word's part of speech from jieba's dictionary and the lexicon (ns place, n noun …)."""
+    tags = word_tags()
+    for token in doc:
+        token.tag_ = tags.get(token.text, UNKNOWN_TAG)
+    return doc
 
 
 @Language.component("grain_numbers")
@@ -70,9 +88,9 @@ def grain_numbers(doc: Doc) -> Doc:
     return doc
 
 
-def with_numbers(text: str, numbers: list) -> Doc:
+def with_numbers(text: str, numbers: list, segmenter: str = "jieba") -> Doc:
     """A segmented doc of `text` whose numbers are already known (see `grain_numbers`)."""
-    doc = nlp().make_doc(text)
+    doc = nlp(segmenter).make_doc(text)
     doc._.numbers = numbers
     return doc
 
@@ -106,10 +124,26 @@ def pos_tokenizer() -> jieba.posseg.POSTokenizer:
 
 
 @lru_cache(maxsize=1)
-def nlp() -> Language:
-    """The pipeline, built once per process."""
-    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    pipeline.tokenizer.jieba_seg = tokenizer()
-    for name in ("grain_numbers", "grain_quantities"):
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech dictionary, with the lexicon's tags merged in."""
+    tagger = pos_tokenizer()
+    tagger.makesure_userdict_loaded()
+    return tagger.word_tag_tab
+
+
+SEGMENTERS = ("jieba", "char")
+
+
+@lru_cache(maxsize=len(SEGMENTERS))
+def nlp(segmenter: str = "jieba") -> Language:
+    """The pipeline for `segmenter` (jieba words, or spaCy's characters), built once per process."""
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {segmenter!r}; one of {SEGMENTERS}")
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    names = ["grain_numbers", "grain_quantities"]
+    if segmenter == "jieba":
+        pipeline.tokenizer.jieba_seg = tokenizer()
+        names.insert(0, "grain_word_tags")
+    for name in names:
         pipeline.add_pipe(name)
     return pipeline

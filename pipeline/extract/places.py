@@ -43,8 +43,11 @@ def anaphora() -> tuple[str, ...]:
     return tuple(vocab.words("places", "anaphora"))
 
 
-def find_places(text: str, tagged: list[tuple[str, str]] | None = None) -> list[Place]:
-    """Places in order of appearance; overlapping finds keep the gazetteer's, then the longest."""
+def find_places(text: str, tagged: list[tuple[int, str, str]] | None = None) -> list[Place]:
+    """Places in order of appearance; overlapping finds keep the gazetteer's, then the longest.
+
+    `tagged` holds the text's words as (start, word, part-of-speech tag); a word tagged `ns` is a place.
+    """
     found: list[Place] = []
     taken = [False] * (len(text) + 1)
 
@@ -70,11 +73,8 @@ def find_places(text: str, tagged: list[tuple[str, str]] | None = None) -> list[
             if committee:  # 长治地委 stands for the gazetteer's 长治专区 where there is one
                 name = next((g for g, lv in _gazetteer() if g.startswith(name) and lv == level), name)
             add(m.start(1), m.end(1), name, level)
-    if tagged:
-        pos = 0
-        for word, flag in tagged:
-            # jieba's place tag misfires on short words (入春): trust it for longer names only
-            if flag == "ns" and len(word) >= 3:
-                add(pos, pos + len(word), word, "place")
-            pos += len(word)
+    for start, word, flag in tagged or ():
+        # jieba's place tag misfires on short words (入春): trust it for longer names only
+        if flag == "ns" and len(word) >= 3:
+            add(start, start + len(word), word, "place")
     return sorted(found, key=lambda p: p.start)
