@@ -91,6 +91,7 @@ def grain_numbers(doc: Doc) -> Doc:
 def with_numbers(text: str, numbers: list, segmenter: str = "jieba") -> Doc:
     """A segmented doc of `text` whose numbers are already known (see `grain_numbers`)."""
     doc = nlp(segmenter).make_doc(text)
+    doc.user_data["text"] = text  # see text_of
     doc._.numbers = numbers
     return doc
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import fields
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import opencc
@@ -31,15 +33,20 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^0-9A-Za-z_\-\u3400-\u9fff]+", "_", path.stem).strip("_") or "doc"
 
 
+@lru_cache(maxsize=65536)
+def _char_script(ch: str) -> str | None:
+    """`traditional` or `simplified` for a character that has another form in the other script."""
+    if _T2S.convert(ch) != ch:
+        return "traditional"
+    if _S2T.convert(ch) != ch:
+        return "simplified"
+    return None
+
+
 def detect_script(text: str) -> str:
     """`traditional`, `simplified` or `mixed`, from the characters that differ between scripts."""
-    trad = simp = 0
-    for ch in set(CJK_RE.findall(text)):
-        n = text.count(ch)
-        if _T2S.convert(ch) != ch:
-            trad += n
-        elif _S2T.convert(ch) != ch:
-            simp += n
+    counts = Counter(_char_script(ch) for ch in CJK_RE.findall(text))
+    trad, simp = counts["traditional"], counts["simplified"]
     total = trad + simp
     if total == 0:
         return "simplified"  # no script-specific character: both readings agree
