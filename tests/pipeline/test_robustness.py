@@ -76,11 +76,16 @@ def test_body_only_text_builds(tmp_path):
     assert structure(normalize(doc)).units
 
 
+def add_variants(corpus: Path, n: int) -> Path:
+    """`n` distinct copies of a period text in `corpus`, each naming another province."""
+    text = (ROOT / "tests/data/period/hubei_rules_1955.txt").read_text("utf-8")
+    for k in range(n):
+        (corpus / f"copy_{k:02d}.txt").write_text(text.replace("湖北", f"第{k}號"), "utf-8")
+    return corpus
+
+
 def test_a_build_killed_midway_leaves_database_and_cache_usable(tmp_path, built_db):
-    corpus = copy_corpus(tmp_path / "c")
-    for k in range(40):  # enough work to be interrupted
-        (corpus / f"copy_{k:02d}.txt").write_text(
-            (ROOT / "tests/data/period/hubei_rules_1955.txt").read_text("utf-8").replace("湖北", f"第{k}號"), "utf-8")
+    corpus = add_variants(copy_corpus(tmp_path / "c"), 40)  # enough work to be interrupted
     db = tmp_path / "out" / "db.duckdb"
     db.parent.mkdir()
     db.write_bytes(built_db.read_bytes())
@@ -123,13 +128,29 @@ def test_no_change_rebuild_reads_everything_from_the_cache(tmp_path):
 
 
 def test_parallel_build_equals_serial_build(tmp_path):
-    from pipeline.build import build
+    from pipeline.build import PARALLEL_FROM, build
 
-    corpus = copy_corpus(tmp_path / "c")
+    corpus = add_variants(copy_corpus(tmp_path / "c"), PARALLEL_FROM)
     serial = build(corpus, tmp_path / "serial.duckdb", workers=1)
     parallel = build(corpus, tmp_path / "parallel.duckdb", workers=2, cache_dir=tmp_path / "other-cache")
+    assert (serial.workers, parallel.workers) == (1, 2)
     assert serial.tables == parallel.tables
-    q = "select standard_id, value_min, value_max from standards order by 1"
-    a = duckdb.connect(str(tmp_path / "serial.duckdb"), read_only=True).execute(q).fetchall()
-    b = duckdb.connect(str(tmp_path / "parallel.duckdb"), read_only=True).execute(q).fetchall()
-    assert a == b
+    assert serial.tables["documents"] == PARALLEL_FROM + 3
+    for table in PER_DOCUMENT:
+        q = f"select * from {table} order by all"
+        a = duckdb.connect(str(tmp_path / "serial.duckdb"), read_only=True).execute(q).fetchall()
+        b = duckdb.connect(str(tmp_path / "parallel.duckdb"), read_only=True).execute(q).fetchall()
+        assert a == b, table
+
+
+@given(st.integers(0, 100_000), st.integers(1, 64))
+def test_batches_keep_every_worker_busy_and_stay_bounded(documents, workers):
+    from pipeline.build import BATCH_MAX, split_batches
+
+    items = list(range(documents))
+    batches = split_batches(items, workers)
+    assert [i for b in batches for i in b] == items  # every document once, in order
+    assert len(batches) >= min(documents, 2 * workers)
+    sizes = [len(b) for b in batches]
+    assert all(1 <= n <= BATCH_MAX for n in sizes)
+    assert not sizes or max(sizes) - min(sizes) <= 1
