@@ -83,6 +83,7 @@ class BuildReport:
     cached: int = 0
     workers: int = 1  # processes that processed them
     timings: dict[str, float] = field(default_factory=dict)
+    peak_memory_mb: dict[str, float] = field(default_factory=dict)  # main process, largest worker process
 
     @property
     def skipped(self) -> list[Issue]:
@@ -292,7 +293,20 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
 
         report.tables = write_database(parts, live_keys, small_tables, corpus_steps, db, VIEWS)
         report.timings["load_s"] = time.perf_counter() - t1
+    report.peak_memory_mb = _peak_memory_mb(report.workers > 1)
     return report
+
+
+def _peak_memory_mb(had_workers: bool) -> dict[str, float]:
+    """Peak resident memory of this process and, after a parallel build, of its largest (finished) worker."""
+    import resource
+    import sys
+
+    per_mb = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20  # ru_maxrss: KiB on Linux, bytes on macOS
+    out = {"main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * per_mb, 1)}
+    if had_workers:
+        out["largest_worker"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * per_mb, 1)
+    return out
 
 
 def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[BuildReport, str]:

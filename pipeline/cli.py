@@ -67,15 +67,22 @@ def build(
 STRUCTURE_KINDS = {"chapter": "ch", "article": "art", "item": "items", "paragraph": "para", "table": "tables"}
 
 
+SUMMARY_DOCUMENTS = 25  # documents listed on screen; build_report.json lists them all
+
+
 def _print_summary(report) -> None:
-    """One screen: a line per document, then totals and what was skipped and why."""
+    """One screen: a line per document (the flagged ones first, up to SUMMARY_DOCUMENTS), then totals and
+    what was skipped and why."""
     t = Table(title=f"built {report.db}", show_lines=False, box=None, pad_edge=False)
     for col in ("file", "read as", "structure", "xrefs", "standards", "rates", "facts", "flagged"):
         t.add_column(col, overflow="fold")
-    for d in report.documents:
+    shown = sorted(report.documents, key=lambda d: d.flags == 0)[:SUMMARY_DOCUMENTS]
+    for d in sorted(shown, key=lambda d: d.source_file):
         shape = " ".join(f"{d.units[k]} {short}" for k, short in STRUCTURE_KINDS.items() if d.units.get(k))
         t.add_row(d.source_file, f"{d.layout}, {d.encoding}, {d.script}", shape or f"{sum(d.units.values())} units",
                   str(d.cross_references), str(d.standards), str(d.conversion_rates), str(d.facts), str(d.flags))
+    if len(report.documents) > len(shown):
+        t.caption = f"{len(shown)} of {len(report.documents)} documents shown, flagged ones first"
     out.print(t)
     for issue in report.issues:
         colour = "red" if issue.severity == "error" else "yellow"
@@ -85,7 +92,8 @@ def _print_summary(report) -> None:
     out.print(f"{len(report.documents)} documents loaded, {len(report.skipped)} files skipped; "
               f"{totals.get('units', 0)} units, {totals.get('standards', 0)} standards, "
               f"{totals.get('conversion_rates', 0)} conversion rows, {totals.get('facts', 0)} facts, "
-              f"{sum(d.flags for d in report.documents)} flagged rows; "
+              f"{sum(d.flags for d in report.documents)} flagged rows; {report.processed} processed "
+              f"({report.workers} worker{'s' if report.workers > 1 else ''}), {report.cached} from the cache; "
               f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
 
 

@@ -42,7 +42,7 @@ def extract(sd: StructuredDocument) -> Extraction:
     for i, p in enumerate(nd.paragraphs):
         if p.language == "zh":
             unit = sd.unit(sd.paragraph_unit[i])
-            zh.append((i, p, unit, _is_report(sd, unit)))
+            zh.append((i, p, unit, is_report(sd, unit)))
     # Segment only what extraction needs: a paragraph without a number holds no standard or fact, and
     # only a report's words are read (places, subjects). The numbers found here go with the text.
     numbered = ((i, nd.simplified[p.start:p.end], report) for i, p, unit, report in zh if unit.kind != "table")
@@ -87,7 +87,7 @@ def extract(sd: StructuredDocument) -> Extraction:
     return ex
 
 
-def _is_report(sd: StructuredDocument, unit) -> bool:
+def is_report(sd: StructuredDocument, unit) -> bool:
     """A report's paragraph (outside any article): its numbers are statistics, read as facts."""
     return unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
 

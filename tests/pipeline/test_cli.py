@@ -38,3 +38,23 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path):
     assert "missing.duckdb" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["build", "--corpus", str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_a_large_build_summary_fits_a_screen_and_lists_the_flagged_first(monkeypatch):
+    from rich.console import Console
+
+    from pipeline import cli
+    from pipeline.build import BuildReport, DocumentSummary
+
+    docs = [DocumentSummary(f"doc_{k:03d}.txt", f"doc_{k:03d}", "plain", "utf-8", "simplified", None,
+                            {"article": 3}, 0, flags=int(k in (7, 33))) for k in range(40)]
+    report = BuildReport(db="x.duckdb", corpus="c", documents=docs, processed=40, workers=2)
+    console = Console(record=True, width=200)
+    monkeypatch.setattr(cli, "out", console)
+    cli._print_summary(report)
+    text = console.export_text()
+    listed = [line for line in text.splitlines() if line.startswith("doc_")]
+    assert len(listed) == cli.SUMMARY_DOCUMENTS
+    assert any(line.startswith("doc_033.txt") for line in listed)  # flagged, though past the first 25
+    assert f"{cli.SUMMARY_DOCUMENTS} of 40 documents shown" in text
+    assert "40 documents loaded" in text and "40 processed (2 workers)" in text
