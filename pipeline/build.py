@@ -32,7 +32,7 @@ from pipeline.ingest import read_document
 from pipeline.load.database import build_lock, validate, write_database
 from pipeline.load.parts import PER_DOCUMENT, cached, file_key, fingerprint, write_parts
 from pipeline.load.records import crossref_records, document_record, unit_records
-from pipeline.load.tables import frame
+from pipeline.load.tables import frame, tables
 from pipeline.load.views import VIEWS
 from pipeline.normalize import normalize
 from pipeline.structure import StructuredDocument, structure
@@ -82,6 +82,7 @@ class BuildReport:
     processed: int = 0  # documents processed in this build (the rest came from the cache)
     cached: int = 0
     workers: int = 1  # processes that processed them
+    up_to_date: bool = False  # nothing the database is built from had changed: it was left as it was
     timings: dict[str, float] = field(default_factory=dict)
     peak_memory_mb: dict[str, float] = field(default_factory=dict)  # main process, largest worker process
 
@@ -218,9 +219,51 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
     return [results[f.name] for f in files]
 
 
+def inputs_sha256(corpus: Path, results: list[dict]) -> str:
+    """A hash of everything a build reads: the pipeline, the corpus folder, each file's cache key (its bytes,
+    sidecar and the pipeline) or why it could not be read, and the errata and review files."""
+    h = hashlib.sha256(f"{fingerprint()}\n{corpus.resolve()}\n".encode())
+    for r in results:
+        what = r.get("cache_key") or json.dumps(r.get("error"), sort_keys=True, ensure_ascii=False)
+        h.update(f"{r['source_file']}\t{what}\n".encode())
+    for folder in (corpus / "errata", corpus / "reviews"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                h.update(f"{path.relative_to(corpus)}\n".encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _unchanged(db: Path, inputs: str) -> tuple[dict[str, int], list[Issue]] | None:
+    """The table sizes and corpus-step warnings of `db` when it was built from exactly `inputs`, else None."""
+    import duckdb
+
+    if not db.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        if con.execute("select inputs_sha256 from dataset").fetchall() != [(inputs,)]:
+            return None
+        counts = {name: con.execute(f'select count(*) from "{name}"').fetchall()[0][0] for name in tables()}
+        warnings = [Issue(*row) for row in con.execute(
+            "select source_file, stage, code, severity, message from build_issues where stage <> 'ingest'").fetchall()]
+        return counts, warnings
+    except duckdb.Error:  # a database of an older layout: rebuild it
+        return None
+    finally:
+        con.close()
+
+
 def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | None = None,
-          workers: int | None = None, cache_dir: Path | None = None) -> BuildReport:
-    """Build `corpus` into `db`; `progress(file name, done, total)` is called as files finish."""
+          workers: int | None = None, cache_dir: Path | None = None, force: bool = False) -> BuildReport:
+    """Build `corpus` into `db`; `progress(file name, done, total)` is called as files finish.
+
+    When nothing the database is built from has changed (see `inputs_sha256`), it is left as it is
+    (`report.up_to_date`), unless `force`.
+    """
     import time
 
     corpus, db = Path(corpus), Path(db)
@@ -254,6 +297,14 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             report.cached += r["cached"]
         if not kept:
             raise PipelineError("E202", str(corpus), {"path": corpus})
+        inputs = inputs_sha256(corpus, results)
+        previous = None if force else _unchanged(db, inputs)
+        if previous is not None:
+            report.tables, warnings = previous
+            report.issues.extend(warnings)
+            report.up_to_date = True
+            report.peak_memory_mb = _peak_memory_mb(report.workers > 1)
+            return report
         t1 = time.perf_counter()
         batches = sorted({r["batch"] for r in kept})
         parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
@@ -279,7 +330,8 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
                 "dataset": [{
                     "build_id": built_at.strftime("%Y%m%dT%H%M%S%fZ"), "built_at": built_at,
                     "pipeline_version": f"{__version__}+{fingerprint()}", "corpus_dir": str(corpus),
-                    "corpus_sha256": corpus_hash, "documents_loaded": len(kept), "files_skipped": len(report.skipped),
+                    "corpus_sha256": corpus_hash, "inputs_sha256": inputs, "documents_loaded": len(kept),
+                    "files_skipped": len(report.skipped),
                     "licence": "Each text keeps the licence of its source (documents.licence); the extracted data "
                                "follow it.",
                     "description": "Historical Chinese grain-regulation texts, their structure and the numbers they "

@@ -39,8 +39,11 @@ def build(
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
     workers: int = typer.Option(None, help="Worker processes (default: the machine's cores for corpora of "
                                            "8 or more changed files, else 1)."),
+    force: bool = typer.Option(False, "--force", help="Rewrite the database even when nothing it is built from "
+                                                      "has changed."),
 ) -> None:
-    """Build every document of the corpus into the DuckDB file (incremental: unchanged files come from the cache).
+    """Build every document of the corpus into the DuckDB file (incremental: unchanged files come from the cache,
+    and when no file, erratum, review or pipeline code changed the database is left as it is).
 
     Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb --workers 2
     """
@@ -56,7 +59,7 @@ def build(
             def progress(name: str, done: int, total: int) -> None:
                 bar.update(task, description=f"reading {name}", completed=done, total=total)
 
-            report = run_build(corpus, db, progress=progress, workers=workers)
+            report = run_build(corpus, db, progress=progress, workers=workers, force=force)
     except PipelineError as exc:
         _fail(exc)
         return
@@ -95,6 +98,9 @@ def _print_summary(report) -> None:
               f"{sum(d.flags for d in report.documents)} flagged rows; {report.processed} processed "
               f"({report.workers} worker{'s' if report.workers > 1 else ''}), {report.cached} from the cache; "
               f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
+    if report.up_to_date:
+        out.print(f"nothing it is built from has changed: {report.db} was left as it was (--force rewrites it)",
+                  highlight=False)
 
 
 @app.command()

@@ -127,6 +127,42 @@ def test_no_change_rebuild_reads_everything_from_the_cache(tmp_path):
     assert third.tables == first.tables
 
 
+def test_a_rebuild_with_nothing_changed_leaves_the_database_alone(tmp_path):
+    from pipeline.build import build
+
+    corpus, db = copy_corpus(tmp_path / "c"), tmp_path / "out" / "db.duckdb"
+    first = build(corpus, db)
+    assert not first.up_to_date
+    seed = "002_f63fa80ed67a2d57"
+    changes = {
+        "an erratum edited": lambda: (corpus / "errata" / "003_jiangxi_conversion_table.yaml").write_text(
+            (corpus / "errata" / "003_jiangxi_conversion_table.yaml").read_text("utf-8") + "\n# checked\n", "utf-8"),
+        "a malformed errata file": lambda: (corpus / "errata" / "zz_bad.yaml").write_text("nonsense: 1\n", "utf-8"),
+        "a review file": lambda: (corpus / "reviews").mkdir() or (corpus / "reviews" / "r.yaml").write_text(
+            "reviews: []\n", "utf-8"),
+        "a sidecar": lambda: (corpus / f"{seed}.meta.yaml").write_text("issuer: 国务院\n", "utf-8"),
+        "an unreadable file": lambda: (corpus / "empty.txt").write_bytes(b""),
+        "a document edited": lambda: (corpus / f"{seed}.txt").write_text(
+            (corpus / f"{seed}.txt").read_text("utf-8") + "\n", "utf-8"),
+    }
+    for what, change in changes.items():
+        before, stamp = db.read_bytes(), db.stat().st_mtime_ns
+        again = build(corpus, db)
+        assert again.up_to_date, what
+        assert db.read_bytes() == before and db.stat().st_mtime_ns == stamp, what
+        change()
+        changed = build(corpus, db)
+        assert not changed.up_to_date, what
+        assert db.stat().st_mtime_ns != stamp, what
+    # what the last real build reported is reported again when nothing changed
+    again = build(corpus, db)
+    assert again.up_to_date and again.tables == changed.tables
+    assert [i.source_file for i in again.skipped] == ["empty.txt"]
+    assert sorted((i.stage, i.code) for i in again.issues) == sorted((i.stage, i.code) for i in changed.issues)
+    assert any(i.stage == "errata" for i in again.issues)
+    assert not build(corpus, db, force=True).up_to_date
+
+
 def test_parallel_build_equals_serial_build(tmp_path):
     from pipeline.build import PARALLEL_FROM, build
 
