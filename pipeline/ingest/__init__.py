@@ -45,7 +45,9 @@ def _char_script(ch: str) -> str | None:
 
 def detect_script(text: str) -> str:
     """`traditional`, `simplified` or `mixed`, from the characters that differ between scripts."""
-    counts = Counter(_char_script(ch) for ch in CJK_RE.findall(text))
+    counts: Counter[str | None] = Counter()
+    for ch, n in Counter(CJK_RE.findall(text)).items():
+        counts[_char_script(ch)] += n
     trad, simp = counts["traditional"], counts["simplified"]
     total = trad + simp
     if total == 0:

@@ -9,6 +9,7 @@ the two lands in rare characters or fails outright.
 from __future__ import annotations
 
 import codecs
+import re
 
 from pipeline.errors import InputError
 
@@ -40,13 +41,18 @@ def _common_share(text: str, encoding: str) -> float:
     return common / len(cjk)
 
 
+# what a Chinese or English text is made of: ASCII, Latin-1 letters, general punctuation, CJK
+# punctuation, ideographs and full-width forms
+_IMPLAUSIBLE = re.compile("[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# control characters other than whitespace, and the replacement character
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _plausible_share(text: str) -> float:
     """Share of characters a Chinese or English text is made of."""
     if not text:
         return 0.0
-    ok = sum(1 for c in text if c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
-             or "\uff00" <= c <= "\uffef" or "\u2000" <= c <= "\u206f" or "\u00a0" <= c <= "\u00ff")
-    return ok / len(text)
+    return (len(text) - len(_IMPLAUSIBLE.findall(text))) / len(text)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -64,8 +70,7 @@ def _looks_utf16(data: bytes) -> str | None:
 
 
 def _is_binary(text: str) -> bool:
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
-    return bad > max(2, len(text) // 100)
+    return len(_BINARY.findall(text)) > max(2, len(text) // 100)
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:

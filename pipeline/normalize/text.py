@@ -1,6 +1,7 @@
 """Character-level normalization of one paragraph, recording each character's origin."""
 from __future__ import annotations
 
+import re
 from array import array
 
 from pipeline.ingest.layouts.common import Line
@@ -13,6 +14,7 @@ _WIDTH.update({"％": "%", "～": "~", "＋": "+", "＝": "=", "／": "/", "＜"
 _TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
 _DECIMAL_POINTS = {"．", "。", "·", "."}
 _WS = " \t\u3000\xa0\r\n\f\v"
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def is_cjkish(ch: str) -> bool:
@@ -21,58 +23,62 @@ def is_cjkish(ch: str) -> bool:
     return 0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
 
 
+_WIDTH_TABLE = str.maketrans(_WIDTH)
+_WS_RUN = re.compile(f"[{re.escape(_WS)}]+")
+# substitutions that look at the neighbours; none makes or unmakes a digit, so order does not matter
+_DECIMAL_POINT = re.compile(f"(?<=[0-9])[{''.join(_DECIMAL_POINTS)}](?=[0-9])")
+_HALF_WIDTH_PUNCTUATION = re.compile(f"[{re.escape(''.join(_TO_FULL))}]")
+
+
 def normalize_lines(text: str, group: list[Line], language: str, table_row: bool) -> tuple[str, array]:
     """Join the lines of one paragraph and normalize; return the text and origins."""
-    chars: list[str] = []
+    parts: list[str] = []  # non-empty pieces of the result
     origin = array("l")
+
+    def keep(a: int, b: int) -> None:
+        if b > a:
+            parts.append(text[a:b])
+            origin.extend(range(a, b))
+
     for ln in group:
         a, b = ln.start + ln.indent, ln.end
         while b > a and text[b - 1] in _WS:
             b -= 1
-        if chars:  # a wrap break between lines
-            _maybe_space(chars, origin, text, a, ln.start - 1)
+        if parts:  # a wrap break between lines
+            _maybe_space(parts, origin, text, a, ln.start - 1)
         i = a
-        while i < b:
-            ch = text[i]
-            if ch in _WS:
-                j = i
-                while j < b and text[j] in _WS:
-                    j += 1
-                if table_row:
-                    chars.append(" ")
-                    origin.append(i)
-                else:
-                    _maybe_space(chars, origin, text, j, i)
-                i = j
-                continue
-            chars.append(ch)
-            origin.append(i)
-            i += 1
-    _substitute(chars, language)
-    return "".join(chars), origin
+        for ws in _WS_RUN.finditer(text, a, b):
+            keep(i, ws.start())
+            if table_row:
+                parts.append(" ")
+                origin.append(ws.start())
+            else:
+                _maybe_space(parts, origin, text, ws.end(), ws.start())
+            i = ws.end()
+        keep(i, b)
+    return _substitute("".join(parts), language), origin
 
 
-def _maybe_space(chars: list[str], origin: array, text: str, next_index: int, at: int) -> None:
+def _maybe_space(parts: list[str], origin: array, text: str, next_index: int, at: int) -> None:
     """Keep one space between two non-Chinese characters (English words); drop it otherwise."""
-    if not chars or next_index >= len(text):
+    if not parts or next_index >= len(text):
         return
-    prev, nxt = chars[-1], text[next_index]
+    prev, nxt = parts[-1][-1], text[next_index]
     if is_cjkish(prev) or is_cjkish(nxt):
         return
-    chars.append(" ")
+    parts.append(" ")
     origin.append(at)
 
 
-def _substitute(chars: list[str], language: str) -> None:
-    n = len(chars)
-    for k, ch in enumerate(chars):
-        if ch in _WIDTH:
-            chars[k] = _WIDTH[ch]
-    for k, ch in enumerate(chars):
-        prev = chars[k - 1] if k else ""
-        nxt = chars[k + 1] if k + 1 < n else ""
-        between_digits = prev.isascii() and prev.isdigit() and nxt.isascii() and nxt.isdigit()
-        if ch in _DECIMAL_POINTS and between_digits:
-            chars[k] = "."
-        elif language == "zh" and ch in _TO_FULL and not between_digits:
-            chars[k] = _TO_FULL[ch]
+def _substitute(s: str, language: str) -> str:
+    """Full-width digits and letters to ASCII; a full stop between digits to a decimal point; in Chinese,
+    half-width punctuation to full width unless between digits (1,000). One character for one."""
+    s = _DECIMAL_POINT.sub(".", s.translate(_WIDTH_TABLE))
+    if language == "zh":
+        s = _HALF_WIDTH_PUNCTUATION.sub(lambda m: m.group() if _between_digits(s, m.start()) else _TO_FULL[m.group()],
+                                        s)
+    return s
+
+
+def _between_digits(s: str, k: int) -> bool:
+    return 0 < k < len(s) - 1 and s[k - 1] in _ASCII_DIGITS and s[k + 1] in _ASCII_DIGITS
