@@ -25,7 +25,6 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
-from pipeline.extract import extract
 from pipeline.extract.errata import apply_errata, load_errata
 from pipeline.extract.reviews import apply_reviews, set_defaults
 from pipeline.ingest import read_document
@@ -109,6 +108,8 @@ def process(path: Path) -> StructuredDocument:
 
 def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], DocumentSummary]:
     """All rows one document contributes, and its summary."""
+    from pipeline.extract import extract  # the language pipelines: only where documents are processed
+
     extracted = extract(sd)
     records = {"documents": [document_record(sd)], "units": unit_records(sd),
                "cross_references": crossref_records(sd), **extracted.tables()}

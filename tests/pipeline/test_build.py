@@ -1,6 +1,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,7 @@ from pipeline.errors import PipelineError
 from pipeline.load.database import build_lock
 from pipeline.load.tables import tables
 from pipeline.query import run_query
-from tests.conftest import CORPUS, VARIANTS, WIKISOURCE_SEED, copy_corpus, score
+from tests.conftest import CORPUS, ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus, score
 
 EXTRACTION = {"standards.recall": "22/22", "standards.concept": "22/22", "standards.precision": "22/22",
               "standards.flags": "1/1", "conversion.recall": "13/13", "conversion.precision": "13/13",
@@ -185,3 +187,19 @@ def test_the_committed_data_dictionary_is_current():
 
     assert (ROOT / "docs" / "data_dictionary.md").read_text("utf-8") == data_dictionary(), \
         "run: python -m pipeline dictionary"
+
+
+def test_a_build_with_nothing_to_process_never_starts_the_language_pipelines(tmp_path: Path):
+    """spaCy and jieba cost a second and 100 MB: the main process loads them only to process documents."""
+    corpus, db = copy_corpus(tmp_path / "c"), tmp_path / "db.duckdb"
+    build(corpus, db)
+    script = ("import sys; from pathlib import Path; from pipeline.build import build; "
+              "import pipeline.extract.errata, pipeline.extract.reviews; "
+              f"report = build(Path({str(corpus)!r}), Path({str(db)!r})); "
+              "print(report.up_to_date, sorted(m for m in ('spacy', 'jieba') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "[]"]
+    from pipeline.extract import extract  # still offered by the package, on first use
+
+    assert callable(extract)
