@@ -18,7 +18,8 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +82,7 @@ class BuildReport:
     processed: int = 0  # documents processed in this build (the rest came from the cache)
     cached: int = 0
     workers: int = 1  # processes that processed them
+    executor: str = "this process"  # what ran them: this process, a process pool, or a given executor's class
     up_to_date: bool = False  # nothing the database is built from had changed: it was left as it was
     timings: dict[str, float] = field(default_factory=dict)
     peak_memory_mb: dict[str, float] = field(default_factory=dict)  # main process, largest worker process
@@ -179,8 +181,13 @@ def split_batches(items: list, workers: int) -> list[list]:
 
 
 def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | None,
-         progress: Callable[[str, int, int], None] | None, report: BuildReport) -> list[dict]:
-    """Every file's result, from the cache or processed in batches (cache look-up time and workers go to `report`)."""
+         progress: Callable[[str, int, int], None] | None, report: BuildReport,
+         executor: Executor | None = None) -> list[dict]:
+    """Every file's result, from the cache or processed in batches (cache look-up time and workers go to `report`).
+
+    Batches run in this process, in a pool of `workers` processes, or on `executor` (any
+    concurrent.futures executor, such as a Dask cluster's: `workers` is then its number of workers).
+    """
     import time
 
     t0 = time.perf_counter()
@@ -196,7 +203,7 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
     done = len(results)
     if progress and done:
         progress(files[-1].name, done, len(files))
-    n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
+    n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM or executor else 1
     batches = split_batches(todo, n)
 
     def collect(batch: list[Path], out: list[dict]) -> None:
@@ -208,15 +215,19 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
             progress(batch[-1].name, done, len(files))
 
     report.workers = min(n, len(batches)) or 1
-    if report.workers == 1:
+    if executor is not None:
+        report.executor = f"{type(executor).__module__}.{type(executor).__qualname__}"
+    elif report.workers > 1:
+        report.executor = "process pool"
+    if report.workers == 1 and executor is None:
         for batch in batches:
             collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir)))
-    else:
-        with ProcessPoolExecutor(max_workers=report.workers) as pool:
-            futures = {pool.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
-                       for b in batches}
-            for fut in as_completed(futures):
-                collect(futures[fut], fut.result())
+        return [results[f.name] for f in files]
+    with nullcontext(executor) if executor else ProcessPoolExecutor(max_workers=report.workers) as pool:
+        futures = {pool.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
+                   for b in batches}
+        for fut in as_completed(futures):
+            collect(futures[fut], fut.result())
     return [results[f.name] for f in files]
 
 
@@ -259,11 +270,14 @@ def _unchanged(db: Path, inputs: str) -> tuple[dict[str, int], list[Issue]] | No
 
 
 def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | None = None,
-          workers: int | None = None, cache_dir: Path | None = None, force: bool = False) -> BuildReport:
+          workers: int | None = None, cache_dir: Path | None = None, force: bool = False,
+          executor: Executor | None = None) -> BuildReport:
     """Build `corpus` into `db`; `progress(file name, done, total)` is called as files finish.
 
-    When nothing the database is built from has changed (see `inputs_sha256`), it is left as it is
-    (`report.up_to_date`), unless `force`.
+    Documents are processed in this process or `workers` worker processes, or on `executor` (for
+    example a Dask cluster's, see pipeline/cluster.py), whose workers must see the same corpus and
+    cache paths. When nothing the database is built from has changed (see `inputs_sha256`), it is
+    left as it is (`report.up_to_date`), unless `force`.
     """
     import time
 
@@ -275,27 +289,9 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     report = BuildReport(db=str(db), corpus=str(corpus))
     t0 = time.perf_counter()
     with build_lock(db):
-        results = _run(corpus_files(corpus), cache_dir, db.parent, workers, progress, report)
+        results = _run(corpus_files(corpus), cache_dir, db.parent, workers, progress, report, executor)
         report.timings["documents_s"] = time.perf_counter() - t0
-        kept, seen_content, seen_ids = [], {}, {}
-        for r in results:
-            if "error" in r:
-                report.issues.append(Issue(r["source_file"], "ingest", r["error"]["code"], "error",
-                                           r["error"]["message"]))
-                continue
-            other = seen_content.get(r["content_sha256"]) or seen_ids.get(r["doc_id"])
-            if other is not None:
-                code = "E104" if r["content_sha256"] in seen_content else "E108"
-                exc = InputError(code, r["source_file"], {"other": other})
-                report.issues.append(Issue(r["source_file"], "ingest", code, "error", str(exc)))
-                continue
-            seen_content[r["content_sha256"]] = seen_ids[r["doc_id"]] = r["source_file"]
-            kept.append(r)
-            for stage, seconds in r.get("timings", {}).items():
-                report.timings[stage] = report.timings.get(stage, 0.0) + seconds
-            report.documents.append(DocumentSummary(**r["summary"]))
-            report.processed += not r["cached"]
-            report.cached += r["cached"]
+        kept = _keep(results, report)
         if not kept:
             raise PipelineError("E202", str(corpus), {"path": corpus})
         inputs = inputs_sha256(corpus, results)
@@ -304,50 +300,77 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             report.tables, warnings = previous
             report.issues.extend(warnings)
             report.up_to_date = True
-            report.peak_memory_mb = _peak_memory_mb(report.workers > 1)
-            return report
-        t1 = time.perf_counter()
-        batches = sorted({r["batch"] for r in kept})
-        parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
-        live_keys = [r["cache_key"] for r in kept]
-
-        def corpus_steps(con) -> list[Issue]:
-            """Steps that need every document: external citations, errata, review decisions."""
-            titles = {simplified(r["title"] or "").replace(" ", ""): r["doc_id"] for r in kept}
-            resolve_external_rows(con, titles)
-            errata, problems = load_errata(corpus / "errata")
-            problems += apply_errata(con, errata, {r["source_file"]: r["doc_id"] for r in kept})
-            issues = [Issue(p.where.split(" ")[0], "errata", p.code, "warning", str(p)) for p in problems]
-            issues += [Issue(p.where.split(" ")[0], "reviews", p.code, "warning", str(p))
-                       for p in apply_reviews(con, corpus / "reviews")]
-            report.issues.extend(issues)
-            return issues
-
-        def small_tables() -> dict:
-            built_at = datetime.now(UTC).replace(tzinfo=None)
-            corpus_hash = hashlib.sha256("".join(sorted(f"{r['source_file']}:{r['content_sha256']}\n"
-                                                        for r in kept)).encode()).hexdigest()
-            records = {
-                "dataset": [{
-                    "build_id": built_at.strftime("%Y%m%dT%H%M%S%fZ"), "built_at": built_at,
-                    "pipeline_version": f"{__version__}+{fingerprint()}", "corpus_dir": str(corpus),
-                    "corpus_sha256": corpus_hash, "inputs_sha256": inputs, "documents_loaded": len(kept),
-                    "files_skipped": len(report.skipped),
-                    "licence": "Each text keeps the licence of its source (documents.licence); the extracted data "
-                               "follow it.",
-                    "description": "Historical Chinese grain-regulation texts, their structure and the numbers they "
-                                   "set, each with its exact characters in the original.",
-                }],
-                "build_issues": [asdict(i) for i in report.issues],
-            }
-            frames = {name: frame(name, rows) for name, rows in records.items()}
-            validate(frames, {}, db.parent)
-            return frames
-
-        report.tables = write_database(parts, live_keys, small_tables, corpus_steps, db, VIEWS)
-        report.timings["load_s"] = time.perf_counter() - t1
-    report.peak_memory_mb = _peak_memory_mb(report.workers > 1)
+        else:
+            t1 = time.perf_counter()
+            report.tables = _load(corpus, db, kept, inputs, report)
+            report.timings["load_s"] = time.perf_counter() - t1
+    report.peak_memory_mb = _peak_memory_mb(report.workers > 1 and executor is None)
     return report
+
+
+def _keep(results: list[dict], report: BuildReport) -> list[dict]:
+    """The results to load: not failed, not a duplicate text or id of an earlier file. The rest become issues."""
+    kept, seen_content, seen_ids = [], {}, {}
+    for r in results:
+        if "error" in r:
+            report.issues.append(Issue(r["source_file"], "ingest", r["error"]["code"], "error", r["error"]["message"]))
+            continue
+        other = seen_content.get(r["content_sha256"]) or seen_ids.get(r["doc_id"])
+        if other is not None:
+            code = "E104" if r["content_sha256"] in seen_content else "E108"
+            exc = InputError(code, r["source_file"], {"other": other})
+            report.issues.append(Issue(r["source_file"], "ingest", code, "error", str(exc)))
+            continue
+        seen_content[r["content_sha256"]] = seen_ids[r["doc_id"]] = r["source_file"]
+        kept.append(r)
+        for stage, seconds in r.get("timings", {}).items():
+            report.timings[stage] = report.timings.get(stage, 0.0) + seconds
+        report.documents.append(DocumentSummary(**r["summary"]))
+        report.processed += not r["cached"]
+        report.cached += r["cached"]
+    return kept
+
+
+def _load(corpus: Path, db: Path, kept: list[dict], inputs: str, report: BuildReport) -> dict[str, int]:
+    """Write the database from the kept documents' parts, with the steps that need every document."""
+    batches = sorted({r["batch"] for r in kept})
+    parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
+    live_keys = [r["cache_key"] for r in kept]
+
+    def corpus_steps(con) -> list[Issue]:
+        """Steps that need every document: external citations, errata, review decisions."""
+        titles = {simplified(r["title"] or "").replace(" ", ""): r["doc_id"] for r in kept}
+        resolve_external_rows(con, titles)
+        errata, problems = load_errata(corpus / "errata")
+        problems += apply_errata(con, errata, {r["source_file"]: r["doc_id"] for r in kept})
+        issues = [Issue(p.where.split(" ")[0], "errata", p.code, "warning", str(p)) for p in problems]
+        issues += [Issue(p.where.split(" ")[0], "reviews", p.code, "warning", str(p))
+                   for p in apply_reviews(con, corpus / "reviews")]
+        report.issues.extend(issues)
+        return issues
+
+    def small_tables() -> dict:
+        built_at = datetime.now(UTC).replace(tzinfo=None)
+        corpus_hash = hashlib.sha256("".join(sorted(f"{r['source_file']}:{r['content_sha256']}\n"
+                                                    for r in kept)).encode()).hexdigest()
+        records = {
+            "dataset": [{
+                "build_id": built_at.strftime("%Y%m%dT%H%M%S%fZ"), "built_at": built_at,
+                "pipeline_version": f"{__version__}+{fingerprint()}", "corpus_dir": str(corpus),
+                "corpus_sha256": corpus_hash, "inputs_sha256": inputs, "documents_loaded": len(kept),
+                "files_skipped": len(report.skipped),
+                "licence": "Each text keeps the licence of its source (documents.licence); the extracted data "
+                           "follow it.",
+                "description": "Historical Chinese grain-regulation texts, their structure and the numbers they "
+                               "set, each with its exact characters in the original.",
+            }],
+            "build_issues": [asdict(i) for i in report.issues],
+        }
+        frames = {name: frame(name, rows) for name, rows in records.items()}
+        validate(frames, {}, db.parent)
+        return frames
+
+    return write_database(parts, live_keys, small_tables, corpus_steps, db, VIEWS)
 
 
 def _peak_memory_mb(had_workers: bool) -> dict[str, float]:

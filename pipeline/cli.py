@@ -6,6 +6,7 @@ the file, the place and the problem (tracebacks only with --debug).
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -41,6 +42,9 @@ def build(
                                            "8 or more changed files, else 1)."),
     force: bool = typer.Option(False, "--force", help="Rewrite the database even when nothing it is built from "
                                                       "has changed."),
+    dask: str = typer.Option(None, help="Process the documents on a Dask cluster: `local` starts one of --workers "
+                                        "processes here, or give a scheduler address (tcp://host:8786) whose "
+                                        "workers see the same corpus and cache paths. Needs the `dask` extra."),
 ) -> None:
     """Build every document of the corpus into the DuckDB file (incremental: unchanged files come from the cache,
     and when no file, erratum, review or pipeline code changed the database is left as it is).
@@ -59,7 +63,13 @@ def build(
             def progress(name: str, done: int, total: int) -> None:
                 bar.update(task, description=f"reading {name}", completed=done, total=total)
 
-            report = run_build(corpus, db, progress=progress, workers=workers, force=force)
+            with ExitStack() as stack:
+                executor = None
+                if dask:
+                    from pipeline.cluster import dask_executor
+
+                    executor, workers = stack.enter_context(dask_executor(dask, workers))
+                report = run_build(corpus, db, progress=progress, workers=workers, force=force, executor=executor)
     except PipelineError as exc:
         _fail(exc)
         return
@@ -96,7 +106,8 @@ def _print_summary(report) -> None:
               f"{totals.get('units', 0)} units, {totals.get('standards', 0)} standards, "
               f"{totals.get('conversion_rates', 0)} conversion rows, {totals.get('facts', 0)} facts, "
               f"{sum(d.flags for d in report.documents)} flagged rows; {report.processed} processed "
-              f"({report.workers} worker{'s' if report.workers > 1 else ''}), {report.cached} from the cache; "
+              f"({report.workers} worker{'s' if report.workers > 1 else ''}, {report.executor}), "
+              f"{report.cached} from the cache; "
               f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
     if report.up_to_date:
         out.print(f"nothing it is built from has changed: {report.db} was left as it was (--force rewrites it)",

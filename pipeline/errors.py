@@ -26,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "E206": "the errata file {path} is malformed: {detail}",
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed)",
     "E208": "the review file {path} is malformed: {detail}",
+    "E209": "building on a Dask cluster needs dask and distributed: pip install -e '.[dask]'",
+    "E210": "the Dask scheduler at {address} could not be reached: {detail}",
     # query / calc
     "E301": "the database {db} does not exist; run `python -m pipeline build` first",
     "E302": "the query failed: {detail}",

@@ -48,7 +48,7 @@ def test_a_large_build_summary_fits_a_screen_and_lists_the_flagged_first(monkeyp
 
     docs = [DocumentSummary(f"doc_{k:03d}.txt", f"doc_{k:03d}", "plain", "utf-8", "simplified", None,
                             {"article": 3}, 0, flags=int(k in (7, 33))) for k in range(40)]
-    report = BuildReport(db="x.duckdb", corpus="c", documents=docs, processed=40, workers=2)
+    report = BuildReport(db="x.duckdb", corpus="c", documents=docs, processed=40, workers=2, executor="process pool")
     console = Console(record=True, width=200)
     monkeypatch.setattr(cli, "out", console)
     cli._print_summary(report)
@@ -57,4 +57,4 @@ def test_a_large_build_summary_fits_a_screen_and_lists_the_flagged_first(monkeyp
     assert len(listed) == cli.SUMMARY_DOCUMENTS
     assert any(line.startswith("doc_033.txt") for line in listed)  # flagged, though past the first 25
     assert f"{cli.SUMMARY_DOCUMENTS} of 40 documents shown" in text
-    assert "40 documents loaded" in text and "40 processed (2 workers)" in text
+    assert "40 documents loaded" in text and "40 processed (2 workers, process pool)" in text

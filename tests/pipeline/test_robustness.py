@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -170,6 +171,7 @@ def test_parallel_build_equals_serial_build(tmp_path):
     serial = build(corpus, tmp_path / "serial.duckdb", workers=1)
     parallel = build(corpus, tmp_path / "parallel.duckdb", workers=2, cache_dir=tmp_path / "other-cache")
     assert (serial.workers, parallel.workers) == (1, 2)
+    assert (serial.executor, parallel.executor) == ("this process", "process pool")
     assert serial.tables == parallel.tables
     assert serial.tables["documents"] == PARALLEL_FROM + 3
     for table in PER_DOCUMENT:
@@ -190,3 +192,45 @@ def test_batches_keep_every_worker_busy_and_stay_bounded(documents, workers):
     sizes = [len(b) for b in batches]
     assert all(1 <= n <= BATCH_MAX for n in sizes)
     assert not sizes or max(sizes) - min(sizes) <= 1
+
+
+def test_a_dask_cluster_builds_what_local_workers_build(tmp_path):
+    """`build --dask local`: the per-document stage on a local Dask cluster of two worker processes."""
+    from pipeline.build import PARALLEL_FROM, build
+
+    corpus = add_variants(copy_corpus(tmp_path / "c"), PARALLEL_FROM)
+    local = build(corpus, tmp_path / "local" / "db.duckdb", workers=2)
+    db = tmp_path / "dask" / "db.duckdb"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db),
+                          "--dask", "local", "--workers", "2"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    on_dask = json.loads((db.parent / "build_report.json").read_text("utf-8"))
+    assert (on_dask["processed"], on_dask["workers"]) == (PARALLEL_FROM + 3, 2)
+    assert on_dask["executor"].startswith("distributed.") and local.executor == "process pool"
+    assert on_dask["tables"] == local.tables
+    for table in PER_DOCUMENT:
+        q = f"select * from {table} order by all"
+        a = duckdb.connect(str(tmp_path / "local" / "db.duckdb"), read_only=True).execute(q).fetchall()
+        b = duckdb.connect(str(db), read_only=True).execute(q).fetchall()
+        assert a == b, table
+
+
+def test_an_unreachable_dask_scheduler_is_a_clear_error():
+    from pipeline.cluster import dask_executor
+    from pipeline.errors import PipelineError
+
+    with pytest.raises(PipelineError) as exc:
+        with dask_executor("tcp://127.0.0.1:9", timeout="1s"):
+            pass
+    assert exc.value.code == "E210" and "tcp://127.0.0.1:9" in str(exc.value)
+
+
+def test_building_on_dask_without_dask_installed_says_how_to_install_it(monkeypatch):
+    from pipeline.cluster import dask_executor
+    from pipeline.errors import PipelineError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(PipelineError) as exc:
+        with dask_executor("local"):
+            pass
+    assert exc.value.code == "E209" and "pip install -e '.[dask]'" in str(exc.value)
