@@ -136,7 +136,7 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
         p = Path(path)
         t0 = time.perf_counter()
         key = file_key(p)
-        hit = cached(Path(cache_dir), key)
+        hit = cached(Path(cache_dir), key)  # cached meanwhile by another build, or a caller that did not look
         if hit is not None:
             results.append(hit | {"cached": True, "timings": {"cache_lookup_s": time.perf_counter() - t0}})
             continue
@@ -203,7 +203,7 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
     done = len(results)
     if progress and done:
         progress(files[-1].name, done, len(files))
-    n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM or executor else 1
+    n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM or executor is not None else 1
     batches = split_batches(todo, n)
 
     def collect(batch: list[Path], out: list[dict]) -> None:
@@ -222,12 +222,13 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
     if report.workers == 1 and executor is None:
         for batch in batches:
             collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir)))
-        return [results[f.name] for f in files]
-    with nullcontext(executor) if executor else ProcessPoolExecutor(max_workers=report.workers) as pool:
-        futures = {pool.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
-                   for b in batches}
-        for fut in as_completed(futures):
-            collect(futures[fut], fut.result())
+    else:
+        pool = nullcontext(executor) if executor is not None else ProcessPoolExecutor(max_workers=report.workers)
+        with pool as runner:
+            futures = {runner.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
+                       for b in batches}
+            for fut in as_completed(futures):
+                collect(futures[fut], fut.result())
     return [results[f.name] for f in files]
 
 

@@ -20,6 +20,7 @@ from pipeline.extract.quantities import unit_info
 from pipeline.extract.standards import Standard, find_standards
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.structure import StructuredDocument
+from pipeline.structure.model import Unit
 
 NO_STANDARDS = ("headline", "byline", "procedure", "table", "translation")
 REPORT_KINDS = ("paragraph", "preamble")
@@ -87,7 +88,7 @@ def extract(sd: StructuredDocument) -> Extraction:
     return ex
 
 
-def is_report(sd: StructuredDocument, unit) -> bool:
+def is_report(sd: StructuredDocument, unit: Unit) -> bool:
     """A report's paragraph (outside any article): its numbers are statistics, read as facts."""
     return unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
 
