@@ -19,8 +19,7 @@ from pipeline.extract.numerals import find_numbers
 from pipeline.extract.quantities import unit_info
 from pipeline.extract.standards import Standard, find_standards
 from pipeline.normalize import NormalizedDocument, Paragraph
-from pipeline.structure import StructuredDocument
-from pipeline.structure.model import Unit
+from pipeline.structure import StructuredDocument, Unit
 
 NO_STANDARDS = ("headline", "byline", "procedure", "table", "translation")
 REPORT_KINDS = ("paragraph", "preamble")
