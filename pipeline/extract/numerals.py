@@ -1,14 +1,28 @@
 """Find and read the numbers of a text, with their character offsets.
 
-Works on the simplified view (两, 万, 点). Handles Chinese numerals in every
-form these texts use (四百八十, 四千零三十五, 一万二千五百, 两万二千, colloquial
-二百五 = 250), 百分之X (with 点 decimals), Arabic and full-width digits with
-thousands separators and decimal points (normalization made them ASCII),
-and Arabic numbers with 万/亿. cn2an reads bare numerals; scanning, offsets,
-dates, ordinals and idioms are ours (see LIBRARY_NOTES.md).
+Works on the simplified view of the normalized text (两, 万, 点; digits, % and
+decimal points already ASCII). Reads every form the period writes:
 
-Not numbers: ordinals (第一年, 第九条), dates (一九五五年九月, 十月底), and
-words that contain numeral characters (一般, 统一, 三定: schemas/qualifiers.yaml).
+    四百八十  四千零三十五  一万二千五百  两万二千  二百五 (250)  廿五      Chinese numerals
+    一九五五 (digit by digit)  八O.二亿  一七点九亿  一二四.九亿           digit strings, O or 〇 for zero
+    480  1,249.9  91亿4,900万  1亿1000多万  40余万  5万                 Arabic, with separators and 万/亿
+    十七亿一千五百余万  一点二九亿  二万亿                                 compounds and decimals with 万/亿
+    百分之八十点四  百分之百  万分之八十 (0.8 %)  千分之五                 shares
+    二分之一 (50 %)  1/4 (25 %)  一半 (50 %)  半数 (50 %)                fractions, read as percent
+    两三 (2..3)  七八十万 (70..80万)  三、四 (3..4)  百分之二、三十 (20..30)  approximate numbers
+    半斤  半月  一个半月                                                   halves (三亩半: see quantities)
+    购四留六 (4 and 6 tenths)  三七开                                     tenth splits
+
+Not numbers, and never returned: ordinals (第一, 第九条), dates (一九五五年,
+1956—1957年度, 九月, 3至6月, 十一月十七日, 四、五、六月), markers and
+references ((1), 〔1〕, 附表（九）, 附表一, 91—4—885), numeral idioms (一般,
+统一, 三定: `numeral_idioms` in schemas/qualifiers.yaml), a small number
+fused with a word (四无, 五保户, 三级, 五区: followed by a character that is
+no unit, measure word, qualifier or connector), list markers (一、at the start
+of a clause) and runs of three or more listed numerals (六、七、八、九).
+
+cn2an reads the plain Chinese numerals; scanning, offsets, compounds, digit
+strings and approximations are ours (see LIBRARY_NOTES.md).
 """
 from __future__ import annotations
 
@@ -20,59 +34,148 @@ import cn2an
 
 from pipeline import vocab
 
-CN_DIGITS = "〇零一二三四五六七八九两"
+CN_DIGITS = "〇零○一二三四五六七八九两"
 CN_MULT = "十百千万亿"
 CN_CHARS = CN_DIGITS + CN_MULT + "廿卅"
-_CN_RUN = re.compile(rf"[{CN_CHARS}]+(?:点[{CN_DIGITS}]+)?")
-_ARABIC = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?P<mult>[万亿])?")
-_PERCENT = re.compile(rf"百分之(?P<num>[{CN_CHARS}]+(?:点[{CN_DIGITS}]+)?|\d+(?:\.\d+)?)")
-_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_MONTH_AFTER = "底初中上下份间末"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "两": 2}
+_PLAIN = "〇零○O一二三四五六七八九两"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+# a Chinese numeral run: digits (a Latin O inside a run is a zero: 八O.二), multipliers, a decimal part
+_CN_RUN = rf"[{CN_CHARS}](?:[{CN_CHARS}]|O)*(?:[点.][{_PLAIN}]+)?"
+# the core of a number, then 多/余 and 万/亿 multipliers, then a second part after 亿 (1亿1000多万)
+NUMBER_RE = re.compile(
+    rf"(?P<core>{_ARABIC}|{_CN_RUN})(?P<more>[多余])?(?P<mult>[万亿]+)?"
+    rf"(?:(?<=亿)(?P<rest>{_ARABIC}|[{CN_CHARS}]+)(?P<more2>[多余])?万)?"
+)
+SHARE_RE = re.compile(rf"(?P<base>百|千|万)分之(?P<num>{_ARABIC}|百(?![{CN_CHARS}])|[{CN_CHARS}]+(?:点[{_PLAIN}]+)?)"
+                      rf"(?:、(?P<num2>[{CN_CHARS}]+))?")
+FRACTION_RE = re.compile(rf"(?P<den>[{CN_CHARS}]+)分之(?P<num>[{CN_CHARS}]+)"
+                         rf"|(?<![\d.,])(?P<anum>\d{{1,2}})/(?P<aden>\d{{1,2}})(?![\d/])")
+# 三、四个社, 三、五年, 一、二个社: two small numbers joined by 、 read as one approximate number
+APPROX_PAIR_RE = re.compile(r"(?P<a>[一二三四五六七八九两])、(?P<b>[二三四五六七八九十][十百千万]*)")
+# 六、七、八、九: three or more listed numerals are list items or months, never one quantity
+LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}")
+# 购四留六, 三七开: two digits that share ten between them
+TENTHS_RE = re.compile(r"(?<=[购收留交卖])(?P<a>[一二三四五六七八九])[购收留交卖](?P<b>[一二三四五六七八九])"
+                       r"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?=开|分成)")
+HALF_RE = re.compile(r"(?<![上下前后多个])半(?=(?:个)?(?:月|年|天|日|斤|两|亩|分|小时|钟头|星期))")
+HALF_AFTER_RE = re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?=月|小时|钟头|星期)")
+HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
+BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
+CODE_RE = re.compile(r"\d+(?:\s*[—\-－]\s*\d+){2,}")
+REFERENCE_LABELS = ("附表", "附件", "附录")
+CLAUSE_START = ("", "\n", "。", "；", "：", "，", "）", ")", "“", "「", "　", " ")
 
 
 @dataclass(frozen=True)
 class Number:
+    """A number in a text. `high` is set for a number written as an approximate range (两三, 七八十万)."""
+
     start: int
     end: int
     value: float
     text: str
     percent: bool = False
+    high: float | None = None
+    more: bool = False  # 多/余 written inside the numeral (1亿1000多万, 40余万)
+    implied_unit: str | None = None  # 成 for the tenths of 购四留六
+
+
+# -- reading one numeral ------------------------------------------------------------------------
+
+def _digit_string(s: str) -> float | None:
+    """一九五五 → 1955, 八O.二 → 80.2, 一七点九 → 17.9: digits only, read one by one."""
+    whole, _, frac = s.replace("点", ".").partition(".")
+    if not whole or any(c not in _DIGIT_VALUE for c in whole + frac):
+        return None
+    number = "".join(str(_DIGIT_VALUE[c]) for c in whole)
+    return float(f"{number}.{''.join(str(_DIGIT_VALUE[c]) for c in frac)}" if frac else number)
 
 
 def parse_chinese(s: str) -> float | None:
-    """Value of a bare Chinese numeral, or None. `二百五` → 250, `二十点二` → 20.2."""
+    """Value of a Chinese numeral, or None. `二百五` → 250, `二十点二` → 20.2, `一点二九亿` → 129000000,
+    `九九亿` → 9900000000 (digit by digit), `十七亿一千五百` → 1700001500."""
     if not s:
         return None
-    if "点" in s:
-        whole, frac = s.split("点", 1)
-        w = parse_chinese(whole)
-        if w is None or not frac or any(c not in _DIGIT_VALUE for c in frac):
+    s = s.replace("O", "〇")
+    mult = 1.0
+    # a multiplier after a decimal or a digit string is applied to it (一点二九亿, 九九亿, 二三〇亿)
+    while len(s) > 1 and s[-1] in "万亿" and ("点" in s or "." in s or s[-2] in _DIGIT_VALUE and all(
+            c in _DIGIT_VALUE for c in s[:-1].rstrip("万亿"))):
+        mult *= 1e4 if s[-1] == "万" else 1e8
+        s = s[:-1]
+    if "点" in s or "." in s:
+        whole, frac = re.split("[点.]", s, maxsplit=1)
+        if not frac or any(c not in _DIGIT_VALUE for c in frac):
             return None
-        return float(f"{int(w)}.{''.join(str(_DIGIT_VALUE[c]) for c in frac)}")
-    if all(c in _DIGIT_VALUE for c in s) and len(s) > 1:
-        return float("".join(str(_DIGIT_VALUE[c]) for c in s))  # digit by digit: 一九五五
-    s2 = s.replace("廿", "二十").replace("卅", "三十")
+        w = _digit_string(whole) if len(whole) > 1 and all(c in _DIGIT_VALUE for c in whole) else parse_chinese(whole)
+        if w is None:
+            return None
+        return float(f"{int(w)}.{''.join(str(_DIGIT_VALUE[c]) for c in frac)}") * mult
+    if len(s) > 1 and all(c in _DIGIT_VALUE for c in s):
+        return _digit_string(s) * mult
+    s2 = s.replace("廿", "二十").replace("卅", "三十").replace("○", "〇")
     if s2[0] in "百千万亿":  # 百余个: a bare multiplier counts one of it
         s2 = "一" + s2
-    s2 = s2[0] + s2[1:].replace("两", "二") if s2 else s2
-    if s2.startswith("两"):
-        s2 = "二" + s2[1:]
+    s2 = s2.replace("两", "二")
     try:
-        return float(cn2an.cn2an(s2, "smart"))
+        return float(cn2an.cn2an(s2, "smart")) * mult
     except (ValueError, KeyError, TypeError, IndexError):
+        if "亿" in s2[:-1]:  # 十七亿一千五百: cn2an wants the lower part whole
+            head, _, tail = s2.rpartition("亿")
+            a, b = parse_chinese(head + "亿"), parse_chinese(tail)
+            if a is not None and b is not None:
+                return (a + b) * mult
         return None
 
 
 def parse_number_text(s: str) -> float | None:
     """Value of a written number: Chinese, Arabic (with , and . ), or 百分之X (its X)."""
     s = s.strip().translate(_FULLWIDTH)
-    if m := _PERCENT.fullmatch(s):
+    if m := SHARE_RE.fullmatch(s):
         s = m.group("num")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", s):
+    if re.fullmatch(_ARABIC, s):
         return float(s.replace(",", ""))
     return parse_chinese(s)
 
+
+def _arabic(s: str) -> float:
+    return float(s.replace(",", "").replace("，", ""))
+
+
+def _core_value(core: str, digit_strings: bool, before_multiplier: bool) -> tuple[float | None, float | None]:
+    """(value, high) of a numeral core; high is set for approximate numbers (两三, 七八十).
+
+    A run of two or more plain digits is read digit by digit when the document writes numbers
+    that way, when it has a decimal part or a multiplier follows (九九亿); two consecutive
+    digits are otherwise an approximate range (两三年). Any other plain-digit run is ambiguous
+    (九四个月, the end of a list of months) and is not read.
+    """
+    if core[0].isdigit():
+        return _arabic(core), None
+    body = core.rstrip("万亿")
+    plain = len(body) >= 2 and all(c in _DIGIT_VALUE for c in body.replace("点", "").replace(".", ""))
+    if plain:
+        decimal = "点" in body or "." in body
+        a, b = _DIGIT_VALUE[body[0]], _DIGIT_VALUE.get(body[1], -1)
+        if not digit_strings and not decimal and len(body) == 2 and b == a + 1 and a > 0:
+            scale = parse_chinese("一" + core[len(body):]) if core != body else 1.0
+            return float(a) * (scale or 1), float(b) * (scale or 1)  # 两三, 二三亿 (in a text that writes ranges)
+        if digit_strings or decimal or before_multiplier or core != body:
+            return parse_chinese(core), None
+        return None, None
+    # 七八十, 三四十, 二三十: two consecutive digits before a multiplier
+    if len(core) >= 3 and core[0] in _DIGIT_VALUE and core[1] in _DIGIT_VALUE and core[2] in "十百千万":
+        a, b = _DIGIT_VALUE[core[0]], _DIGIT_VALUE[core[1]]
+        if b == a + 1 and a > 0:
+            lo, hi = parse_chinese(core[0] + core[2:]), parse_chinese(core[1] + core[2:])
+            if lo is not None and hi is not None:
+                return lo, hi
+    return parse_chinese(core), None
+
+
+# -- what a number is not -----------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
 def _idioms() -> tuple[frozenset[str], re.Pattern | None]:
@@ -96,70 +199,302 @@ def _idiom_mask(text: str) -> bytearray:
     return mask
 
 
-def _is_date(text: str, start: int, end: int, run: str) -> bool:
-    after = text[end:end + 1]
-    before = text[start - 1:start] if start else ""
-    if after == "年":
-        digits = all(c in _DIGIT_VALUE for c in run) and len(run) == 4
-        arabic = run.isdigit() and 1800 <= int(run) <= 2100
-        return digits or arabic
-    if after == "月":
-        if before == "年":
-            return True
-        nxt = text[end + 1:end + 2]
-        value = parse_chinese(run) if not run.isdigit() else float(run)
-        return value is not None and 1 <= value <= 12 and (nxt in _MONTH_AFTER or bool(re.match(
-            rf"[{CN_CHARS}\d]+[日号]", text[end + 1:end + 5])))
-    if after in "日号" and before == "月":
-        return True
+@lru_cache(maxsize=1)
+def follow_words() -> tuple[str, ...]:
+    """What may follow a number that is a quantity: units and measure words, qualifiers written after
+    a number, range connectors, 万/亿, 、 and 的; longest first."""
+    u = vocab.load("units")
+    words = [str(e["word"]) for e in u["units"]] + [str(w) for w in u["measure_words"]["words"]]
+    q = vocab.load("qualifiers")
+    words += [x["word"] for x in q["qualifiers"] if x["position"] == "after"]
+    words += [x["word"] for x in q["between_number_and_unit"]["entries"]]
+    words += [str(w) for w in q["range_connectors"]["words"]] + [str(w) for w in q["range_alternatives"]["words"]]
+    words += ["万", "亿", "、", "的"]
+    return tuple(sorted({vocab.simplified(w) for w in words}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _non_mass_units() -> tuple[str, ...]:
+    u = vocab.load("units")
+    words = [str(e["word"]) for e in u["units"] if e["kind"] != "mass"] + [str(w) for w in u["measure_words"]["words"]]
+    return tuple(vocab.simplified(w) for w in words)
+
+
+def _is_word_char(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def fused_with_word(text: str, end: int, value: float) -> bool:
+    """A small number run into a word that is not a unit: 四无, 五保户, 三级, 一系列, 二道沟村, 10底."""
+    if value >= 100 or end >= len(text):
+        return False
+    nxt = text[end]
+    if not _is_word_char(nxt) or nxt in CN_CHARS:
+        return False
+    return not any(text.startswith(w, end) for w in follow_words())
+
+
+def _is_year(text: str, start: int, end: int, core: str) -> bool:
+    """A calendar year: 一九五五年, 1955年, 1956—1957年度, 一九六一至一九六二年度, 一九五二第四季, —九六○年."""
+    digits = core.replace("O", "〇")
+    chinese_year = len(digits) >= 3 and all(c in _DIGIT_VALUE for c in digits)
+    arabic_year = core.isdigit() and len(core) == 4 and 1800 <= int(core) <= 2100
+    if text[end:end + 1] == "年":
+        return chinese_year or arabic_year
+    if arabic_year or (chinese_year and len(digits) == 4 and digits.startswith(("一九", "一八"))):
+        # a year before a range to another year, before 第…季, or alone in a table header
+        return bool(re.match(r"(?:[—\-－~至到]|第|$|\s)", text[end:end + 1]))
     return False
 
 
-def find_numbers(text: str) -> list[Number]:
-    """Every number in `text` (simplified view), in order, without ordinals, dates or idioms."""
-    found: list[Number] = []
-    taken = [False] * (len(text) + 1)
+def _is_month(text: str, start: int, end: int, value: float) -> bool:
+    """九月, 十一月底, 7月份, and the first month of 3至6月 or 5、6月: a month of the calendar (N个月 is a duration)."""
+    if not (1 <= value <= 12) or value != int(value):
+        return False
+    if text[end:end + 1] == "月":
+        return True
+    return bool(re.match(rf"(?:至|到|—|、)[{CN_CHARS}\d]{{1,3}}月", text[end:end + 6]))
 
-    def add(n: Number) -> None:
-        found.append(n)
-        for k in range(n.start, n.end):
-            taken[k] = True
 
-    for m in _PERCENT.finditer(text):
-        value = parse_number_text(m.group("num"))
-        if value is not None:
-            add(Number(m.start(), m.end(), value, m.group(0), percent=True))
-    for m in _ARABIC.finditer(text):
-        if taken[m.start()] or (m.start() and text[m.start() - 1] == "第"):
-            continue
-        run = m.group(0)
-        if _is_date(text, m.start(), m.end(), run.rstrip("万亿")):
-            continue
-        value = float(m.group(1).replace(",", "") + (f".{m.group(2)}" if m.group(2) else ""))
-        value *= {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1)
-        add(Number(m.start(), m.end(), value, run))
-    idioms_alone, idiom_mask = _idioms()[0], None
-    for m in _CN_RUN.finditer(text):
-        start, run = m.start(), m.group(0)
-        if taken[start]:
-            continue
-        # a 两 after other numerals is the unit liang: 十二两, 八两
-        cut = next((k for k in range(1, len(run)) if run[k] == "两"), None)
-        if cut is not None:
-            run = run[:cut]
-        end = start + len(run)
-        if start and text[start - 1] == "第":
-            continue
-        if start and text[start - 1] in "百" and text[start - 1:start + 3].startswith("百分之"):
-            continue
-        if run in idioms_alone:
-            continue
-        if idiom_mask is None:  # made once per text, and only for a text with a numeral run
-            idiom_mask = _idiom_mask(text)
-        if any(idiom_mask[start:end]) or _is_date(text, start, end, run):
-            continue
-        value = parse_chinese(run)
-        if value is None:
-            continue
-        add(Number(start, end, value, run))
-    return sorted(found, key=lambda n: n.start)
+def _is_day(text: str, start: int, end: int, value: float) -> bool:
+    """十七日, 廿七日, 7月1号: a day of the month, unless 每月 makes it a recurring deadline (每月二十五日前)."""
+    if not (1 <= value <= 31) or value != int(value) or text[end:end + 1] not in "日号":
+        return False
+    return not text[:start].endswith("每月")
+
+
+def _is_list_marker(text: str, start: int, end: int) -> bool:
+    """一、 at the start of a clause: the marker of a listed point, not a number."""
+    return text[end:end + 1] == "、" and (text[start - 1:start] if start else "") in CLAUSE_START
+
+
+def _unit_starts(text: str, pos: int) -> bool:
+    return any(text.startswith(u, pos) for u in _units_and_measure_words())
+
+
+@lru_cache(maxsize=1)
+def _units_and_measure_words() -> tuple[str, ...]:
+    u = vocab.load("units")
+    words = [str(e["word"]) for e in u["units"]] + [str(w) for w in u["measure_words"]["words"]]
+    return tuple(sorted({vocab.simplified(w) for w in words}, key=len, reverse=True))
+
+
+def _one_or_two(text: str, pos: int) -> bool:
+    """一两 before a unit other than a mass (一两年, 一两头) is one or two; otherwise one liang (一两粮食)."""
+    return any(text.startswith(u, pos) for u in _non_mass_units())
+
+
+# -- the scan -----------------------------------------------------------------------------------
+
+class _Scan:
+    def __init__(self, text: str, digit_strings: bool):
+        self.text = text
+        self.digit_strings = digit_strings
+        self.found: list[Number] = []
+        self.taken = bytearray(len(text) + 1)
+        self.idiom_mask = _idiom_mask(text) if re.search(f"[{CN_CHARS}]", text) else bytearray(len(text) + 1)
+
+    def take(self, a: int, b: int) -> None:
+        self.taken[a:b] = b"\x01" * (b - a)
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.taken[a:b])
+
+    def add(self, n: Number) -> None:
+        self.found.append(n)
+        self.take(n.start, n.end)
+
+    def run(self) -> list[Number]:
+        text = self.text
+        for rx in (BRACKETED_RE, CODE_RE, LIST_RE):  # markers, references, lists: not quantities
+            for m in rx.finditer(text):
+                self.take(m.start(), m.end())
+        self.shares()
+        self.fractions()
+        self.tenths()
+        self.approximate_pairs()
+        self.halves()
+        self.numbers()
+        return sorted(self.found, key=lambda n: n.start)
+
+    def shares(self) -> None:
+        for m in SHARE_RE.finditer(self.text):
+            if not self.free(m.start(), m.end()):
+                continue
+            base = {"百": 1.0, "千": 0.1, "万": 0.01}[m.group("base")]
+            num = m.group("num")
+            value = 100.0 if num == "百" else parse_number_text(num)
+            if value is None:
+                continue
+            end, high = m.end(), None
+            if m.group("num2"):  # 百分之二、三十: 20 to 30
+                hi = parse_chinese(m.group("num2"))
+                scale = 10 ** (len(str(int(hi))) - 1) if hi and len(num) == 1 else 1
+                if hi is not None and value * scale < hi:
+                    value, high = value * scale, hi
+                else:
+                    end = m.start("num2") - 1
+            self.add(Number(m.start(), end, value * base, self.text[m.start():end], percent=True,
+                            high=high * base if high is not None else None))
+
+    def fractions(self) -> None:
+        for m in FRACTION_RE.finditer(self.text):
+            if not self.free(m.start(), m.end()):
+                continue
+            if m.group("den"):
+                den, num = parse_chinese(m.group("den")), parse_chinese(m.group("num"))
+            else:
+                den, num = float(m.group("aden")), float(m.group("anum"))
+            if not den or num is None or num > den:
+                continue
+            self.add(Number(m.start(), m.end(), round(num / den * 100, 4), m.group(0), percent=True))
+
+    def tenths(self) -> None:
+        for m in TENTHS_RE.finditer(self.text):
+            a_key, b_key = ("a", "b") if m.group("a") else ("c", "d")
+            a, b = _DIGIT_VALUE[m.group(a_key)], _DIGIT_VALUE[m.group(b_key)]
+            if a + b != 10 or not self.free(m.start(), m.end()):
+                continue
+            for key, v in ((a_key, a), (b_key, b)):
+                self.add(Number(m.start(key), m.end(key), float(v), m.group(key), implied_unit="成"))
+
+    def approximate_pairs(self) -> None:
+        text = self.text
+        for m in APPROX_PAIR_RE.finditer(text):
+            if not self.free(m.start(), m.end()) or text[m.start() - 1:m.start()] in ("、", "第") \
+                    or any(self.idiom_mask[m.start():m.end()]):
+                continue
+            b = parse_chinese(m.group("b"))
+            after = text[m.end():m.end() + 1]
+            if b is None or after in ("、", "的", "月") or not any(text.startswith(w, m.end()) for w in follow_words()):
+                continue
+            scale = 10 ** (len(str(int(b))) - 1) if len(m.group("b")) > 1 else 1
+            lo = _DIGIT_VALUE[m.group("a")] * scale
+            if lo < b:
+                self.add(Number(m.start(), m.end(), float(lo), m.group(0), high=b))
+
+    def halves(self) -> None:
+        text = self.text
+        for m in HALF_AFTER_RE.finditer(text):  # 一个半月
+            v = parse_number_text(m.group("num"))
+            if v is not None and self.free(m.start(), m.end()):
+                self.add(Number(m.start(), m.end(), v + 0.5, m.group(0)))
+        for m in HALF_WORDS_RE.finditer(text):  # 一半, 半数: half of them
+            if self.free(m.start(), m.end()):
+                self.add(Number(m.start(), m.end(), 50.0, m.group(0), percent=True))
+        for m in HALF_RE.finditer(text):  # 半斤, 半年, 半月
+            if self.free(m.start(), m.end()):
+                self.add(Number(m.start(), m.end(), 0.5, "半"))
+
+    def numbers(self) -> None:
+        text = self.text
+        for m in NUMBER_RE.finditer(text):
+            start, core = m.start(), m.group("core")
+            if not self.free(start, m.end("core")):
+                continue
+            before = text[start - 1:start] if start else ""
+            if before == "第" or before.isdigit() or before == ".":
+                continue  # an ordinal, or the tail of another number
+            if text[:start].endswith(REFERENCE_LABELS):
+                continue  # 附表一
+            if core == "一" and before == "%" and text[m.end("core"):m.end("core") + 1].isdigit():
+                continue  # 60%一70%: a dash printed as 一 (see quantities)
+            if core in ("百", "千", "万", "亿") and (
+                    not (m.group("more") or _unit_starts(text, m.end())) or text.startswith("分之", m.end())
+                    or (before and before in "×xX＊*○")):
+                continue  # 百分之几, 千方, ××万斤: a multiplier alone counts one only before a unit (百余个)
+            end = m.end()
+            # a 两 after other numerals is the unit liang (十二两, 八两); 一两 is one or two before
+            # another unit (一两年), one liang otherwise (一两粮食)
+            cut = next((k for k in range(1, len(core)) if core[k] == "两"), None)
+            if cut is not None and not (core == "一两" and _one_or_two(text, m.end("core"))):
+                core, end = core[:cut], start + cut
+            whole = end == m.end()
+            if _is_year(text, start, start + len(core), core):
+                continue
+            mult = m.group("mult") if whole else None
+            value, high = _core_value(core, self.digit_strings, before_multiplier=bool(mult))
+            if value is None:
+                continue
+            more = False
+            if whole and m.group("more"):
+                if mult:
+                    more = True  # 40余万
+                else:
+                    end = m.end("core")  # 四百多个: 多 is the quantity's qualifier
+                    mult = None
+            if mult:
+                if "亿" in core and mult == "万" and not core[0].isdigit():  # 十七亿一千五百余万
+                    head, _, tail = core.rpartition("亿")
+                    hv, tv = parse_chinese(head + "亿"), parse_chinese(tail)
+                    if hv is None or tv is None:
+                        continue
+                    value = hv + tv * 1e4
+                else:
+                    for ch in mult:
+                        f = 1e4 if ch == "万" else 1e8
+                        value *= f
+                        high = high * f if high is not None else None
+            if whole and m.group("rest"):
+                rest = m.group("rest")
+                rv = _arabic(rest) if rest[0].isdigit() else parse_chinese(rest)
+                if rv is None:
+                    continue
+                value += rv * 1e4
+                more = more or bool(m.group("more2"))
+            if core in _idioms()[0] and not mult:
+                continue
+            if any(self.idiom_mask[start:start + len(core)]) and not re.search(r"[点.][" + _PLAIN + "]", core):
+                continue  # inside 一般, 统一 …, unless the run goes on to a decimal (一点二九亿)
+            if not mult and not (whole and m.group("rest")):
+                core_end = start + len(core)
+                if _is_month(text, start, core_end, value) or _is_day(text, start, core_end, value):
+                    continue
+                if _is_list_marker(text, start, core_end) or fused_with_word(text, core_end, value):
+                    continue
+            self.add(Number(start, end, value, text[start:end], high=high, more=more))
+
+
+def find_numbers(text: str, digit_strings: bool = False) -> list[Number]:
+    """Every number in `text` (simplified view), in order, without ordinals, dates, markers or idioms.
+
+    `digit_strings`: the document writes its numbers digit by digit, so 二三亿 is 23亿 rather
+    than two to three hundred million (see `writes_digit_strings`).
+    """
+    return _Scan(text, digit_strings).run()
+
+
+MASK_RE = re.compile(rf"(?<![{CN_CHARS}\d])[×xX＊*○〇]{{2,}}(?P<mult>[十百千万亿]*)")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A number masked or left blank in the source (收购原粮×××××万斤): flagged, never read."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find_masked(text: str) -> list[Masked]:
+    """Masked numbers: two or more ×, x, * or ○ standing where a number is, before a unit or multiplier."""
+    out = []
+    for m in MASK_RE.finditer(text):
+        if m.group("mult") or _unit_starts(text, m.end()):
+            out.append(Masked(m.start(), m.end(), m.group(0)))
+    return out
+
+
+def writes_digit_strings(text: str) -> bool:
+    """Does the document write its numbers digit by digit (九九亿, 一二四.九亿, 八O.二亿)?
+
+    Told by at least two runs of plain digits before a multiplier or a mass or money unit that
+    are not two consecutive digits (which would be an approximate range such as 二三亿).
+    """
+    hits = 0
+    for m in re.finditer(rf"(?<![{CN_CHARS}第])([{_PLAIN}]{{2,}}(?:[.点][{_PLAIN}]+)?)(?=[万亿斤元吨担])", text):
+        s = m.group(1)
+        a, b = _DIGIT_VALUE[s[0]], _DIGIT_VALUE[s[1]]
+        if "O" in s or "." in s or "点" in s or len(s) > 2 or b != a + 1:
+            hits += 1
+    return hits >= 2

@@ -1,14 +1,18 @@
 """Quantities: a number (or a range of two) with its unit and qualifiers.
 
-    四十至五十斤         range 40–50, unit 斤 written once
-    四百八十斤至五百二十斤 range, unit written twice
-    一分半               1.5 分 (半 after the unit adds a half)
-    百分之二十至三十以上  range 20–30 %, then 以上
-    近四十万农户          nearly 400000, unit 农户
-    以至十斤             a range whose lower bound is lost: flagged, not invented
+    四十至五十斤          range 40–50, unit 斤 written once
+    四百八十斤至五百二十斤  range, unit written twice
+    四百八十至四百九十亿斤  range, 亿 written once: 48 000 000 000–49 000 000 000
+    十天或半月            alternatives read as a range in one unit: 10–15 天
+    两三年  三、五年        an approximate number: 2–3, 3–5 年
+    一分半  三亩半          1.5 分, 3.5 亩 (半 after the unit adds a half)
+    百分之二十至三十以上   range 20–30 %, then 以上
+    60％一70％            a dash printed as 一 between two percentages: a range, flagged
+    近四十万农户           nearly 400000, unit 农户
+    以至十斤              a range whose lower bound is lost: flagged, not invented
 
-Units, qualifiers and connectors come from schemas/units.yaml and
-schemas/qualifiers.yaml. Offsets are those of the text given (a paragraph
+Units, measure words, qualifiers and connectors come from schemas/units.yaml
+and schemas/qualifiers.yaml. Offsets are those of the text given (a paragraph
 of the simplified view).
 """
 from __future__ import annotations
@@ -25,11 +29,17 @@ NEEDS_AFTER_WINDOW = 3
 
 @dataclass(frozen=True)
 class UnitInfo:
-    word: str  # simplified
+    word: str  # simplified, as written (個月)
     kind: str
     to_base: float | None
     by_date: tuple[tuple[date | None, float], ...] = ()
     needs_after: tuple[str, ...] = ()
+    days: float | None = None
+    unit: str | None = None  # the unit recorded when it differs from the words written (個月 → 月)
+
+    @property
+    def recorded(self) -> str:
+        return self.unit or self.word
 
     def factor(self, on: date | None) -> float | None:
         """Factor to the base unit on a document date (兩 before/after 1959)."""
@@ -47,7 +57,7 @@ class Quantity:
     end: int
     value_min: float | None
     value_max: float | None
-    unit: str | None  # simplified; the writer takes the original spelling from the offsets
+    unit: str | None  # simplified, as recorded (月 for 個月); the writer takes the spelling from the offsets
     unit_kind: str | None
     unit_start: int | None = None
     unit_end: int | None = None
@@ -55,10 +65,22 @@ class Quantity:
     relation: str | None = None  # range, max, min (from the words), None = exact
     missing_bound: bool = False
     numbers: list[Number] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    approximate: bool = False  # written as one approximate number (两三年)
 
     @property
     def is_range(self) -> bool:
         return self.relation == "range"
+
+    @property
+    def value(self) -> float:
+        """The number a statistic reports: the value, or the lower end of a range."""
+        return self.value_min if self.value_min is not None else self.value_max  # type: ignore[return-value]
+
+    @property
+    def multiplied(self) -> bool:
+        """Written with 万 or 亿 (二千万, 830亿): an amount of that scale."""
+        return any(n.text.rstrip("多余").endswith(("万", "亿")) or "亿" in n.text for n in self.numbers)
 
 
 @lru_cache(maxsize=1)
@@ -70,20 +92,27 @@ def units() -> tuple[UnitInfo, ...]:
             for x in e.get("to_base_by_date", [])
         )
         out.append(UnitInfo(vocab.simplified(str(e["word"])), e["kind"], e.get("to_base"), by_date,
-                            tuple(vocab.simplified(w) for w in e.get("needs_after", []))))
+                            tuple(vocab.simplified(w) for w in e.get("needs_after", [])), e.get("days"),
+                            vocab.simplified(e["unit"]) if e.get("unit") else None))
+    for w in vocab.load("units")["measure_words"]["words"]:
+        word = vocab.simplified(str(w))
+        if not any(u.word == word for u in out):
+            out.append(UnitInfo(word, "count", None))
     return tuple(sorted(out, key=lambda u: len(u.word), reverse=True))
 
 
 def unit_info(word: str) -> UnitInfo | None:
     w = vocab.simplified(word)
-    return next((u for u in units() if u.word == w), None)
+    return next((u for u in units() if u.word == w or u.recorded == w), None)
 
 
 @lru_cache(maxsize=1)
-def _qualifiers() -> tuple[list[tuple[str, str, str | None]], list[tuple[str, str, str | None]]]:
+def _qualifiers() -> tuple[list[tuple], list[tuple]]:
+    """(word, qualifier, relation, allowed unit kinds, allowed units), before and after, longest first."""
     before, after = [], []
     for q in vocab.load("qualifiers")["qualifiers"]:
-        entry = (vocab.simplified(q["word"]), q["qualifier"], q.get("relation"))
+        entry = (vocab.simplified(q["word"]), q["qualifier"], q.get("relation"), tuple(q.get("kinds", [])),
+                 tuple(vocab.simplified(u) for u in q.get("units", [])))
         (before if q["position"] == "before" else after).append(entry)
     key = lambda e: len(e[0])  # noqa: E731
     return sorted(before, key=key, reverse=True), sorted(after, key=key, reverse=True)
@@ -91,7 +120,14 @@ def _qualifiers() -> tuple[list[tuple[str, str, str | None]], list[tuple[str, st
 
 @lru_cache(maxsize=1)
 def _connectors() -> tuple[str, ...]:
-    return tuple(vocab.simplified(str(w)) for w in vocab.load("qualifiers")["range_connectors"]["words"])
+    words = vocab.load("qualifiers")["range_connectors"]["words"]
+    return tuple(sorted((vocab.simplified(str(w)) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _alternatives() -> tuple[str, ...]:
+    words = vocab.load("qualifiers")["range_alternatives"]["words"]
+    return tuple(sorted((vocab.simplified(str(w)) for w in words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -109,36 +145,122 @@ def _unit_at(text: str, pos: int) -> UnitInfo | None:
     return None
 
 
-def _after_qualifier(text: str, pos: int) -> tuple[str, str, str | None] | None:
-    return next((q for q in _qualifiers()[1] if text.startswith(q[0], pos)), None)
+def _fits(q: tuple, unit: UnitInfo | None) -> bool:
+    kinds, allowed = q[3], q[4]
+    if kinds and (unit is None or unit.kind not in kinds):
+        return False
+    return not allowed or (unit is not None and unit.recorded in allowed)
 
 
-def _before_qualifier(text: str, pos: int) -> tuple[str, str, str | None] | None:
-    return next((q for q in _qualifiers()[0] if text.endswith(q[0], 0, pos)), None)
+def _after_qualifier(text: str, pos: int, unit: UnitInfo | None) -> tuple | None:
+    return next((q for q in _qualifiers()[1] if text.startswith(q[0], pos) and _fits(q, unit)), None)
 
 
-def _connector_at(text: str, pos: int) -> str | None:
-    return next((c for c in _connectors() if text.startswith(c, pos)), None)
+@lru_cache(maxsize=1)
+def _between() -> tuple[tuple[str, str], ...]:
+    return tuple((vocab.simplified(e["word"]), e["qualifier"])
+                 for e in vocab.load("qualifiers")["between_number_and_unit"]["entries"])
 
 
-def _tail(text: str, n: Number) -> tuple[int, UnitInfo | None, int | None, str | None, float]:
-    """After a number: (end, unit, unit_start, qualifier-before-unit, half)."""
+@lru_cache(maxsize=1)
+def _linking() -> tuple[str, ...]:
+    return tuple(sorted(vocab.words("qualifiers", "linking_words"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _masks() -> tuple[str, ...]:
+    return tuple(vocab.words("qualifiers", "qualifier_masks"))
+
+
+def _before_qualifier(text: str, pos: int) -> tuple[tuple, int] | None:
+    """The qualifier written before position `pos`, and where it starts; a linking word may stand
+    between (约为十亿斤, 最少有5万个)."""
+    for gap in ("", *_linking()):
+        if gap and not text.endswith(gap, 0, pos):
+            continue
+        end = pos - len(gap)
+        q = next((q for q in _qualifiers()[0] if text.endswith(q[0], 0, end)), None)
+        if q is not None:
+            start = end - len(q[0])
+            if any(text.endswith(m, 0, end) or text[max(0, start - 3):end].endswith(m) for m in _masks()):
+                return None
+            return q, start
+    return None
+
+
+@dataclass
+class _Tail:
+    end: int
+    unit: UnitInfo | None
+    unit_start: int | None
+    more: bool  # 多/余 between the number and its unit (四百多个)
+    half: float
+
+
+def _tail(text: str, n: Number) -> _Tail:
+    """What follows a number: 多/余, the unit, a trailing 半."""
     pos = n.end
-    qual = None
     if n.percent:
-        return pos, next(u for u in units() if u.kind == "pct"), None, None, 0.0
-    if (q := _after_qualifier(text, pos)) and q[1] == "more_than":  # 一万二千五百多个
-        qual = q[1]
-        pos += len(q[0])
+        return _Tail(pos, next(u for u in units() if u.kind == "pct"), None, n.more, 0.0)
+    if n.implied_unit:
+        return _Tail(pos, unit_info(n.implied_unit), None, False, 0.0)
+    more = n.more
+    between = next(((w, qual) for w, qual in _between() if text.startswith(w, pos)
+                    and _unit_at(text, pos + len(w))), None)
+    if between:  # 一万二千五百多个, 十来个
+        more = between[1] if between[1] != "more_than" else True
+        pos += len(between[0])
     unit = _unit_at(text, pos)
     unit_start = pos if unit else None
     if unit:
         pos += len(unit.word)
     half = 0.0
-    if unit and text.startswith("半", pos):
+    if unit and text.startswith("半", pos) and unit.kind in ("mass", "area", "time"):
         half = 0.5
         pos += 1
-    return pos, unit, unit_start, qual, half
+    return _Tail(pos, unit, unit_start, more, half)
+
+
+def _multiplier(n: Number) -> float:
+    """The 万/亿 written at the end of a number (四百九十亿 → 1e8), 1 when none."""
+    t = n.text.rstrip("多余")
+    f = 1.0
+    while t and t[-1] in "万亿":
+        f *= 1e4 if t[-1] == "万" else 1e8
+        t = t[:-1]
+    return f
+
+
+def _same_kind(a: UnitInfo | None, b: UnitInfo | None) -> bool:
+    return a is None or b is None or a.recorded == b.recorded or (
+        a.kind == b.kind == "time" and a.days is not None and b.days is not None)
+
+
+def _in_unit(value: float, unit: UnitInfo | None, target: UnitInfo | None) -> float:
+    """A time value in another time unit (半月 in days: 15)."""
+    if unit is None or target is None or unit.recorded == target.recorded or not (unit.days and target.days):
+        return value
+    return value * unit.days / target.days
+
+
+def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Number] | None:
+    """A connector after position `end` and the number right after it: the second end of a range."""
+    if i + 1 >= len(numbers):
+        return None
+    nxt = numbers[i + 1]
+    gap = text[end:nxt.start]
+    if gap in _connectors() or gap in _alternatives():
+        return gap, nxt
+    # 两年、三年一包: two small durations of one unit, listed, read as alternatives
+    if gap == "、" and nxt.value <= 10 and numbers[i].value < nxt.value:
+        u1, u2 = _unit_at(text, numbers[i].end), _unit_at(text, nxt.end)
+        if u1 is not None and u2 is not None and u1.kind == u2.kind == "time" and u1.word == u2.word \
+                and not (i + 2 < len(numbers) and text[_tail(text, nxt).end:numbers[i + 2].start] == "、"):
+            return "、", nxt
+    # 60％一70％: a dash printed as 一 between two percentages
+    if gap == "一" and text[end - 1:end] == "%" and text[nxt.start:nxt.end].isascii():
+        return gap, nxt
+    return None
 
 
 def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
@@ -146,23 +268,41 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
     i = 0
     while i < len(numbers):
         n = numbers[i]
-        end, unit, unit_start, qual, half = _tail(text, n)
-        lo = hi = n.value + half
-        relation = None
-        used = [n]
-        # a range: connector right after the first number (or its unit), then a number
-        conn = _connector_at(text, end)
-        if conn and i + 1 < len(numbers) and numbers[i + 1].start == end + len(conn):
-            m = numbers[i + 1]
-            end2, unit2, unit_start2, qual2, half2 = _tail(text, m)
-            if n.percent and not m.percent:
-                unit2 = unit
-            if unit is None or unit2 is None or unit.word == unit2.word:
-                hi = m.value + half2
-                unit = unit2 or unit
-                unit_start = unit_start2 if unit2 is not None and unit_start2 is not None else unit_start
-                end, qual = end2, qual2 or qual
+        t = _tail(text, n)
+        unit, unit_start, end, more = t.unit, t.unit_start, t.end, t.more
+        lo, hi = n.value + t.half, (n.high if n.high is not None else n.value) + t.half
+        relation = "range" if n.high is not None else None
+        used, flags = [n], []
+        joined = _join(text, end, numbers, i) or (_join(text, n.end, numbers, i) if unit is None else None)
+        if joined:
+            conn, m = joined
+            t2 = _tail(text, m)
+            unit2 = t2.unit if not (n.percent and not m.percent) else unit
+            if m.percent and not n.percent and unit is None:
+                unit = unit2
+            lo2 = m.value + t2.half
+            hi2 = (m.high if m.high is not None else m.value) + t2.half
+            target = unit if unit is not None and unit2 is not None and (unit.days or 0) <= (unit2.days or 0) else \
+                unit2 or unit
+            lo_c, hi_c = _in_unit(lo, unit, target), _in_unit(hi2, unit2, target)
+            if _multiplier(n) == 1 and _multiplier(m) > 1 and lo_c * _multiplier(m) <= hi_c:
+                lo_c *= _multiplier(m)  # 四百八十至四百九十亿斤: 亿 written once
+            alternative = conn in _alternatives() or conn == "、"
+            ok = _same_kind(unit, unit2) and (not alternative or (unit is not None and unit2 is not None))
+            if ok and lo_c <= hi_c * (1 if not alternative else 1):
+                lo, hi = lo_c, hi_c
+                if t2.unit is not None:
+                    unit, unit_start = target, (t2.unit_start if target is t2.unit else unit_start)
+                end, more = t2.end, more or t2.more
                 relation = "range"
+                used.append(m)
+                if conn == "一":
+                    flags.append("ocr_suspect")
+                i += 1
+            elif ok and not alternative:  # a range printed high to low: kept as printed, flagged later
+                lo, hi = lo_c, hi_c
+                unit = unit or unit2
+                end, relation = t2.end, "range"
                 used.append(m)
                 i += 1
         start = n.start
@@ -173,24 +313,31 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
             if any(head.endswith(p) for p in _damaged_prefixes()):
                 relation, lo, missing = "range", None, True
                 start = n.start - len(before_conn)
-        if bq := _before_qualifier(text, start):
-            qual = bq[1]
-            relation = relation or bq[2]
-            start -= len(bq[0])
-        if aq := _after_qualifier(text, end):
-            if aq[1] != "more_than" or unit is not None:
-                qual = qual if (qual and aq[1] in ("at_least", "at_most") and relation == "range") else aq[1]
-                if relation != "range":
-                    relation = aq[2] or relation
+        qual = more if isinstance(more, str) else ("more_than" if more else None)
+        before = None
+        if found := _before_qualifier(text, start):
+            bq, start = found
+            before = bq[1]
+            qual = bq[1] if not (qual and bq[1] == "exact") else qual
+            if relation != "range" and bq[2]:
+                relation = bq[2]
+        if aq := _after_qualifier(text, end, unit):
+            if aq[1] != "more_than" or unit is not None or (lo or 0) >= 10:
+                within = aq[2] == "max" and aq[1] == "at_most" and aq[0] != "以下"
+                if before in (None, "exact") and not (within and relation == "range"):
+                    qual = aq[1] if not (qual == "about" and aq[1] == "more_than") else qual
+                if relation != "range" and aq[2] and not (before and relation in ("max", "min")):
+                    relation = aq[2]
                 end += len(aq[0])
         unit_end = unit_start + len(unit.word) if unit and unit_start is not None else None
-        if n.percent:
+        if n.percent or n.implied_unit:
             unit_start, unit_end = None, None
         if relation == "max":
             lo = None
         elif relation == "min":
             hi = None
-        out.append(Quantity(start, end, lo, hi, unit.word if unit else None, unit.kind if unit else None,
-                            unit_start, unit_end, qual or "exact", relation, missing, used))
+        out.append(Quantity(start, end, lo, hi, unit.recorded if unit else None, unit.kind if unit else None,
+                            unit_start, unit_end, qual or "exact", relation, missing, used, flags,
+                            approximate=n.high is not None))
         i += 1
     return out

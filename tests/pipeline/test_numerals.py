@@ -66,7 +66,7 @@ CASES = [
     ("五至七斤", [(5, 7, "斤", "exact", "range")]),
     ("四百五十到四百九十斤", [(450, 490, "斤", "exact", "range")]),
     ("40~50斤", [(40, 50, "斤", "exact", "range")]),
-    ("百分之二十至三十以上", [(20, 30, "%", "at_least", "range")]),
+    ("百分之二十至三十以上", [(20, 30, "%", "more_than", "range")]),  # 以上: more than (ANNOTATION.md)
     ("一成到五成", [(1, 5, "成", "exact", "range")]),
     ("三至四口之家", [(3, 4, "口", "exact", "range")]),
     # a range whose lower bound is lost in the source: kept open and marked
@@ -79,7 +79,7 @@ CASES = [
     ("近百分之六十", [(60, 60, "%", "nearly", None)]),
     ("约三十万斤", [(300000, 300000, "斤", "about", None)]),
     ("五十斤左右", [(50, 50, "斤", "about", None)]),
-    ("五口以上人家", [(5, None, "口", "at_least", "min")]),
+    ("五口以上人家", [(5, None, "口", "more_than", "min")]),
     ("二口以下人家", [(None, 2, "口", "at_most", "max")]),
     ("不超过百分之九十五", [(None, 95, "%", "at_most", "max")]),
     ("不超過一分半土地", [(None, 1.5, "分", "at_most", "max")]),
