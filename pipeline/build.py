@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract.errata import apply_errata, load_errata
-from pipeline.extract.reviews import apply_reviews, set_defaults
+from pipeline.extract.reviews import apply_reviews
 from pipeline.ingest import read_document
 from pipeline.load.database import build_lock, validate, write_database
 from pipeline.load.parts import PER_DOCUMENT, cached, file_key, fingerprint, write_parts
@@ -113,9 +113,9 @@ def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], Docu
     from pipeline.extract import extract  # the language pipelines: only where documents are processed
 
     extracted = extract(sd)
-    records = {"documents": [document_record(sd)], "units": unit_records(sd),
-               "cross_references": crossref_records(sd), **extracted.tables()}
-    set_defaults(records)
+    typed = {"documents": [document_record(sd)], "units": unit_records(sd),
+             "cross_references": crossref_records(sd), **extracted.tables()}
+    records = {name: [r.as_dict() for r in rows] for name, rows in typed.items()}
     src = sd.normalized.source
     kinds: dict[str, int] = {}
     for u in sd.units:

@@ -1,103 +1,124 @@
-"""One document's extraction: StructuredDocument → rows of standards, conversion_rates and facts.
+"""One document's extraction: StructuredDocument → typed rows of standards, conversion rates, facts and numbers.
 
-Paragraphs of the simplified view go through the spaCy pipelines
-(pipeline/extract/nlp.py); standards come from every Chinese text unit,
-facts from report paragraphs (outside articles) and their translation,
-conversion rates from table units. Offsets are mapped back to the original
-text for every row.
+Every Chinese paragraph that holds a number goes through the spaCy pipelines
+(pipeline/extract/nlp.py), which find its numbers and quantities and give each
+a role from its sentence (pipeline/extract/roles.py): standards and facts
+become rows, and every number, with its role and the reason, a row of
+`numbers`. Conversion tables give conversion rates. Offsets are mapped back to
+the original text for every row.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pipeline import vocab
-from pipeline.extract.conversion import read_table
+from pipeline.extract.conversion import read_table, reference_grain
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
-from pipeline.extract.numerals import find_numbers
-from pipeline.extract.quantities import unit_info
-from pipeline.extract.standards import Standard, find_standards
+from pipeline.extract.numerals import find_numbers, writes_digit_strings
+from pipeline.extract.quantities import Quantity, unit_info
+from pipeline.extract.roles import Context, Role
+from pipeline.extract.standards import UNCLASSIFIED, Standard, find_standards
+from pipeline.extract.statistics import read_statistics
 from pipeline.normalize import NormalizedDocument, Paragraph
+from pipeline.rows import ConversionRateRow, FactRow, NumberRow, Row, StandardRow
 from pipeline.structure import StructuredDocument, Unit
 
-NO_STANDARDS = ("headline", "byline", "procedure", "table", "translation")
+NOT_READ = ("headline", "byline", "procedure", "table", "translation", "toc", "furniture")
 REPORT_KINDS = ("paragraph", "preamble")
 
 
 @dataclass
 class Extraction:
-    standards: list[dict[str, Any]] = field(default_factory=list)
-    conversion_rates: list[dict[str, Any]] = field(default_factory=list)
-    facts: list[dict[str, Any]] = field(default_factory=list)
+    standards: list[StandardRow] = field(default_factory=list)
+    conversion_rates: list[ConversionRateRow] = field(default_factory=list)
+    facts: list[FactRow] = field(default_factory=list)
+    numbers: list[NumberRow] = field(default_factory=list)
 
-    def tables(self) -> dict[str, list[dict[str, Any]]]:
-        return {"standards": self.standards, "conversion_rates": self.conversion_rates, "facts": self.facts}
+    def tables(self) -> dict[str, list[Row]]:
+        return {"standards": self.standards, "conversion_rates": self.conversion_rates, "facts": self.facts,
+                "numbers": self.numbers}
+
+
+def context_of(sd: StructuredDocument, unit: Unit) -> Context:
+    kind = sd.normalized.source.metadata.kind or "report"
+    return Context(kind=kind, in_article=sd.enclosing(unit.unit_id, "article") is not None)
 
 
 def extract(sd: StructuredDocument) -> Extraction:
     nd = sd.normalized
     ex = Extraction()
-    zh = []  # (index, paragraph, its unit, whether it is a report's)
+    digit_strings = writes_digit_strings(nd.simplified)
+    zh = []  # (index, paragraph, its unit, its context)
     for i, p in enumerate(nd.paragraphs):
         if p.language == "zh":
             unit = sd.unit(sd.paragraph_unit[i])
-            zh.append((i, p, unit, is_report(sd, unit)))
-    # Segment only what extraction needs: a paragraph without a number holds no standard or fact, and
-    # only a report's words are read (places, subjects). The numbers found here go with the text.
-    numbered = ((i, nd.simplified[p.start:p.end], report) for i, p, unit, report in zh if unit.kind != "table")
-    wanted = [(i, text, numbers, report) for i, text, report in numbered if (numbers := find_numbers(text))]
+            zh.append((i, p, unit, context_of(sd, unit)))
+    # Segment only what extraction needs: a paragraph without a number holds no row, and places are
+    # read only where statistics stand. The numbers found here go with the text.
+    read = ((i, nd.simplified[p.start:p.end], ctx) for i, p, unit, ctx in zh if unit.kind not in NOT_READ)
+    wanted = [(i, text, numbers, ctx) for i, text, ctx in read if (numbers := find_numbers(text, digit_strings))]
     docs = {}
     for segmenter, words_read in (("jieba", True), ("char", False)):
-        group = [(i, text, numbers) for i, text, numbers, report in wanted if report == words_read]
-        docs.update(zip((i for i, *_ in group),
-                        nlp(segmenter).pipe(with_numbers(text, numbers, segmenter) for _, text, numbers in group),
+        group = [(i, text, numbers, ctx) for i, text, numbers, ctx in wanted if (not ctx.rules_by_default) == words_read]
+        docs.update(zip((g[0] for g in group),
+                        nlp(segmenter).pipe(with_numbers(text, numbers, segmenter, ctx)
+                                            for _, text, numbers, ctx in group),
                         strict=True))
     place: str | None = None
     tables: dict[str, list[tuple[str, str, int, bool]]] = {}
-    seen_standards: set[tuple] = set()
-    for i, p, unit, report in zh:
+    links: list[tuple[NumberRow, Row | None]] = []  # each number and the row it became
+    for i, p, unit, ctx in zh:
         if unit.kind == "table":
             tables.setdefault(unit.unit_id, []).append(
                 (nd.simplified[p.start:p.end], nd.text[p.start:p.end], p.start, p.table_row))
             continue
         doc = docs.get(i)
         if doc is None:
-            if report:  # no numbers, but the places it names carry to the next paragraphs
+            if not ctx.rules_by_default and unit.kind not in NOT_READ:  # the places it names carry on
                 places = places_in(nd.simplified[p.start:p.end])
                 place = places[-1].name if places else place
             continue
-        if unit.kind not in NO_STANDARDS:
-            for s in find_standards(text_of(doc), doc._.quantities):
-                row = _standard_row(sd, unit.unit_id, p, s)
-                key = (row["article_no"] if row["article_no"] is not None else unit.unit_id, row["concept"],
-                       row["relation"], row["value_min"], row["value_max"], row["unit"])
-                if key not in seen_standards:
-                    seen_standards.add(key)
-                    ex.standards.append(row)
-        if report:
-            facts, place = chinese_facts(text_of(doc), doc._.quantities, doc._.places, place)
-            ex.facts += [_fact_row(sd, unit.unit_id, p, f) for f in facts]
+        text = text_of(doc)
+        quantities, roles = doc._.quantities, doc._.roles
+        made: dict[int, Row] = {}  # quantity start → the row it became
+        for s in find_standards(text, quantities, roles):
+            made[s.quantity.start] = row = _standard_row(sd, unit.unit_id, p, s)
+            ex.standards.append(row)
+        facts, place = chinese_facts(text, quantities, roles, doc._.places if not ctx.rules_by_default else [],
+                                     place)
+        for f in facts:
+            made[f.start] = row = _fact_row(sd, unit.unit_id, p, f)
+            ex.facts.append(row)
+        links += [(_number_row(sd, unit.unit_id, p, q, r), made.get(q.start)) for q, r in zip(quantities, roles,
+                                                                                             strict=True)]
+    links = _merge_restated_standards(ex.standards, links)
     _number_ids(ex.standards, "standard_id", ("doc_id", "unit_id", "concept"))
     for unit_id, rows in tables.items():
-        ex.conversion_rates += _rate_rows(sd, unit_id, rows)
+        if _is_conversion_table(rows):
+            ex.conversion_rates += _rate_rows(sd, unit_id, rows)
+        else:
+            ex.facts += _table_facts(sd, unit_id, rows)
     ex.facts += _english(sd)
     _number_ids(ex.facts, "fact_id", ("doc_id", "unit_id", "language"))
+    for number, row in links:
+        number.row_id = getattr(row, "standard_id", None) or getattr(row, "fact_id", None)
+        ex.numbers.append(number)
     _match_translations(sd, ex.facts)
     return ex
 
 
 def is_report(sd: StructuredDocument, unit: Unit) -> bool:
-    """A report's paragraph (outside any article): its numbers are statistics, read as facts."""
-    return unit.kind in REPORT_KINDS and sd.enclosing(unit.unit_id, "article") is None
+    """A paragraph where statistics stand: anything but the articles of a regulation."""
+    return not context_of(sd, unit).rules_by_default
 
 
-def _number_ids(rows: list[dict], id_field: str, keys: tuple[str, ...]) -> None:
+def _number_ids(rows: list, id_field: str, keys: tuple[str, ...]) -> None:
     counts: dict[tuple, int] = {}
     for r in rows:
-        k = tuple(r[f] for f in keys)
+        k = tuple(getattr(r, f) for f in keys)
         counts[k] = counts.get(k, 0) + 1
-        r[id_field] = "/".join(str(x) for x in k) + f"/{counts[k]}"
+        setattr(r, id_field, "/".join(str(x) for x in k) + f"/{counts[k]}")
 
 
 def _span(nd: NormalizedDocument, p: Paragraph, start: int, end: int) -> tuple[int, int, str]:
@@ -112,12 +133,15 @@ def _numbers_of(sd: StructuredDocument, unit_id: str) -> tuple[int | None, int |
 
 
 def _unit_as_written(nd: NormalizedDocument, p: Paragraph, start: int | None, end: int | None,
-                     simplified_unit: str | None) -> str | None:
-    if simplified_unit == "%":
-        return "%"
-    if start is None or end is None:
-        return simplified_unit
-    return nd.text[p.start + start:p.start + end]
+                     unit: str | None) -> str | None:
+    """The unit as the text writes it (兩 in a traditional text); 月 of 三個月 is recorded without its 個."""
+    if unit == "%" or start is None or end is None:
+        return unit
+    written = nd.text[p.start + start:p.start + end]
+    info = unit_info(unit) if unit else None
+    if info is not None and info.unit and len(written) > len(info.unit):
+        return written[len(written) - len(info.unit):]
+    return written
 
 
 def _base(unit_word: str | None, lo: float | None, hi: float | None, nd: NormalizedDocument):
@@ -131,79 +155,136 @@ def _base(unit_word: str | None, lo: float | None, hi: float | None, nd: Normali
     return (lo * factor if lo is not None else None), (hi * factor if hi is not None else None), base_unit
 
 
-def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standard) -> dict[str, Any]:
+def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standard) -> StandardRow:
     nd = sd.normalized
     q = s.quantity
     a, b, quote = _span(nd, p, s.quote_start, s.quote_end)
     article_no, item_no = _numbers_of(sd, unit_id)
     base_min, base_max, base_unit = _base(q.unit, s.value_min, s.value_max, nd)
-    return {
-        "standard_id": "", "doc_id": sd.doc_id, "unit_id": unit_id, "article_no": article_no, "item_no": item_no,
-        "concept": s.concept, "relation": s.relation, "value_min": s.value_min, "value_max": s.value_max,
-        "unit": _unit_as_written(nd, p, q.unit_start, q.unit_end, q.unit),
-        "base_min": base_min, "base_max": base_max, "base_unit": base_unit, "per": s.per,
-        "condition": s.condition, "subject": s.subject, "reference_concept": s.reference, "flags": s.flags,
-        "quote": quote, "context": nd.text[p.start + s.context_start:p.start + s.context_end],
-        "char_start": a, "char_end": b, "reading_min": None, "reading_max": None, "erratum": None,
-    }
+    return StandardRow(
+        doc_id=sd.doc_id, unit_id=unit_id, article_no=article_no, item_no=item_no, concept=s.concept,
+        relation=s.relation, value_min=s.value_min, value_max=s.value_max,
+        unit=_unit_as_written(nd, p, q.unit_start, q.unit_end, q.unit) or "", base_min=base_min, base_max=base_max,
+        base_unit=base_unit, per=s.per, condition=s.condition, subject=s.subject, reason=s.reason,
+        reference_concept=s.reference, flags=s.flags, quote=quote,
+        context=nd.text[p.start + s.context_start:p.start + s.context_end], char_start=a, char_end=b,
+    )
 
 
-def _fact_row(sd: StructuredDocument, unit_id: str, p: Paragraph, f: Fact) -> dict[str, Any]:
+def _fact_row(sd: StructuredDocument, unit_id: str, p: Paragraph, f: Fact) -> FactRow:
     nd = sd.normalized
     a, b, quote = _span(nd, p, f.start, f.end)
     text = nd.text[p.start:p.end]
     lo = max(0, text.rfind("，", 0, f.start) + 1)
     hi = min([k for k in (text.find(c, f.end) for c in "，。；") if k >= 0] or [len(text)])
-    return {
-        "fact_id": "", "doc_id": sd.doc_id, "unit_id": unit_id, "value": f.value, "qualifier": f.qualifier,
-        "unit": _unit_as_written(nd, p, f.unit_start, f.unit_end, f.unit) if f.language == "zh" else f.unit,
-        "subject": f.subject, "place": f.place, "date": nd.source.metadata.date, "language": f.language,
-        "matched_fact_id": None, "flags": list(f.flags), "quote": quote, "context": text[lo:hi],
-        "char_start": a, "char_end": b,
-    }
+    return FactRow(
+        doc_id=sd.doc_id, unit_id=unit_id, value=f.value,
+        value_min=f.value_min if f.value_min is not None else f.value,
+        value_max=f.value_max if f.value_max is not None else f.value, qualifier=f.qualifier,
+        unit=_unit_as_written(nd, p, f.unit_start, f.unit_end, f.unit) if f.language == "zh" else f.unit,
+        subject=f.subject, place=f.place, date=nd.source.metadata.date, language=f.language,
+        reason=f.reason, flags=list(f.flags), quote=quote, context=text[lo:hi], char_start=a, char_end=b,
+    )
 
 
-def _english(sd: StructuredDocument) -> list[dict[str, Any]]:
+def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, q: Quantity, r: Role) -> NumberRow:
+    a, b, quote = _span(sd.normalized, p, q.start, q.end)
+    return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + q.start}", doc_id=sd.doc_id, unit_id=unit_id,
+                     value_min=q.value_min, value_max=q.value_max, unit=q.unit, role=r.role, reason=r.reason,
+                     quote=quote, char_start=a, char_end=b)
+
+
+def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberRow, Row | None]]
+                              ) -> list[tuple[NumberRow, Row | None]]:
+    """A standard of a known concept stated again in its article (不足二十天者…；超过二十天者…, a threshold
+    the concept declares `relation: exact`) is one standard: the later row is dropped, and its number says
+    so. Unclassified rows are never merged: two mentions may set two rules."""
+    kept: list[StandardRow] = []
+    dropped: dict[int, StandardRow] = {}
+    for r in rows:
+        twin = next((k for k in kept if r.concept != UNCLASSIFIED and k.concept == r.concept
+                     and (k.article_no if k.article_no is not None else k.unit_id)
+                     == (r.article_no if r.article_no is not None else r.unit_id)
+                     and (k.relation, k.value_min, k.value_max, k.unit) == (r.relation, r.value_min, r.value_max,
+                                                                            r.unit)), None)
+        if twin is None:
+            kept.append(r)
+        else:
+            dropped[id(r)] = twin
+    rows[:] = kept
+    out = []
+    for number, row in links:
+        if row is not None and id(row) in dropped:
+            number.reason = f"restates the standard 《{dropped[id(row)].quote}》"
+            row = None
+        out.append((number, row))
+    return out
+
+
+def _english(sd: StructuredDocument) -> list[FactRow]:
     nd = sd.normalized
     out = []
     articles = {u.unit_id for u in sd.units if u.kind == "article"}
+    regulation = (nd.source.metadata.kind or "report") == "regulation"
     for i, p in enumerate(nd.paragraphs):
         if p.language != "en" or p.region not in ("translation",):
             continue
         unit = sd.unit(sd.paragraph_unit[i])
         top = sd.ancestors(unit.unit_id)[-1]
-        if top.aligned_unit_id in articles:
+        if regulation and top.aligned_unit_id in articles:
             continue  # a translated article: its numbers are the rule's, not statistics
         out += [_fact_row(sd, unit.unit_id, p, f) for f in english_facts(nd.text[p.start:p.end])]
     return out
 
 
-def _match_translations(sd: StructuredDocument, facts: list[dict[str, Any]]) -> None:
+def _match_translations(sd: StructuredDocument, facts: list[FactRow]) -> None:
     """Point each English fact at the Chinese fact with its value, in the aligned unit first."""
-    zh = [f for f in facts if f["language"] == "zh"]
+    zh = [f for f in facts if f.language == "zh"]
     used: set[str] = set()
     for f in facts:
-        if f["language"] != "en":
+        if f.language != "en":
             continue
-        aligned = sd.unit(f["unit_id"]).aligned_unit_id
-        fitting = [z for z in zh if z["fact_id"] not in used and abs(z["value"] - f["value"]) < 1e-6
-                   and (z["unit"] == "%") == (f["unit"] == "%")]
-        match = next((z for z in fitting if z["unit_id"] == aligned), None) or next(iter(fitting), None)
+        aligned = sd.unit(f.unit_id).aligned_unit_id
+        fitting = [z for z in zh if z.fact_id not in used and abs(z.value - f.value) < 1e-6
+                   and (z.unit == "%") == (f.unit == "%")]
+        match = next((z for z in fitting if z.unit_id == aligned), None) or next(iter(fitting), None)
         if match is None:
-            f["flags"].append("translation_mismatch")
+            f.flags.append("translation_mismatch")
             continue
-        used.add(match["fact_id"])
-        f["matched_fact_id"] = match["fact_id"]
-        f["place"] = f["place"] or match["place"]
-        if match["unit_id"] != aligned:
-            f["flags"].append("matched_outside_aligned_unit")
-    if any(f["language"] == "en" for f in facts):
+        used.add(match.fact_id)
+        f.matched_fact_id = match.fact_id
+        f.place = f.place or match.place
+        if match.unit_id != aligned:
+            f.flags.append("matched_outside_aligned_unit")
+    if any(f.language == "en" for f in facts):
         for z in zh:
-            if z["fact_id"] not in used:
-                z["flags"].append("not_in_translation")
+            if z.fact_id not in used:
+                z.flags.append("not_in_translation")
 
 
-def _rate_rows(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str, int, bool]]) -> list[dict]:
+def _is_conversion_table(rows: list[tuple[str, str, int, bool]]) -> bool:
+    """A conversion table names the grain its rates convert to (折合稻谷); other tables are statistics."""
+    return any(reference_grain() in text for text, *_ in rows)
+
+
+def _table_facts(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str, int, bool]]) -> list[FactRow]:
+    """Every cell of a statistical table as a fact (pipeline/extract/statistics.py)."""
+    nd = sd.normalized
+    out = []
+    for cell in read_statistics([text for text, *_ in rows]):
+        offset = rows[cell.token.para][2]
+        a, b = nd.original_span(offset + cell.token.start, offset + cell.token.end)
+        ra, rb = offset + cell.row[0].start, offset + cell.row[-1].end
+        out.append(FactRow(
+            doc_id=sd.doc_id, unit_id=unit_id, value=cell.value, value_min=cell.value, value_max=cell.value,
+            qualifier="exact", unit=cell.unit, subject=cell.subject, date=nd.source.metadata.date, language="zh",
+            reason="a cell of a statistical table", flags=[], quote=nd.source.text[a:b],
+            context=nd.text[ra:rb], char_start=a, char_end=b,
+        ))
+    return out
+
+
+def _rate_rows(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str, int, bool]]) -> list[ConversionRateRow]:
     nd = sd.normalized
     article_no, _ = _numbers_of(sd, unit_id)
     out = []
@@ -211,12 +292,12 @@ def _rate_rows(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str, 
         a, b = nd.original_span(r.crop.start, r.crop.end)
         va, vb = nd.original_span(r.value.start, r.value.end)
         crop = "".join(nd.text[r.crop.start:r.crop.end].split())
-        out.append({
-            "rate_id": f"{sd.doc_id}/{unit_id}/{r.position}", "doc_id": sd.doc_id, "unit_id": unit_id,
-            "article_no": article_no, "position": r.position, "crop": crop, "crop_reading": None,
-            "from_qty": r.from_qty, "from_unit": r.from_unit, "to_crop": r.to_crop, "to_qty": r.to_qty,
-            "to_unit": r.to_unit, "flags": r.flags, "erratum": None,
-            "quote": f"{nd.source.text[a:b]} → {nd.source.text[va:vb]}",
-            "char_start": a, "char_end": b, "value_char_start": va, "value_char_end": vb,
-        })
+        out.append(ConversionRateRow(
+            rate_id=f"{sd.doc_id}/{unit_id}/{r.position}", doc_id=sd.doc_id, unit_id=unit_id,
+            article_no=article_no, position=r.position, crop=crop, crop_reading=None,
+            from_qty=r.from_qty, from_unit=r.from_unit, to_crop=r.to_crop, to_qty=r.to_qty,
+            to_unit=r.to_unit, flags=r.flags, erratum=None,
+            quote=f"{nd.source.text[a:b]} → {nd.source.text[va:vb]}",
+            char_start=a, char_end=b, value_char_start=va, value_char_end=vb,
+        ))
     return out

@@ -1,10 +1,10 @@
-"""Statistics stated in reports: counts, amounts and percentages.
+"""Statistics: counts, amounts, shares and durations that report what is or was, or a plan's figures.
 
-Chinese facts are quantities with a unit that is not a duration, in the
-report's paragraphs (units outside articles; headlines restate the body in
-rounded figures and are left out). Each gets its qualifier, unit, subject
-(the words after the measure word), place (the last place named before it,
-carried across paragraphs; 全区 refers back to it) and the document's date.
+Chinese facts are the quantities whose role is `fact` (pipeline/extract/roles.py;
+headlines restate the body in rounded figures and are not read). Each gets
+its qualifier, unit, value (a range keeps both ends), subject (the words it
+measures), place (the last place named before it, carried across paragraphs;
+全区 refers back to it) and the document's date.
 English facts are the numbers of the translation, with English qualifiers;
 each is matched to the Chinese fact of the same value in the aligned unit,
 and flagged when none is found.
@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.extract.nlp import pos_tokenizer
 from pipeline.extract.places import Place
 from pipeline.extract.quantities import Quantity
-
-FACT_UNIT_KINDS = {"count", "pct", "mass", "area", "currency", "tenth"}
-SUBJECT_MAX = 12
-SUBJECT_STOP = "，。；：、！？（）「」"
+from pipeline.extract.roles import FACT, Role
+from pipeline.extract.subjects import subject_of
 EN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(percent|per cent|%))?(?![\w])")
 EN_SCALE = re.compile(r"^\s+(thousand|million|billion)\b")
 EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -41,19 +38,23 @@ class Fact:
     place: str | None
     language: str
     flags: list[str] = field(default_factory=list)
+    value_min: float | None = None
+    value_max: float | None = None
+    reason: str | None = None
 
 
-def chinese_facts(text: str, quantities: list[Quantity], places: list[Place],
+def chinese_facts(text: str, quantities: list[Quantity], roles: list[Role], places: list[Place],
                   place_before: str | None) -> tuple[list[Fact], str | None]:
     """Facts of one paragraph; returns them and the last place named (for the next paragraph)."""
     out = []
-    for q in quantities:
-        if q.unit_kind not in FACT_UNIT_KINDS:
+    for q, role in zip(quantities, roles, strict=True):
+        if role.role != FACT:
             continue
-        value = q.value_min if q.value_min is not None else q.value_max
         place = _place_at(places, q.start, place_before)
-        out.append(Fact(q.start, q.end, value, q.qualifier, q.unit, q.unit_start, q.unit_end,
-                        _subject(text, q), place, "zh"))
+        lo = q.value_min if q.value_min is not None else q.value_max
+        hi = q.value_max if q.value_max is not None else q.value_min
+        out.append(Fact(q.start, q.end, lo, q.qualifier, q.unit, q.unit_start, q.unit_end, subject_of(text, q),
+                        place, "zh", list(q.flags), lo, hi, role.reason))
     last = places[-1].name if places else place_before
     return out, last
 
@@ -64,28 +65,6 @@ def _place_at(places: list[Place], pos: int, default: str | None) -> str | None:
         return default
     # 山西省长治专区: adjacent names, the later one is the more precise
     return before[-1].name
-
-
-def _subject(text: str, q: Quantity) -> str | None:
-    """The noun phrase after the quantity: 农业生产合作社 in 八千个农业生产合作社。
-
-    Leading tokens tagged as nouns by jieba are kept (a verb-noun compound such
-    as 建社骨干 too), up to SUBJECT_MAX characters.
-    """
-    rest = text[q.end:]
-    if rest.startswith("的"):
-        rest = rest[1:]
-    cut = min([k for k in (rest.find(c) for c in SUBJECT_STOP) if k >= 0] or [len(rest)])
-    tagged = [(w.word, w.flag) for w in pos_tokenizer().cut(rest[:cut])]
-    out = ""
-    for k, (word, flag) in enumerate(tagged):
-        nounish = flag.startswith("n") or flag in ("vn", "j")
-        verb_before_noun = (flag.startswith("v") and k == 0 and k + 1 < len(tagged)
-                            and tagged[k + 1][1].startswith("n"))
-        if not (nounish or verb_before_noun) or len(out) + len(word) > SUBJECT_MAX:
-            break
-        out += word
-    return out or None
 
 
 @lru_cache(maxsize=1)

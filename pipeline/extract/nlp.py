@@ -1,14 +1,17 @@
 """The language pipelines: spaCy's blank Chinese model, segmenting only what extraction reads.
 
     nlp("jieba") = spacy.blank("zh", segmenter=jieba) → grain_word_tags → grain_numbers → grain_quantities
+                                                                          → grain_roles
     nlp("char")  = spacy.blank("zh", segmenter=char)  →                   grain_numbers → grain_quantities
+                                                                          → grain_roles
     (+ doc._.places on demand)
 
-Words are read only in reports (the place a statistic belongs to, the noun
-phrase it counts), so only report paragraphs are segmented by jieba; a rule's
-standards are found from its numbers and the vocabulary around them, which
-needs no segmentation, so rule paragraphs get spaCy's one-token-per-character
-segmenter, about five times cheaper than jieba. jieba is initialised once per
+Places are read only where statistics may stand (outside the articles of a
+regulation), so only those paragraphs are segmented by jieba; the articles of a
+regulation are read from their numbers and the vocabulary around them, which
+needs no segmentation, so they get spaCy's one-token-per-character segmenter,
+about five times cheaper than jieba (the subject of each number is read from
+the few words around it). jieba is initialised once per
 process with the domain words of schemas/lexicon.yaml, in its own
 `jieba.Tokenizer` (the global default tokenizer is never changed) and with its
 cache in a private file. Each word is tagged with its part of speech from
@@ -37,11 +40,13 @@ from pipeline import vocab
 from pipeline.extract.numerals import find_numbers
 from pipeline.extract.places import find_places
 from pipeline.extract.quantities import build_quantities
+from pipeline.extract.roles import Context, assign_roles
 
 jieba.setLogLevel(60)  # its start-up chatter is not our output
 UNKNOWN_TAG = "x"  # jieba's tag for what its dictionary does not know
+DEFAULT_CONTEXT = Context(kind="report", in_article=False)
 
-for _name in ("numbers", "quantities"):
+for _name in ("numbers", "quantities", "roles"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -88,10 +93,12 @@ def grain_numbers(doc: Doc) -> Doc:
     return doc
 
 
-def with_numbers(text: str, numbers: list, segmenter: str = "jieba") -> Doc:
-    """A segmented doc of `text` whose numbers are already known (see `grain_numbers`)."""
+def with_numbers(text: str, numbers: list, segmenter: str = "jieba", context: Context | None = None) -> Doc:
+    """A segmented doc of `text` whose numbers are already known (see `grain_numbers`), read in `context`
+    (the document's kind and whether the paragraph is inside an article; see `grain_roles`)."""
     doc = nlp(segmenter).make_doc(text)
     doc.user_data["text"] = text  # see text_of
+    doc.user_data["context"] = context or DEFAULT_CONTEXT
     doc._.numbers = numbers
     return doc
 
@@ -100,6 +107,13 @@ def with_numbers(text: str, numbers: list, segmenter: str = "jieba") -> Doc:
 def grain_quantities(doc: Doc) -> Doc:
     """Numbers joined with units, ranges and qualifiers."""
     doc._.quantities = build_quantities(text_of(doc), doc._.numbers or [])
+    return doc
+
+
+@Language.component("grain_roles")
+def grain_roles(doc: Doc) -> Doc:
+    """Each quantity's role (standard, fact, left out) from its sentence, in the paragraph's context."""
+    doc._.roles = assign_roles(text_of(doc), doc._.quantities or [], doc.user_data.get("context", DEFAULT_CONTEXT))
     return doc
 
 
@@ -141,7 +155,7 @@ def nlp(segmenter: str = "jieba") -> Language:
     if segmenter not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {segmenter!r}; one of {SEGMENTERS}")
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
-    names = ["grain_numbers", "grain_quantities"]
+    names = ["grain_numbers", "grain_quantities", "grain_roles"]
     if segmenter == "jieba":
         pipeline.tokenizer.jieba_seg = tokenizer()
         names.insert(0, "grain_word_tags")

@@ -32,15 +32,6 @@ CORRECTIONS = {
 STATUS = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
 
 
-def set_defaults(records: dict[str, list[dict[str, Any]]]) -> None:
-    for table in ID_FIELDS:
-        for r in records.get(table, []):
-            r.setdefault("review_status", "unreviewed")
-            r.setdefault("review_note", None)
-            for column in CORRECTIONS[table].values():
-                r.setdefault(column, None)
-
-
 def _exists(con, table: str, id_column: str, row_id: str) -> bool:
     return con.execute(f'select count(*) from "{table}" where "{id_column}" = ?', [row_id]).fetchall()[0][0] > 0
 

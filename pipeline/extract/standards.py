@@ -1,13 +1,13 @@
-"""Standards: quantities that a rule sets, with concept, relation, basis and condition.
+"""Standards: the quantities a rule sets (pipeline/extract/roles.py), with concept, relation, basis and condition.
 
-A quantity is a standard when the words around it signal a concept of
-schemas/concepts.yaml. The context is read at three distances before the
-quantity — its minor clause (since the last ，、), its major clause (since
-；：), its sentence (since 。) — and the rest of its major clause after it;
-nearer words weigh more. Earlier sentences of the paragraph are another
-rule's context and are not read. A concept must find every one of
-its word groups; the concept with most groups found wins, then the heavier.
-Counts (头, 口, 户 …) are bases and conditions, never standards.
+The concept is a label from schemas/concepts.yaml where the words around the
+quantity signal one, else `unclassified`: it never decides whether the row
+exists. The context is read at three distances before the quantity — its
+minor clause (since the last ，、), its major clause (since ；：), its sentence
+(since 。) — and the rest of its major clause after it; nearer words weigh
+more. Earlier sentences of the paragraph are another rule's context and are
+not read. A concept must find every one of its word groups; the concept with
+most groups found wins, then the heavier.
 """
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.extract.quantities import Quantity
+from pipeline.extract.roles import STANDARD, Role
+from pipeline.extract.subjects import subject_of
 
 MINOR = "，、,"
 MAJOR = "；：;:"
 SENTENCE = "。！？!?"
 STANDARD_UNIT_KINDS = {"mass", "area", "pct", "tenth", "time", "currency"}
 WEIGHTS = {"minor": 4, "major": 3, "after": 2, "sentence": 2}
+UNCLASSIFIED = "unclassified"
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,9 @@ class Standard:
     value_max: float | None
     per: str | None
     condition: str | None
-    subject: str
+    subject: str | None
     reference: str | None
+    reason: str = ""
     flags: list[str] = field(default_factory=list)
     quote_start: int = 0  # paragraph-relative offsets of the evidence
     quote_end: int = 0
@@ -174,49 +178,51 @@ def _condition(text: str, q: Quantity, quantities: list[Quantity], windows: dict
     return "; ".join(dict.fromkeys(found)) or None
 
 
-def _per(text: str, windows: dict, concept: Concept) -> str | None:
+def _per(text: str, windows: dict, concept: Concept | None) -> str | None:
     a, b = windows["major"]
     clause = text[a:b]
+    own = concept.per if concept else None
     for word, per in _bases():
         if word in clause:
-            if concept.per and concept.per.endswith(per.split("_")[-1]) and per != concept.per:
-                return concept.per  # the concept is more precise (pig_year for 每年)
+            if own and own.endswith(per.split("_")[-1]) and per != own:
+                return own  # the concept is more precise (pig_year for 每年)
             return per
-    return concept.per
+    return own
 
 
-def find_standards(text: str, quantities: list[Quantity]) -> list[Standard]:
-    """Standards in one paragraph (simplified view)."""
+def find_standards(text: str, quantities: list[Quantity], roles: list[Role]) -> list[Standard]:
+    """The standards of one paragraph (simplified view): its quantities whose role is `standard`."""
     out = []
-    for q in quantities:
-        if q.unit_kind not in STANDARD_UNIT_KINDS:
+    for q, role in zip(quantities, roles, strict=True):
+        if role.role != STANDARD:
             continue
         chosen = choose_concept(text, q)
-        if chosen is None:
-            continue
-        concept, words = chosen
+        concept, words = chosen if chosen else (None, [])
         windows = _windows(text, q)
         relation, lo, hi = _relation(text, q, concept)
-        flags = ["ocr_suspect", "missing_bound"] if q.missing_bound else []
+        flags = list(q.flags)
+        if q.missing_bound:
+            flags += ["ocr_suspect", "missing_bound"]
         if lo is not None and hi is not None and lo > hi:  # kept as printed, never swapped
             flags += ["ocr_suspect", "reversed_range"]
         out.append(Standard(
-            quantity=q, concept=concept.name, relation=relation, value_min=lo, value_max=hi,
-            per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
-            subject="、".join(dict.fromkeys(words)), reference=concept.reference, flags=flags,
+            quantity=q, concept=concept.name if concept else UNCLASSIFIED, relation=relation, value_min=lo,
+            value_max=hi, per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
+            subject=subject_of(text, q) or ("、".join(dict.fromkeys(words)) or None),
+            reference=concept.reference if concept else None, reason=role.reason, flags=list(dict.fromkeys(flags)),
             quote_start=windows["minor"][0], quote_end=q.end,
             context_start=windows["major"][0], context_end=windows["after"][1],
         ))
     return out
 
 
-def _relation(text: str, q: Quantity, concept: Concept) -> tuple[str, float | None, float | None]:
+def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
     reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
-    if concept.relation == "reduction_pct" or reduced:
+    if (concept and concept.relation == "reduction_pct") or reduced:
         v = hi if hi is not None else lo
         return "reduction_pct", v, v
-    if concept.relation == "exact" and q.relation != "range":
+    if concept and concept.relation == "exact" and q.relation != "range":
         v = lo if lo is not None else hi
         return "exact", v, v
     if q.relation in ("range", "max", "min"):

@@ -22,7 +22,7 @@ from pipeline import __version__
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 
-PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts")
+PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts", "numbers")
 PACKAGE = Path(__file__).resolve().parents[1]
 
 

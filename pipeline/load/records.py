@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from pipeline.rows import CrossReferenceRow, DocumentRow, UnitRow
 from pipeline.structure import StructuredDocument
 from pipeline.vocab import simplified
 
 
-def document_record(sd: StructuredDocument) -> dict[str, Any]:
+def document_record(sd: StructuredDocument) -> DocumentRow:
     src, meta, nd = sd.normalized.source, sd.normalized.source.metadata, sd.normalized
-    return {
+    return DocumentRow(**{
         "doc_id": src.doc_id,
         "source_file": src.source_file,
         "title": meta.title,
         "title_simplified": simplified(meta.title) if meta.title else None,
         "title_en": meta.title_en,
+        "kind": meta.kind,
         "date": meta.date,
         "issuer": meta.issuer,
         "adopted": meta.adopted,
@@ -33,35 +34,35 @@ def document_record(sd: StructuredDocument) -> dict[str, Any]:
         "text_original": src.text,
         "text_normalized": nd.text,
         "text_simplified": nd.simplified,
-    }
+    })
 
 
-def unit_records(sd: StructuredDocument) -> list[dict[str, Any]]:
+def unit_records(sd: StructuredDocument) -> list[UnitRow]:
     nd = sd.normalized
     out = []
     for u in sd.units:
         a, b = nd.original_span(u.start, u.end)
-        out.append({
-            "doc_id": sd.doc_id, "unit_id": u.unit_id, "kind": u.kind, "number": u.number,
-            "number_text": u.number_text, "parent_id": u.parent_id, "ordinal": u.ordinal,
-            "language": u.language, "heading": u.heading, "aligned_unit_id": u.aligned_unit_id,
-            "char_start": a, "char_end": b, "norm_start": u.start, "norm_end": u.end,
-            "text": nd.text[u.start:u.end], "flags": u.flags,
-        })
+        out.append(UnitRow(
+            doc_id=sd.doc_id, unit_id=u.unit_id, kind=u.kind, number=u.number,
+            number_text=u.number_text, parent_id=u.parent_id, ordinal=u.ordinal,
+            language=u.language, heading=u.heading, aligned_unit_id=u.aligned_unit_id,
+            char_start=a, char_end=b, norm_start=u.start, norm_end=u.end,
+            text=nd.text[u.start:u.end], flags=u.flags,
+        ))
     return out
 
 
-def crossref_records(sd: StructuredDocument) -> list[dict[str, Any]]:
+def crossref_records(sd: StructuredDocument) -> list[CrossReferenceRow]:
     nd = sd.normalized
     out = []
     for r in sd.cross_references:
         a, b = nd.original_span(r.start, r.end)
-        out.append({
-            "doc_id": sd.doc_id, "from_unit_id": r.from_unit_id, "from_article_no": r.from_article_no,
-            "target_title": r.target_title, "target_issuer": r.target_issuer,
-            "target_chapter_no": r.target_chapter_no, "target_article_no": r.target_article_no,
-            "target_item_no": r.target_item_no, "kind": r.kind,
-            "target_doc_id": sd.doc_id if r.kind == "internal" else r.target_doc_id,
-            "target_unit_id": r.target_unit_id, "quote": nd.source.text[a:b], "char_start": a, "char_end": b,
-        })
+        out.append(CrossReferenceRow(
+            doc_id=sd.doc_id, from_unit_id=r.from_unit_id, from_article_no=r.from_article_no,
+            target_title=r.target_title, target_issuer=r.target_issuer,
+            target_chapter_no=r.target_chapter_no, target_article_no=r.target_article_no,
+            target_item_no=r.target_item_no, kind=r.kind,
+            target_doc_id=sd.doc_id if r.kind == "internal" else r.target_doc_id,
+            target_unit_id=r.target_unit_id, quote=nd.source.text[a:b], char_start=a, char_end=b,
+        ))
     return out

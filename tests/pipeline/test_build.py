@@ -17,7 +17,8 @@ from tests.conftest import CORPUS, ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus,
 
 EXTRACTION = {"standards.recall": "22/22", "standards.concept": "22/22", "standards.precision": "22/22",
               "standards.flags": "1/1", "conversion.recall": "13/13", "conversion.precision": "13/13",
-              "conversion.flags": "5/5", "facts.zh": "14/14", "facts.en": "14/14", "facts.qualifier": "14/14"}
+              "conversion.flags": "5/5", "facts.zh": "15/15", "facts.en": "15/15", "facts.qualifier": "15/15",
+              "facts.precision": "15/15", "numbers.recall": "37/37", "numbers.role": "37/37"}
 
 
 def test_seed_corpus_scores(built_db):
@@ -137,7 +138,7 @@ def test_invalid_rows_fail_validation_and_save_the_cases(tmp_path: Path, monkeyp
 
     def wrong_kind(sd):
         rows = real(sd)
-        rows[0]["kind"] = "chapterette"
+        rows[0].kind = "chapterette"
         return rows
 
     monkeypatch.setattr(b, "unit_records", wrong_kind)

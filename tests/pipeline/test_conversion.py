@@ -15,12 +15,12 @@ def rows_of(lines):
 
 def test_jiangxi_table_flattened_in_two_bands():
     rates = extract(process(CORPUS / "003_b69152d1adbf7c19.txt")).conversion_rates
-    assert [(r["crop"], r["to_qty"]) for r in rates] == [
+    assert [(r.crop, r.to_qty) for r in rates] == [
         ("大麥", 120), ("大豆", 140), ("大麥", 90), ("蕎麥", 90), ("高粱", 100), ("玉米", 120), ("栗子", 100),
         ("綠豆", 150), ("蠶蟲", 110), ("豌豆", 120), ("紅薯", 25), ("甘薯", 125), ("芋頭", 35)]
-    units = {(r["from_qty"], r["from_unit"], r["to_crop"], r["to_unit"]) for r in rates}
+    units = {(r.from_qty, r.from_unit, r.to_crop, r.to_unit) for r in rates}
     assert units == {(100, "市斤", "稻穀", "市斤")}
-    flags = {r["position"]: r["flags"] for r in rates}
+    flags = {r.position: r.flags for r in rates}
     assert "duplicate_crop" in flags[1] and "duplicate_crop" in flags[3]
     assert "not_a_grain" in flags[7] and "unknown_crop" in flags[9] and "synonym_conflict" in flags[12]
     assert flags[2] == [] and flags[11] == []

@@ -14,26 +14,26 @@ def news_facts():
 
 
 def test_chinese_facts_with_qualifiers_places_subjects(news_facts):
-    zh = [(f["value"], f["qualifier"], f["unit"], f["place"]) for f in news_facts if f["language"] == "zh"]
+    zh = [(f.value, f.qualifier, f.unit, f.place) for f in news_facts if f.language == "zh"]
     assert zh[:4] == [(12500, "more_than", "个", "江苏省"), (8000, "exact", "个", "江苏省"),
                       (66000, "more_than", "个", "江苏省"), (110, "exact", "个", "盐城")]
     assert (400000, "nearly", "农户", "长治专区") in zh and (20.2, "exact", "%", "长治专区") in zh
-    subjects = {f["value"]: f["subject"] for f in news_facts if f["language"] == "zh"}
+    subjects = {f.value: f.subject for f in news_facts if f.language == "zh"}
     assert subjects[12500] == "农业生产合作社" and subjects[22000] == "互助组" and subjects[110] == "干部"
 
 
 def test_headline_figures_are_not_facts(news_facts):
-    assert 12000 not in {f["value"] for f in news_facts}
+    assert 12000 not in {f.value for f in news_facts}
 
 
 def test_english_facts_match_the_chinese(news_facts):
-    en = [f for f in news_facts if f["language"] == "en"]
-    assert len(en) == 15 and all(f["matched_fact_id"] for f in en)
-    assert all("translation_mismatch" not in f["flags"] for f in en)
-    ids = {f["fact_id"]: f for f in news_facts}
+    en = [f for f in news_facts if f.language == "en"]
+    assert len(en) == 15 and all(f.matched_fact_id for f in en)
+    assert all("translation_mismatch" not in f.flags for f in en)
+    ids = {f.fact_id: f for f in news_facts}
     for f in en:
-        assert ids[f["matched_fact_id"]]["value"] == f["value"]
-    assert {f["qualifier"] for f in en if f["value"] == 400000} == {"nearly"}
+        assert ids[f.matched_fact_id].value == f.value
+    assert {f.qualifier for f in en if f.value == 400000} == {"nearly"}
 
 
 def test_a_mismatched_translation_is_flagged():
@@ -43,7 +43,7 @@ def test_a_mismatched_translation_is_flagged():
                          [Region("body", 0, zh_end), Region("translation", zh_end + 2, len(text), "en")],
                          Metadata(), "0" * 64)
     facts = extract(structure(normalize(doc))).facts
-    en = next(f for f in facts if f["language"] == "en")
-    zh = next(f for f in facts if f["language"] == "zh")
-    assert en["value"] == 150 and "translation_mismatch" in en["flags"]
-    assert "not_in_translation" in zh["flags"]
+    en = next(f for f in facts if f.language == "en")
+    zh = next(f for f in facts if f.language == "zh")
+    assert en.value == 150 and "translation_mismatch" in en.flags
+    assert "not_in_translation" in zh.flags

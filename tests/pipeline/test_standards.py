@@ -16,8 +16,8 @@ def standards_of(path):
 
 
 def table(rows):
-    return sorted((r["article_no"], r["item_no"], r["concept"], r["relation"], r["value_min"], r["value_max"],
-                   r["unit"]) for r in rows)
+    return sorted((r.article_no, r.item_no, r.concept, r.relation, r.value_min, r.value_max,
+                   r.unit) for r in rows)
 
 
 def test_jiangxi_standards():
@@ -48,21 +48,21 @@ def test_jiangxi_standards():
 
 
 def test_jiangxi_details_conditions_bases_flags():
-    rows = {(r["concept"], r["value_min"]): r for r in standards_of(CORPUS / "003_b69152d1adbf7c19.txt")}
-    pigs = {r["condition"] for r in rows.values() if r["concept"] == "feed.fattening_pig"}
+    rows = {(r.concept, r.value_min): r for r in standards_of(CORPUS / "003_b69152d1adbf7c19.txt")}
+    pigs = {r.condition for r in rows.values() if r.concept == "feed.fattening_pig"}
     assert pigs == {"household_size >= 5", "household_size in 3..4", "household_size <= 2"}
     seed = rows[("seed.paddy", None)]
-    assert seed["flags"] == ["ocr_suspect", "missing_bound"] and seed["per"] == "mu_sown"
+    assert seed.flags == ["ocr_suspect", "missing_bound"] and seed.per == "mu_sown"
     corvee = rows[("supply.corvee_rice_supplement", 8)]
-    assert (corvee["base_min"], corvee["base_max"], corvee["base_unit"]) == (0.5, 0.75, "市斤")  # 16 liang in 1955
+    assert (corvee.base_min, corvee.base_max, corvee.base_unit) == (0.5, 0.75, "市斤")  # 16 liang in 1955
     taro = rows[("yield.taro_vegetable_exempt_area", None)]
-    assert taro["base_max"] == pytest.approx(0.15) and taro["base_unit"] == "畝"
-    assert rows[("ration.deficit_disaster", 5)]["reference_concept"] == "ration.deficit_general"
-    assert rows[("ration.deficit_disaster", 5)]["condition"] == "area = disaster; status = deficit"
-    assert rows[("ration.retained", 480)]["per"] == "person_year"
+    assert taro.base_max == pytest.approx(0.15) and taro.base_unit == "畝"
+    assert rows[("ration.deficit_disaster", 5)].reference_concept == "ration.deficit_general"
+    assert rows[("ration.deficit_disaster", 5)].condition == "area = disaster; status = deficit"
+    assert rows[("ration.retained", 480)].per == "person_year"
     text = (CORPUS / "003_b69152d1adbf7c19.txt").read_text("utf-8")
     for r in rows.values():
-        assert text[r["char_start"]:r["char_end"]] == r["quote"]
+        assert text[r.char_start:r.char_end] == r.quote
 
 
 def test_share_fund_threshold_once():
@@ -78,13 +78,13 @@ def test_liang_after_1959_is_a_tenth(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text("某省民工補助辦法\n1960年3月1日\n第一條 徵用民工期間，每人每天補供大米八至十二兩。\n", "utf-8")
     (row,) = standards_of(f)
-    assert (row["base_min"], row["base_max"]) == (pytest.approx(0.8), pytest.approx(1.2))
+    assert (row.base_min, row.base_max) == (pytest.approx(0.8), pytest.approx(1.2))
 
 
 def test_unseen_provincial_rules():
     rows = standards_of(PERIOD / "hubei_rules_1955.txt")
     assert table(rows) == sorted([
-        (3, None, "yield.reclaimed_land_exempt_years", "exact", 2, 2, "年"),
+        (3, None, "yield.reclaimed_land_exempt_years", "max", None, 2, "年"),  # 二年内: within two years
         (4, 1, "ration.retained", "range", 420, 460, "斤"),
         (4, 2, "seed.paddy", "range", 8, 12, "斤"),
         (4, 3, "feed.ox", "range", 30, 40, "斤"),
@@ -109,10 +109,10 @@ def test_unseen_cooperative_rules_numbered_with_commas():
 def test_a_report_sets_no_standards_but_states_facts():
     ex = extract(process(PERIOD / "grain_speech_1957.txt"))
     assert ex.standards == []
-    assert [(f["value"], f["qualifier"], f["unit"]) for f in ex.facts] == [
+    assert [(f.value, f.qualifier, f.unit) for f in ex.facts] == [
         (24e9, "about", "斤"), (7.5, "exact", "%"), (4.5e9, "exact", "斤"), (3.8e9, "more_than", "斤"),
         (3.2e6, "exact", "户"), (92, "exact", "%"), (1200, "more_than", "个"), (8, "nearly", "成")]
-    assert ex.facts[-1]["place"] == "孝感专区"
+    assert ex.facts[-1].place == "孝感专区"
 
 
 def test_period_texts_build_and_validate(tmp_path):

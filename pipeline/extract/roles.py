@@ -1,0 +1,367 @@
+"""The role of every quantity: a standard, a fact, or left out, read from the sentence it stands in.
+
+The vocabulary is schemas/roles.yaml; the document's kind and whether the
+paragraph is inside an article of a regulation set the default. In order:
+
+1. Left out, with the reason:
+   - a number with no unit and under 100 (二想…, 少两): no quantity;
+   - the text's own enumeration (两件事情, 四项政策, 两个实际问题, 三种粮食);
+   - a number in the name of a plan (十二年全国农业发展纲要);
+   - a span looking back (1年来, 七个月来);
+   - 一 + measure word after 这/每/任何 (这一个环节);
+   - a household size (五口以上人家): the condition of the standard after it;
+   - the basis of another number in its clause: 每出售一百斤 (奖售布十尺), 一个乡 (的工作在
+     15天内结束), 养猪一头 (，每年留粮四十至五十斤), 一个生产队 (建立一个食堂);
+   - the count of a frequency: 每两年改选一次, 10天或半月开1次 (the 一次, the 1次);
+   - the period of a statistic it frames (8个月内人口增加了5%);
+   - one of something in a report that is no part of a breakdown (一个区干部, 一次做好).
+2. A fact: an aggregate (written with 万/亿, 10000 or more, or after 共/全国/全省), a number
+   in a clause that reports (了, 已, 据, 估计), a share of people a plan aims at (争取90%的社员).
+3. A standard: in the articles of a regulation, every other number; elsewhere a number in a
+   clause with a strong rule word (应, 必须, 可以, 不要, 标准 …) or bounded by a limit (不超过,
+   至少), or with a weak one (要, 按, 争取 …) when counted per something or a share of something
+   (outside news reports).
+4. Otherwise a fact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import vocab
+from pipeline.extract.quantities import Quantity
+
+MINOR = "，、,；;。！？!?：:（）()"
+MAJOR = "；;。！？!?：:"
+SENTENCE = "。！？!?"
+STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
+REGULATION = "regulation"
+NEWS = "news"
+
+
+@dataclass
+class Role:
+    role: str
+    reason: str
+    condition_of: int | None = None  # index of the quantity a household size conditions
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the paragraph's place tells: the document's kind and whether it is inside an article."""
+
+    kind: str  # regulation, instruction, report, speech, news
+    in_article: bool
+
+    @property
+    def rules_by_default(self) -> bool:
+        return self.kind == REGULATION and self.in_article
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, tuple[str, ...]]:
+    data = vocab.load("roles")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, section in data.items():
+        for sub in ("strong", "weak", "words", "perfective", "not_in_news"):
+            if sub in section:
+                name = key if sub == "words" else f"{key}.{sub}"
+                out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=len, reverse=True))
+    u = vocab.load("units")
+    out["abstract_measure_words"] = tuple(vocab.simplified(str(w)) for w in u["abstract_measure_words"]["words"])
+    out["household_words"] = tuple(vocab.simplified(str(w)) for w in u["household_words"]["words"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _mask_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, _words()["masks"])))
+
+
+def _clean(text: str) -> str:
+    """`text` with the masked words blanked (same length), so that 重要 is not read as 要."""
+    return _mask_pattern().sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _has(text: str, key: str) -> str | None:
+    text = _clean(text)
+    return next((w for w in _words()[key] if w in text), None)
+
+
+def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
+    a = max((text.rfind(c, 0, pos) for c in chars), default=-1) + 1
+    ends = [k for k in (text.find(c, pos) for c in chars) if k >= 0]
+    return a, min(ends) if ends else len(text)
+
+
+def _after_noun(text: str, q: Quantity) -> str:
+    """The characters right after a count's measure word: the noun it counts begins there."""
+    return text[q.end:q.end + 6]
+
+
+def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
+    """Is the noun a count counts (the few characters after its measure word, up to a stop) one of `key`?"""
+    after = text[q.unit_end if q.unit_end is not None else q.end:][:6]
+    cut = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
+    return any(w in after[:cut] for w in _words()[key])
+
+
+class _Paragraph:
+    def __init__(self, text: str, quantities: list[Quantity], ctx: Context):
+        self.text = text
+        self.qs = quantities
+        self.ctx = ctx
+        self.roles: list[Role | None] = [None] * len(quantities)
+
+    def minor(self, q: Quantity) -> tuple[int, int]:
+        a, _ = _bounds(self.text, q.start, MINOR)
+        _, b = _bounds(self.text, q.end, MINOR)
+        return a, b
+
+    def major(self, q: Quantity) -> tuple[int, int]:
+        a, _ = _bounds(self.text, q.start, MAJOR)
+        _, b = _bounds(self.text, q.end, MAJOR)
+        return a, b
+
+    def sentence(self, q: Quantity) -> tuple[int, int]:
+        a, _ = _bounds(self.text, q.start, SENTENCE)
+        _, b = _bounds(self.text, q.end, SENTENCE)
+        return a, b
+
+    def leave(self, i: int, reason: str, **kw) -> None:
+        if self.roles[i] is None:
+            self.roles[i] = Role(LEFT_OUT, reason, **kw)
+
+    # -- 1. left out ------------------------------------------------------------------------
+    def left_out(self) -> None:
+        text = self.text
+        for i, q in enumerate(self.qs):
+            big = q.multiplied or (q.value or 0) >= 100
+            if q.unit is None and not big:
+                self.leave(i, "no unit: not a quantity")
+            elif q.unit in _words()["abstract_measure_words"] or (
+                    q.unit_kind == "count" and _counted_noun_is(text, q, "discourse_nouns")):
+                self.leave(i, "counts points or kinds of the text itself")
+            elif q.unit == "年" and re.match(rf"[^{re.escape(MINOR)}]{{0,10}}?(?:{'|'.join(_words()['plan_names'])})",
+                                              text[q.end:]):
+                self.leave(i, "part of the name of a plan")
+            elif q.unit_kind == "time" and any(text.startswith(w, q.end) for w in _words()["retrospective"]):
+                self.leave(i, "a span looking back (…年来)")
+            elif q.value == 1 and not q.is_range and any(
+                    text.endswith(w, 0, q.start) for w in _words()["demonstratives"]):
+                self.leave(i, "this/each one, not a count")
+            elif q.value == 1 and not q.is_range and re.match(r"[未不没]|也不|都不|都没", text[q.end:q.end + 2]):
+                self.leave(i, "not even one (一吨未报): no count")
+            elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
+                nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
+                self.leave(i, "household size: the condition of the standard after it", condition_of=nxt)
+
+    def bases(self) -> None:
+        """每-bases and frequencies, one-of bases (一个乡的工作在15天内), frames of statistics."""
+        text, qs = self.text, self.qs
+        for i, q in enumerate(qs):
+            if self.roles[i] is not None:
+                continue
+            a, b = self.minor(q)
+            later = [k for k in range(i + 1, len(qs)) if qs[k].start < b and self.roles[k] is None]
+            every = text.rfind("每", a, q.start)
+            if every >= 0 and q.start - every <= 4 and not any(a <= qs[k].start < q.start for k in range(len(qs))
+                                                               if k != i and qs[k].start > every):
+                if later:
+                    k = later[0]
+                    if qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass") or qs[k].unit == "次":
+                        self.leave(k, "the 一 of a rate per the number before it (每两年改选一次)")
+                    else:
+                        self.leave(i, "basis of the number after it (每出售一百斤…十尺)")
+                continue
+            if q.unit_kind == "time" and later and qs[later[0]].unit == "次" and qs[later[0]].value == 1:
+                self.leave(later[0], "the count of a frequency (10天或半月开1次)")
+                continue
+            if q.value == 1 and q.unit_kind in ("count", "mass", "area") and not q.is_range:
+                if later and text[q.start:q.start + 1] in "一1":
+                    k = later[0]
+                    if qs[k].unit != q.unit or qs[k].value == 1:
+                        self.leave(i, "basis of the number after it (一个乡的工作在15天内结束)")
+                        continue
+                if q.unit_kind == "count" and (self._next_minor_starts_with_every(q) is not None
+                                               or self._after_household_size(i)):
+                    self.leave(i, "basis of the rate after it (养猪一头，每年留粮…)")
+                    continue
+            if q.unit_kind == "time" and later and self._reports(q):
+                self.leave(i, "the period of the statistic it frames")
+
+    def _next_minor_starts_with_every(self, q: Quantity) -> int | None:
+        _, b = self.minor(q)
+        if b < len(self.text) and self.text[b] in "，," and self.text[b + 1:b + 2] == "每":
+            _, end = _bounds(self.text, b + 1, MINOR)
+            if any(b < x.start < end for x in self.qs):
+                return b + 1
+        return None
+
+    def _after_household_size(self, i: int) -> bool:
+        """三至四口之家养猪一头，留粮六十至七十斤: a count after a household size in its clause, before a rate of
+        another kind in the same major clause, is what the rate is given for."""
+        q = self.qs[i]
+        a, _ = self.minor(q)
+        _, mb = self.major(q)
+        conditioned = any(r is not None and r.condition_of is not None and a <= x.start < q.start
+                          for r, x in zip(self.roles, self.qs, strict=True))
+        return conditioned and any(q.end <= x.start < mb and x.unit_kind != q.unit_kind for x in self.qs)
+
+    def _reports(self, q: Quantity) -> bool:
+        a, b = self.minor(q)
+        ma, _ = self.major(q)
+        return bool(_has(self.text[a:b], "narrative.perfective") or _has(self.text[ma:q.start], "narrative")
+                    or "达" in self.text[q.end:b])
+
+    def ones(self) -> None:
+        """One of something is a count in a rule or in a breakdown; otherwise an indefinite article."""
+        text = self.text
+        for i, q in enumerate(self.qs):
+            if self.roles[i] is not None or q.value != 1 or q.unit_kind != "count" or q.is_range:
+                continue
+            if reason := self._indefinite(q):
+                self.leave(i, reason)
+                continue
+            if self.ctx.rules_by_default or self._normative(q)[0]:
+                continue
+            a, b = self.sentence(q)
+            breakdown = any(k != i and x.unit == q.unit and x.value != 1 and a <= x.start < b
+                            for k, x in enumerate(self.qs))
+            if not breakdown:
+                self.leave(i, "one of something, not a statistic (一个区干部, 一次做好)")
+
+    def _indefinite(self, q: Quantity) -> str | None:
+        """一个 as an indefinite article or an adverb: 是一个, 一个很大的数目, 一个700户以上的大社, 一次做好."""
+        text = self.text
+        after = text[q.end:q.end + 9]
+        stop = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
+        if text[:q.start].endswith("是"):
+            return "是一个: an indefinite article"
+        if "的" in after[:stop] and q.unit != "次":
+            return "一个…的: an indefinite article before a description"
+        if re.match(r"\d|[一二三四五六七八九十百千两]", after):
+            return "one of what a number after it describes (一个700户以上的大社)"
+        if after[:1] and after[:1] not in MINOR and _next_word_is_verb(after):
+            if q.unit == "次":
+                return "一次 before a verb: at once, not a count"
+            return "one before a verb (以一户计算): as one, not a count"
+        return None
+
+    # -- 2.–4. fact or standard -------------------------------------------------------------
+    def _limit(self, q: Quantity) -> str | None:
+        """A limit word bounding the number: written before it (不超过二十天, 至少有…) or ending right before."""
+        own = self.text[q.start:q.numbers[0].start] if q.numbers else ""
+        return next((w for w in _words()["limits"] if w in own or self.text.endswith(w, 0, q.start)), None)
+
+    def _normative(self, q: Quantity) -> tuple[bool, str]:
+        text = self.text
+        ma, mb = self.major(q)
+        limit = self._limit(q)
+        if self.ctx.kind == NEWS:
+            # news tells what happened: a rule word counts only in the number's clause up to its own end,
+            # and 可以 there is "can"
+            _, b = self.minor(q)
+            strong = _has(text[ma:b], "normative.strong")
+            strong = strong if strong not in _words()["normative.not_in_news"] else None
+            return (True, f"rule word {strong or limit}") if strong or limit else (False, "")
+        strong = _has(text[ma:mb], "normative.strong")
+        if strong or limit:
+            return True, f"rule word {strong or limit}"
+        clause = text[ma:mb]
+        weak = _has(clause, "normative.weak")
+        if weak and (self._per(q) or self._share_of(q)):
+            return True, f"rule word {weak}, counted per something"
+        return False, ""
+
+    def _per(self, q: Quantity) -> bool:
+        a, _ = self.minor(q)
+        return bool(_has(self.text[a:q.start], "distributive")) or any(
+            r is not None and r.reason.startswith("basis") and x.end <= q.start and x.start >= a
+            for r, x in zip(self.roles, self.qs, strict=True))
+
+    def _share_of(self, q: Quantity) -> bool:
+        return q.unit_kind in ("pct", "tenth", "multiple") and self.text[:q.start].rstrip("约近").endswith("的")
+
+    def _aggregate(self, q: Quantity) -> str | None:
+        if q.unit_kind in ("pct", "tenth", "multiple", "time", "age"):
+            return None
+        if q.multiplied or (q.value or 0) >= 10000:
+            return "an aggregate amount"
+        a, _ = self.minor(q)
+        if w := _has(self.text[a:q.start], "aggregate"):
+            return f"a total ({w})"
+        return None
+
+    def _narrative(self, q: Quantity) -> str | None:
+        """A clause that reports: 了 in the number's own minor clause, or a reporting word before it in its
+        major clause with no rule word between (定量标准已经偏高，要求…降低1斤 sets a rule)."""
+        a, b = self.minor(q)
+        if w := _has(self.text[a:b], "narrative.perfective"):
+            return f"reports ({w})"
+        ma, _ = self.major(q)
+        head = _clean(self.text[ma:q.start])
+        said = max(((head.rfind(w), w) for w in _words()["narrative"] if w in head), default=None)
+        if said is None:
+            return None
+        ruled = max((head.rfind(w) for w in _words()["normative.strong"] + _words()["normative.weak"] if w in head),
+                    default=-1)
+        return f"reports ({said[1]})" if said[0] > ruled else None
+
+    def _population_share(self, q: Quantity) -> bool:
+        """百分之四十左右的大队, 90%的社员: a share of a population, counted or aimed at."""
+        if q.unit_kind != "pct" or not self.text.startswith("的", q.end):
+            return False
+        return any(self.text.startswith(w, q.end + 1) for w in _words()["population"]) and not self._limit(q)
+
+    def _goal_only(self, q: Quantity) -> bool:
+        ma, mb = self.major(q)
+        clause = self.text[ma:mb]
+        return bool(_has(clause, "goal")) and not _has(clause, "normative.strong") and not self._per(q)
+
+    def decide(self) -> None:
+        for i, q in enumerate(self.qs):
+            if self.roles[i] is not None:
+                continue
+            if reason := self._aggregate(q):
+                self.roles[i] = Role(FACT, reason)
+            elif reason := self._narrative(q):
+                self.roles[i] = Role(FACT, reason)
+            elif self._population_share(q):
+                self.roles[i] = Role(FACT, "a share of a population, counted or aimed at")
+            elif self.ctx.rules_by_default:
+                if q.unit_kind == "time" and self._goal_only(q):
+                    self.roles[i] = Role(FACT, "the horizon of a plan")
+                else:
+                    self.roles[i] = Role(STANDARD, "in an article of a regulation")
+            else:
+                normative, why = self._normative(q)
+                self.roles[i] = Role(STANDARD, why) if normative else Role(FACT, "a statistic")
+        # a duration that frames a plan's aggregate in its clause is that plan's horizon (三年内减少…二千万以上)
+        for i, q in enumerate(self.qs):
+            r = self.roles[i]
+            if r and r.role == STANDARD and q.unit_kind == "time":
+                a, b = self.minor(q)
+                if any(k != i and self.roles[k] and self.roles[k].role == FACT and self.roles[k].reason.startswith(
+                        ("an aggregate", "a total")) and a <= x.start < b for k, x in enumerate(self.qs)):
+                    self.roles[i] = Role(FACT, "the horizon of a plan's aggregate")
+
+    def run(self) -> list[Role]:
+        self.left_out()
+        self.bases()
+        self.ones()
+        self.decide()
+        return [r or Role(FACT, "a statistic") for r in self.roles]
+
+
+def _next_word_is_verb(text: str) -> bool:
+    from pipeline.extract.nlp import pos_tokenizer
+
+    words = list(pos_tokenizer().cut(text))
+    return bool(words) and words[0].flag[:1] in ("v", "d")
+
+
+def assign_roles(text: str, quantities: list[Quantity], ctx: Context) -> list[Role]:
+    """The role of each quantity of a paragraph (simplified view), in order."""
+    return _Paragraph(text, quantities, ctx).run()
