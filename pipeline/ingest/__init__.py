@@ -17,6 +17,7 @@ import yaml
 
 from pipeline.errors import InputError
 from pipeline.ingest.encoding import decode
+from pipeline.ingest.kind import KINDS, document_kind
 from pipeline.ingest.layouts import READERS, choose
 from pipeline.ingest.layouts.common import CJK_RE
 from pipeline.ingest.model import Metadata, Region, SourceDocument
@@ -75,6 +76,12 @@ def read_document(path: Path) -> SourceDocument:
     meta = layout.metadata
     sources = {f.name: reader.name for f in fields(Metadata) if getattr(meta, f.name) not in (None, [])}
     _apply_sidecar(path, meta, sources)
+    if meta.kind is None:
+        meta.kind = document_kind(meta.title, text, newspaper=meta.source is not None)
+        sources["kind"] = reader.name
+    elif meta.kind not in KINDS:
+        raise InputError("E106", path.name, {"sidecar": sidecar_path(path).name,
+                                              "detail": f"kind {meta.kind!r} is not one of {', '.join(KINDS)}"})
     structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
     return SourceDocument(
         doc_id=doc_id_for(path),

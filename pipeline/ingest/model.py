@@ -34,6 +34,7 @@ class Metadata:
     source: str | None = None
     licence: str | None = None
     languages: list[str] = field(default_factory=list)
+    kind: str | None = None  # regulation, instruction, report, speech, news (see ingest/kind.py)
 
 
 @dataclass

@@ -19,19 +19,34 @@ from pipeline.ingest.layouts.common import CJK_RE, Line
 from pipeline.markers import CHAPTER_RE, starts_with_marker
 
 CLOSERS = "。；：:;！？!?）)」』”"
-NUMBER_TOKEN = re.compile(r"^[0-9０-９][0-9０-９.,，．。]*%?$")
+NUMBER_TOKEN = re.compile(r"^-?[0-9０-９][0-9０-９.,，．。/]*%?$")
 HEADING_MAX = 16
+
+
+FLATTENED_GAP = re.compile(r"\S(?: {3,}|\u3000{2,})\S")
+
+
+def is_flattened_table(text: str) -> bool:
+    """A whole table flattened onto one line: cells apart by one space, rows by three or more,
+    and mostly numbers (项目 1952年实际 1957年计划   总计 827.1 1,249.9   工业 270.1 535.6)."""
+    if len(FLATTENED_GAP.findall(text)) < 2:
+        return False
+    tokens = text.split()
+    numbers = sum(1 for t in tokens if NUMBER_TOKEN.match(t) or t in ("—", "-", "－"))
+    return numbers >= 6 and numbers >= 0.4 * len(tokens)
 
 
 def is_table_row(text: str) -> bool:
     """A line of short CJK tokens or numbers separated by spaces.
 
-    Three or more tokens (大 麥 大 豆 …, 120 140 90), or a grid row of a name
-    and a number (小麥 110).
+    Three or more tokens (大 麥 大 豆 …, 120 140 90), a grid row of a name
+    and a number (小麥 110), or a whole table flattened onto one line.
     """
     tokens = text.split()
     if len(tokens) < 2 or starts_with_marker(text):
         return False
+    if is_flattened_table(text):
+        return True
     numbers = 0
     for tok in tokens:
         if NUMBER_TOKEN.match(tok):

@@ -49,8 +49,8 @@ def normalize_lines(text: str, group: list[Line], language: str, table_row: bool
         i = a
         for ws in _WS_RUN.finditer(text, a, b):
             keep(i, ws.start())
-            if table_row:
-                parts.append(" ")
+            if table_row:  # a flattened table keeps its row breaks (three spaces or more) as tabs
+                parts.append("\t" if ws.end() - ws.start() >= 3 and i > a else " ")
                 origin.append(ws.start())
             else:
                 _maybe_space(parts, origin, text, ws.end(), ws.start())

@@ -20,6 +20,9 @@ REF_RE = re.compile(
     rf"(?:第(?P<chapter>{_N})章)?第(?P<article>{_N})条"
     rf"(?:第?(?P<items>{_N}(?:[、和及]{_N})*)[款项])?"
 )
+# in a text whose provisions are numbered 一、二、, 第六项 cites provision six
+PROVISION_RE = re.compile(rf"(?<![条條])第(?P<article>{_N})[项項](?!目)")
+DRAFT_SUFFIXES = ("（修正草案）", "（草案）", "修正草案", "草案", "（试行）", "（试行草案）")
 QUOTED_TITLE_RE = re.compile(r"[「《“\"『](?P<title>[^「」《》“”\"『』]{2,60})[」》”\"』]$")
 LOOKBACK = 48
 STOP_CHARS = "，。；：、（）！？「」《》“”\"『』\n "
@@ -39,7 +42,12 @@ def _title_before(text: str, pos: int) -> tuple[str, tuple[int, int] | None]:
     if any(before.endswith("本" + w) for w in vocab.words("documents", "self_references")):
         return "internal", None
     run = re.split(f"[{re.escape(STOP_CHARS)}]", before)[-1]
-    if not any(run.endswith(w) for w in vocab.words("documents", "doc_types")):
+    core = run
+    for suffix in DRAFT_SUFFIXES:  # 示范章程草案: a draft is still a charter
+        if core.endswith(suffix):
+            core = core[:-len(suffix)]
+            break
+    if not any(core.endswith(w) for w in vocab.words("documents", "doc_types")):
         return "bare", None
     triggers = vocab.words("documents", "citation_triggers")
     cut = max((run.rfind(t) + len(t) for t in triggers if t in run), default=0)
@@ -60,11 +68,21 @@ def find_cross_references(sd: StructuredDocument) -> list[CrossReference]:
     nd = sd.normalized
     text = nd.simplified
     out: list[CrossReference] = []
+    articles = [u for u in sd.units if u.kind == "article" and u.language == "zh"]
+    enumerated = bool(articles) and not any((u.number_text or "").startswith("第") for u in articles)
     for idx, p in enumerate(nd.paragraphs):
         if p.language != "zh":
             continue
         unit_id = sd.paragraph_unit[idx]
         article = sd.enclosing(unit_id, "article")
+        if enumerated:
+            for m in PROVISION_RE.finditer(text, p.start, p.end):
+                number = parse_number(m.group("article"))[0]
+                if number is None or number > max(a.number or 0 for a in articles):
+                    continue
+                out.append(CrossReference(unit_id, article.number if article else None, None, None, None, number,
+                                          None, "internal", m.start(), m.end(),
+                                          target_unit_id=resolve_in(sd.units, None, number, None)))
         for m in REF_RE.finditer(text, p.start, p.end):
             if m.start() == p.start:  # the paragraph's own marker, not a citation
                 continue

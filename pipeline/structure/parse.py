@@ -1,12 +1,27 @@
 """Build the unit tree of a normalized document.
 
-Chinese body paragraphs are read top to bottom: 第N章 opens a chapter, 第N條
-(or, in texts without 第N條, a leading 一、) an article, （一） an item, 註：
-a note; runs of table rows and their short labels form a table; other
-paragraphs are the article's paragraphs (款), a preamble before the first
-article, or plain paragraphs in a text without articles. English paragraphs
-become `translation` units, numbered by their Roman numeral and aligned to
-the Chinese article of that number (or, in unnumbered texts, paragraph by
+Chinese body paragraphs are read top to bottom, each classified by what starts
+it (pipeline/markers.py): a Markdown heading, a chapter (第N章), a marker of
+one of the enumeration families (第N条, 一、, （一）, （1）, 1．, 1、, （甲）),
+an inline point (第一，), a footnote (〔1〕), a note (注：), a table caption
+(第一表), a source line (来源：), or plain text.
+
+Which family numbers the articles is decided from the whole text:
+第N条 where it has them; else enumerated Markdown headings (## 一、…); else
+paragraphs starting 一、; else paragraphs starting （一）. Any other family met
+inside an article numbers its items, whether it starts a paragraph or runs on
+inside one (：（甲）…。（乙）…). A report's numbered sections are articles too:
+the document's kind, not the unit's, tells a rule from a report.
+
+Also read: a table of contents (a run of 第N章 lines repeated later) is not a
+second set of chapters; an article number out of sequence between two in
+sequence is a misprint (三十二、 between 二十一、 and 二十三、 is 22, flagged);
+an item marker continuing the article sequence ends the list as its next
+article ((九) after 八、); an unnumbered paragraph after the last article that
+refers back to all of them (以上, 上述, 最后, 各级…) closes the list; a
+Markdown heading that is a whole sentence is a paragraph; runs of table rows and
+their short labels form a table. English paragraphs become `translation`
+units, aligned to the Chinese article of their Roman numeral (or paragraph by
 paragraph when the counts agree).
 
 Unit ids follow Akoma Ntoso: built from the path (`chp_3__art_9__item_2`),
@@ -20,13 +35,28 @@ from dataclasses import dataclass, field
 import cn2an
 
 from pipeline import vocab
-from pipeline.markers import ARTICLE_RE, CHAPTER_RE, ENUM_RE, ITEM_RE, NOTE_RE, SECTION_RE, parse_number
+from pipeline.ingest.dates import find_date
+from pipeline.markers import (
+    CHAPTER_RE,
+    FAMILIES,
+    FOOTNOTE_RE,
+    INLINE,
+    NOTE_RE,
+    NOTES_HEADING_RE,
+    POINT_RE,
+    SECTION_RE,
+    TABLE_CAPTION_RE,
+    family_of,
+    parse_number,
+)
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.structure.model import Unit
 
 LABEL_MAX = 10
+HEADING_SENTENCE_MIN = 16  # a Markdown heading this long that ends a sentence is a paragraph
 ROMAN_RE = re.compile(r"^(?P<num>M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\.\s")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+SENTENCE_END = "。！？!?"
 
 
 def roman_value(s: str) -> int:
@@ -38,11 +68,32 @@ def roman_value(s: str) -> int:
 
 
 @dataclass
+class Reading:
+    """What starts a body paragraph."""
+
+    idx: int
+    text: str  # the paragraph without its Markdown hashes
+    offset: int  # where `text` starts inside the paragraph
+    heading: bool = False
+    kind: str = "text"  # chapter, marker, point, footnote, note, notes_heading, caption, source, signature, text
+    family: str | None = None
+    number: int | None = None
+    number_text: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _State:
-    chapter: Unit | None = None
     section: Unit | None = None
+    chapter: Unit | None = None
     article: Unit | None = None
-    counters: dict[str, int] = field(default_factory=dict)
+    item: Unit | None = None
+    closed: bool = False  # the list of articles was closed by a closing paragraph
+    notes: Unit | None = None  # an open 注释 section
+
+
+def _words(key: str) -> tuple[str, ...]:
+    return tuple(vocab.words("documents", key))
 
 
 class StructureParser:
@@ -52,10 +103,13 @@ class StructureParser:
         self.ids: set[str] = set()
         self.paragraph_unit: list[str | None] = [None] * len(nd.paragraphs)
         self.article_paragraphs: dict[str, list[int]] = {}
-        body = [p for p in nd.paragraphs if p.region == "body"]
-        has_tiao = any(ARTICLE_RE.match(self.text(p)) for p in body)
-        self.enum_articles = not has_tiao and sum(1 for p in body if ENUM_RE.match(self.text(p))) >= 2
         self.table_paragraphs = self._find_tables()
+        self.readings = {i: self._read(i, p) for i, p in enumerate(nd.paragraphs)
+                         if p.region == "body" and p.language == "zh" and i not in self.table_paragraphs}
+        self.article_family, self.article_headings = self._article_family()
+        self.toc = self._table_of_contents()
+        self.article_numbers = self._article_numbers()
+        self.last_article_idx = max((i for i in self.article_numbers), default=-1)
 
     # -- helpers -------------------------------------------------------------------------
     def text(self, p: Paragraph) -> str:
@@ -70,7 +124,8 @@ class StructureParser:
         return uid
 
     def _add(self, kind: str, prefix: str, number: int | None, number_text: str | None,
-             parent: Unit | None, p: Paragraph, counters: dict[str, int], **kw) -> Unit:
+             parent: Unit | None, p: Paragraph, counters: dict[str, int], start: int | None = None,
+             end: int | None = None, **kw) -> Unit:
         if number is None:
             counters[f"nn_{kind}"] = counters.get(f"nn_{kind}", 0) + 1
             local = f"{prefix}_nn_{counters[f'nn_{kind}']}"
@@ -78,7 +133,8 @@ class StructureParser:
             local = f"{prefix}_{number}"
         base = f"{parent.unit_id}__{local}" if parent is not None else local
         unit = Unit(self._new_id(base), kind, number, number_text, parent.unit_id if parent else None,
-                    p.start, p.end, language=p.language, ordinal=len(self.units), **kw)
+                    p.start if start is None else start, p.end if end is None else end, language=p.language,
+                    ordinal=len(self.units), **kw)
         self.units.append(unit)
         return unit
 
@@ -86,17 +142,299 @@ class StructureParser:
         counters[key] = counters.get(key, 0) + 1
         return counters[key]
 
+    # -- reading each paragraph ----------------------------------------------------------
+    def _read(self, idx: int, p: Paragraph) -> Reading:
+        raw = self.text(p)
+        heading = False
+        offset = 0
+        if m := SECTION_RE.match(raw):
+            heading, offset = True, m.start("heading")
+        t = raw[offset:]
+        r = Reading(idx, t, offset, heading)
+        simp = vocab.simplified(t)
+        if heading and len(t) >= HEADING_SENTENCE_MIN and t.rstrip()[-1:] in SENTENCE_END:
+            r.heading = False  # a whole sentence marked as a heading by mistake: a paragraph
+        if m := CHAPTER_RE.match(t):
+            r.kind, r.number_text = "chapter", m.group(0)
+            r.number, bad = parse_number(m.group("num"))
+            r.flags += ["misprinted_number"] if bad else []
+        elif m := TABLE_CAPTION_RE.match(t):
+            r.kind, r.number, r.number_text = "caption", parse_number(m.group("num"))[0], m.group(0)
+        elif m := POINT_RE.match(t):
+            r.kind, r.number, r.number_text = "point", parse_number(m.group("num"))[0], m.group(0)
+        elif fm := family_of(t):
+            name, m = fm
+            r.kind, r.family, r.number_text = "marker", name, m.group(0)
+            r.number, bad = parse_number(m.group("num"))
+            r.flags += ["misprinted_number"] if bad else []
+            if name == "enum" and t.startswith(("（", "(")):
+                r.flags.append("marker_in_brackets")
+        elif m := FOOTNOTE_RE.match(t):
+            r.kind, r.number_text = "footnote", m.group(0)
+            r.number = int(m.group("num")) if m.group("num") else ord(m.group("circled")) - ord("①") + 1
+        elif NOTE_RE.match(t):
+            r.kind = "note"
+        elif NOTES_HEADING_RE.match(t.strip()):
+            r.kind = "notes_heading"
+        elif any(simp.lstrip("·• ").startswith(w) for w in _words("source_openers")) or (
+                t.strip()[:1] in "（(" and any(w in simp for w in _words("archive_words"))):
+            r.kind = "source"
+        elif any(w in simp for w in _words("distribution_words")) and len(t) < 80:
+            r.kind = "source"
+        return r
+
+    def _article_family(self) -> tuple[str | None, bool]:
+        """The family that numbers the articles, and whether its markers are Markdown headings."""
+        rs = [r for r in self.readings.values() if r.kind == "marker"]
+        if any(r.family == "tiao" for r in rs):  # 第N条 is never anything but an article
+            return "tiao", False
+        for fam in ("enum", "paren_cn", "paren_ar", "dot_ar"):
+            heads = [r for r in rs if r.family == fam and r.heading]
+            if len(heads) >= 2 and self._in_sequence([r.number for r in heads]):
+                return fam, True
+        for fam in ("enum", "paren_cn"):
+            plain = [r for r in rs if r.family == fam]
+            if len(plain) >= 2 and self._in_sequence([r.number for r in plain]):
+                return fam, False
+        return None, False
+
+    @staticmethod
+    def _in_sequence(numbers: list[int | None]) -> bool:
+        """Do the numbers start at 1 and mostly go up one at a time (restarts and misprints allowed)?"""
+        nums = [n for n in numbers if n is not None]
+        if not nums or nums[0] != 1:
+            return False
+        steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+        return steps >= max(1, (len(nums) - 1) // 2)
+
+    def _table_of_contents(self) -> set[int]:
+        """Chapter lines that list chapters repeated later (a 目录), with no text between them."""
+        chapters = [r for r in self.readings.values() if r.kind == "chapter"]
+        out: set[int] = set()
+        seen: dict[int | None, int] = {}
+        for r in chapters:
+            if r.number in seen:
+                out.add(seen[r.number])
+            seen.setdefault(r.number, r.idx)
+        # the listing is a run: keep only entries followed by another entry or by the first repeat
+        return out
+
+    def _article_numbers(self) -> dict[int, tuple[int | None, list[str]]]:
+        """Paragraph index → (article number, flags), with misprinted numbers read from the sequence."""
+        fam = self.article_family
+        if fam is None:
+            return {}
+        marks = [r for r in sorted(self.readings.values(), key=lambda r: r.idx)
+                 if r.kind == "marker" and r.family == fam and (fam == "tiao" or r.heading == self.article_headings)]
+        out: dict[int, tuple[int | None, list[str]]] = {}
+        numbers = [r.number for r in marks]
+        for k, r in enumerate(marks):
+            n, flags = r.number, list(r.flags)
+            prev = out[marks[k - 1].idx][0] if k else None
+            nxt = numbers[k + 1] if k + 1 < len(marks) else None
+            if prev is not None and n is not None and n != prev + 1:
+                if nxt is not None and nxt == prev + 2:
+                    flags.append("misprinted_number")  # 三十二、 between 二十一、 and 二十三、: 22
+                    n = prev + 1
+                elif n != 1:
+                    flags.append("number_out_of_sequence")
+            out[r.idx] = (n, list(dict.fromkeys(flags)))
+        return out
+
+    # -- the walk ------------------------------------------------------------------------
+    def parse(self) -> tuple[list[Unit], list[str]]:
+        zh = _State()
+        root_counters: dict[str, int] = {}
+        last_table: tuple[int, Unit] | None = None
+        for idx, p in enumerate(self.nd.paragraphs):
+            if p.region == "translation" or p.language != "zh":
+                continue
+            if p.region in ("headline", "byline", "procedure"):
+                n = self._count(root_counters, p.region)
+                unit = self._add(p.region, p.region, n, None, None, p, root_counters)
+                self.paragraph_unit[idx] = unit.unit_id
+                continue
+            if idx in self.table_paragraphs:
+                number = self.table_paragraphs[idx]
+                if last_table and last_table[0] == number:
+                    last_table[1].end = p.end
+                    self.paragraph_unit[idx] = last_table[1].unit_id
+                    continue
+                parent = zh.article or zh.chapter or zh.section
+                counters = self._counters(parent, root_counters)
+                unit = self._add("table", "table", self._count(counters, "table"), None, parent, p, counters)
+                last_table = (number, unit)
+                self.paragraph_unit[idx] = unit.unit_id
+                continue
+            self.paragraph_unit[idx] = self._body_paragraph(zh, root_counters, p, self.readings[idx]).unit_id
+        self._inline_items()
+        self._paragraph_units()
+        self._damaged_items()
+        self._translations()
+        self._close_spans()
+        return self.units, [u or "" for u in self.paragraph_unit]
+
+    def _counters(self, parent: Unit | None, root: dict[str, int]) -> dict[str, int]:
+        if parent is None:
+            return root
+        return self._child_counters.setdefault(parent.unit_id, {})
+
+    @property
+    def _child_counters(self) -> dict[str, dict[str, int]]:
+        if not hasattr(self, "_cc"):
+            self._cc: dict[str, dict[str, int]] = {}
+        return self._cc
+
+    def _body_paragraph(self, zh: _State, root: dict[str, int], p: Paragraph, r: Reading) -> Unit:
+        idx = r.idx
+        start = p.start + r.offset
+        if r.kind == "chapter":
+            if idx in self.toc:
+                return self._add("toc", "toc", self._count(root, "toc"), None, None, p, root,
+                                 heading=_heading(r.text[len(r.number_text or ""):]))
+            zh.chapter = self._add("chapter", "chp", r.number, r.number_text, zh.section, p, root,
+                                   heading=_heading(r.text[len(r.number_text or ""):]), flags=r.flags)
+            zh.article = zh.item = None
+            zh.closed = False
+            return zh.chapter
+        if idx in self.article_numbers:
+            number, flags = self.article_numbers[idx]
+            return self._article(zh, root, p, idx, number, r.number_text, flags,
+                                 heading=_heading(r.text[len(r.number_text or ""):]) if r.heading else None)
+        # an item marker that continues the article sequence ends the list as its next article: （九） after 八、
+        if r.kind == "marker" and zh.article is not None and r.family != self.article_family \
+                and zh.article.number is not None and r.number == zh.article.number + 1 \
+                and self._next_item_number(zh) != r.number and idx > self.last_article_idx:
+            return self._article(zh, root, p, idx, r.number, r.number_text, ["marker_of_another_family"])
+        if r.heading and r.kind in ("text", "note"):
+            return self._heading(zh, root, p, r)
+        if r.kind == "caption":
+            parent = zh.article or zh.chapter or zh.section
+            return self._add("section", "table_caption", r.number, r.number_text, parent, p,
+                             self._counters(parent, root), heading=_heading(r.text))
+        if r.kind == "source":
+            return self._add("source", "source", self._count(root, "source"), None, None, p, root)
+        if r.kind == "notes_heading":
+            zh.notes = self._add("note", "notes", self._count(root, "notes"), None, None, p, root,
+                                 heading=r.text.strip())
+            return zh.notes
+        if r.kind == "footnote":
+            parent = zh.notes
+            counters = self._counters(parent, root)
+            return self._add("note", "fn", r.number, r.number_text, parent, p, counters)
+        parent = zh.item or zh.article or zh.chapter or zh.section
+        if zh.closed:
+            parent = zh.chapter or zh.section
+        if r.kind == "marker" and zh.article is not None and not zh.closed:
+            number, flags = r.number, list(r.flags)
+            zh.item = self._add("item", "item", number, r.number_text, zh.article, p,
+                                self._counters(zh.article, root), flags=flags)
+            zh.item.heading = r.family  # the family, read back by _inline_items
+            return zh.item
+        if r.kind == "point":
+            counters = self._counters(parent, root)
+            return self._add("point", "point", r.number, r.number_text, parent, p, counters)
+        if r.kind == "note":
+            counters = self._counters(parent, root)
+            return self._add("note", "note", self._count(counters, "note"), None, parent, p, counters)
+        if zh.article is not None and not zh.closed:
+            if idx > self.last_article_idx and self._closes(r.text):
+                zh.closed = True
+                zh.article = zh.item = None
+                parent = zh.chapter or zh.section
+            else:
+                self.article_paragraphs[zh.article.unit_id].append(idx)
+                return zh.article
+        counters = self._counters(parent, root)
+        if parent is None and not zh.closed and not any(u.kind == "article" for u in self.units) \
+                and idx < self.last_article_idx:
+            return self._add("preamble", "preamble", self._count(root, "preamble"), None, None, p, root)
+        return self._add("paragraph", "para", self._count(counters, "para"), None, parent, p, counters)
+
+    def _article(self, zh: _State, root: dict[str, int], p: Paragraph, idx: int, number: int | None,
+                 number_text: str | None, flags: list[str], heading: str | None = None) -> Unit:
+        parent = zh.chapter or zh.section
+        zh.article = self._add("article", "art", number, number_text, parent, p, self._counters(parent, root),
+                               flags=flags, heading=heading)
+        zh.item = None
+        zh.closed = False
+        self.article_paragraphs[zh.article.unit_id] = [idx]
+        return zh.article
+
+    def _next_item_number(self, zh: _State) -> int:
+        items = [u for u in self.units if u.parent_id == zh.article.unit_id and u.kind == "item"]
+        return (items[-1].number or 0) + 1 if items else 1
+
+    def _heading(self, zh: _State, root: dict[str, int], p: Paragraph, r: Reading) -> Unit:
+        """A Markdown heading without a marker: a dated line, an editor's note, or the title of a part."""
+        t = r.text.strip()
+        if t[:1] in "（(" and t[-1:] in "）)":
+            date, m = find_date(t[1:-1])
+            if date is not None and m is not None and m.start() == 0:
+                return self._add("byline", "dateline", self._count(root, "dateline"), None, None, p, root,
+                                 heading=t)
+            return self._add("note", "note", self._count(root, "note"), None, zh.article or zh.chapter or zh.section,
+                             p, self._counters(zh.article or zh.chapter or zh.section, root))
+        zh.section = self._add("section", "sec", self._count(root, "sec"), None, None, p, root, heading=t)
+        zh.chapter = zh.article = zh.item = None
+        zh.closed = False
+        return zh.section
+
+    def _closes(self, text: str) -> bool:
+        simp = vocab.simplified(text.lstrip())
+        return any(simp.startswith(w) for w in _words("closing_openers"))
+
+    # -- after the walk ------------------------------------------------------------------
+    def _inline_items(self) -> None:
+        """Items run on inside a paragraph: ：（甲）…。（乙）… or 三大纪律是：（一）…。（二）…"""
+        by_id = {u.unit_id: u for u in self.units}
+        for idx, uid in enumerate(self.paragraph_unit):
+            if not uid or uid not in by_id:
+                continue
+            unit = by_id[uid]
+            art = unit if unit.kind == "article" else (by_id.get(unit.parent_id) if unit.kind == "item" else None)
+            if art is None or art.kind != "article":
+                continue
+            p = self.nd.paragraphs[idx]
+            text = self.text(p)
+            family = unit.heading if unit.kind == "item" else None
+            for fam, rx in INLINE.items():
+                if family and fam != family or fam == self.article_family:
+                    continue
+                marks = [(m.start(), m.end(), parse_number(m.group("num"))[0]) for m in rx.finditer(text)]
+                expected = (unit.number or 0) + 1 if unit.kind == "item" else 1
+                run = []
+                for a, b, n in marks:
+                    if n == expected:
+                        run.append((a, b, n))
+                        expected += 1
+                if not run:
+                    continue
+                for k, (a, b, n) in enumerate(run):
+                    start = p.start + a + len(text[a:b]) - len(text[a:b].lstrip())
+                    end = p.start + run[k + 1][0] if k + 1 < len(run) else p.end
+                    item = Unit(self._new_id(f"{art.unit_id}__item_{n}"), "item", n, text[a:b].strip(), art.unit_id,
+                                start, end, ordinal=len(self.units), heading=fam)
+                    self.units.append(item)
+                if unit.kind == "item":
+                    unit.end = p.start + run[0][0]
+                break
+        for u in self.units:
+            if u.kind == "item" and u.heading in FAMILIES:
+                u.heading = None
+
     def _find_tables(self) -> dict[int, int]:
         """Paragraph index → table number: runs of table rows with their labels."""
         paras = self.nd.paragraphs
         out: dict[int, int] = {}
         i, table_no = 0, 0
         while i < len(paras):
-            j, rows = i, 0
+            j, rows, flattened = i, 0, False
             while j < len(paras) and paras[j].region == "body" and (paras[j].table_row or self._is_label(paras[j])):
                 rows += paras[j].table_row
+                flattened = flattened or (paras[j].table_row and "\t" in self.text(paras[j]))
                 j += 1
-            if rows >= 2:
+            if rows >= 2 or flattened:  # a flattened table keeps its rows on one line, apart by tabs
                 # trailing labels belong to the next text, not the table
                 while j > i and not paras[j - 1].table_row:
                     j -= 1
@@ -111,85 +449,7 @@ class StructureParser:
     def _is_label(self, p: Paragraph) -> bool:
         t = self.text(p)
         return len(t) <= LABEL_MAX and not any(c in t for c in "。，；") and not (
-            CHAPTER_RE.match(t) or ARTICLE_RE.match(t) or ITEM_RE.match(t) or NOTE_RE.match(t))
-
-    # -- the walk ------------------------------------------------------------------------
-    def parse(self) -> tuple[list[Unit], list[str]]:
-        zh = _State()
-        root_counters: dict[str, int] = {}
-        last_table: tuple[int, Unit] | None = None
-        for idx, p in enumerate(self.nd.paragraphs):
-            if p.region == "translation" or p.language != "zh":
-                continue
-            t = self.text(p)
-            if p.region in ("headline", "byline", "procedure"):
-                n = self._count(root_counters, p.region)
-                unit = self._add(p.region, p.region, n, None, None, p, root_counters)
-                self.paragraph_unit[idx] = unit.unit_id
-                continue
-            if idx in self.table_paragraphs:
-                number = self.table_paragraphs[idx]
-                if last_table and last_table[0] == number:
-                    last_table[1].end = p.end
-                    self.paragraph_unit[idx] = last_table[1].unit_id
-                    continue
-                parent = zh.article or zh.chapter or zh.section
-                counters = zh.counters.setdefault(parent.unit_id if parent else "", {}) if parent else root_counters
-                unit = self._add("table", "table", self._count(counters, "table"), None, parent, p, counters)
-                last_table = (number, unit)
-                self.paragraph_unit[idx] = unit.unit_id
-                continue
-            self.paragraph_unit[idx] = self._body_paragraph(zh, root_counters, p, t, idx).unit_id
-        self._paragraph_units()
-        self._damaged_items()
-        self._translations()
-        self._close_spans()
-        return self.units, [u or "" for u in self.paragraph_unit]
-
-    def _body_paragraph(self, zh: _State, root: dict[str, int], p: Paragraph, t: str, idx: int) -> Unit:
-        if m := SECTION_RE.match(t):
-            zh.section = self._add("section", "sec", self._count(root, "sec"), None, None, p, root,
-                                   heading=m.group("heading").strip())
-            zh.chapter = zh.article = None
-            return zh.section
-        if m := CHAPTER_RE.match(t):
-            number, bad = parse_number(m.group("num"))
-            zh.chapter = self._add("chapter", "chp", number, m.group(0), zh.section, p, root,
-                                   heading=_heading(t[m.end():]), flags=["misprinted_number"] if bad else [])
-            zh.article = None
-            return zh.chapter
-        m = ARTICLE_RE.match(t) or (ENUM_RE.match(t) if self.enum_articles else None)
-        if m:
-            number, bad = parse_number(m.group("num"))
-            flags = ["misprinted_number"] if bad else []
-            prev = [u.number for u in self.units if u.kind == "article" and u.number is not None]
-            if number is not None and prev and number != prev[-1] + 1:
-                flags.append("number_out_of_sequence")
-            parent = zh.chapter or zh.section
-            zh.article = self._add("article", "art", number, m.group(0), parent, p, root, flags=flags)
-            self.article_paragraphs[zh.article.unit_id] = [idx]
-            return zh.article
-        parent = zh.article or zh.chapter or zh.section
-        counters = zh.counters.setdefault(parent.unit_id, {}) if parent else root
-        if m := ITEM_RE.match(t):
-            number, bad = parse_number(m.group("num"))
-            return self._add("item", "item", number, m.group(0), parent, p, counters,
-                             flags=["misprinted_number"] if bad else [])
-        if NOTE_RE.match(t):
-            return self._add("note", "note", self._count(counters, "note"), None, parent, p, counters)
-        if zh.article is not None:
-            self.article_paragraphs[zh.article.unit_id].append(idx)
-            return zh.article
-        if parent is None and not any(u.kind == "article" for u in self.units) and self._has_articles_later(idx):
-            return self._add("preamble", "preamble", self._count(root, "preamble"), None, None, p, root)
-        return self._add("paragraph", "para", self._count(counters, "para"), None, parent, p, counters)
-
-    def _has_articles_later(self, idx: int) -> bool:
-        for p in self.nd.paragraphs[idx + 1:]:
-            t = self.text(p)
-            if p.region == "body" and (ARTICLE_RE.match(t) or (self.enum_articles and ENUM_RE.match(t))):
-                return True
-        return False
+            CHAPTER_RE.match(t) or family_of(t) or NOTE_RE.match(t) or SECTION_RE.match(t))
 
     def _paragraph_units(self) -> None:
         """An article of several paragraphs (款) gets a unit for each, the first included."""

@@ -30,7 +30,8 @@ def read_plain(text: str, title_prefix: str = "") -> Layout:
         candidate = first[len(title_prefix):].strip() if title_prefix and first.startswith(title_prefix) else first
         if looks_like_title(candidate) and not starts_with_marker(candidate) and len(content) > 1:
             meta.title = candidate
-            regions.append(Region("headline", content[0].start + content[0].indent, content[0].end))
+            skip = len(content[0].text) - len(content[0].text.lstrip(" \t\u3000#"))  # indent and Markdown hashes
+            regions.append(Region("headline", content[0].start + skip, content[0].end))
             k = 1
     # furniture right after the title: a date line, an issuer line, procedure lines
     while k < len(content):

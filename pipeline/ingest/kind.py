@@ -1,0 +1,55 @@
+"""The kind of a document: regulation, instruction, report, speech or news.
+
+Read from the text: the last document-type word of the title decides (schemas/
+documents.yaml `doc_types`: 批转…的报告 is a report, 转发…《…试行办法》 a
+regulation); without one, a wire dateline (【…分社…讯】) makes news; else a text
+with numbered 第N条 articles is a regulation, a newspaper page news, anything
+else a report. A sidecar's `kind:` overrides all this.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline import vocab
+
+KINDS = ("regulation", "instruction", "report", "speech", "news")
+ARTICLE_MARK = re.compile(r"第[一二三四五六七八九十百0-9]+[条條]")
+
+
+@lru_cache(maxsize=1)
+def _doc_types() -> tuple[tuple[str, str], ...]:
+    return tuple((vocab.simplified(e["word"]), e["kind"]) for e in vocab.load("documents")["doc_types"]["words"])
+
+
+@lru_cache(maxsize=1)
+def _news_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(vocab.simplified(p)) for p in vocab.load("documents")["news_markers"]["patterns"])
+
+
+def kind_from_title(title: str | None) -> str | None:
+    """The kind the last document-type word of a title gives, or None."""
+    if not title:
+        return None
+    simp = vocab.simplified(title)
+    best: tuple[int, str] | None = None
+    for word, kind in _doc_types():
+        k = simp.rfind(word)
+        # 法 alone closes a law's title only with a longer title before it (土地改革法), not 办法/方法
+        if k < 0 or (word == "法" and (k < 4 or simp[k - 1] in "办方做说看想")):
+            continue
+        end = k + len(word)
+        if best is None or end > best[0] or (end == best[0] and len(word) > 1):
+            best = (end, kind)
+    return best[1] if best else None
+
+
+def document_kind(title: str | None, text: str, newspaper: bool = False) -> str:
+    if kind := kind_from_title(title):
+        return kind
+    head = vocab.simplified(text[:2000])
+    if any(p.search(head) for p in _news_patterns()):
+        return "news"
+    if len(ARTICLE_MARK.findall(vocab.simplified(text))) >= 3:
+        return "regulation"
+    return "news" if newspaper else "report"
