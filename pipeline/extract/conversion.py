@@ -16,19 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
+from pipeline.crops import crops, is_names_run, reference_grain
 from pipeline.extract.numerals import parse_number_text
 from pipeline.extract.quantities import unit_info
 
 HEADER_RE = re.compile(r"[（(](?P<mult>[百千万]?)(?P<unit>[^（）()]{1,3})[）)]")
 MULTIPLIERS = {"": 1, "百": 100, "千": 1000, "万": 10000}
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class Crop:
-    name: str
-    canonical: str
-    grain: bool
 
 
 @dataclass
@@ -51,26 +45,18 @@ class Rate:
     flags: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
-def crops() -> dict[str, Crop]:
-    data = vocab.load("crops")
-    out = {}
-    for c in data["crops"]:
-        name = vocab.simplified(c["name"])
-        out[name] = Crop(name, vocab.simplified(c.get("same_as", c["name"])), c.get("grain", True))
-    return out
-
-
-def reference_grain() -> str:
-    return vocab.simplified(vocab.load("crops")["reference_grain"])
-
-
 def _tokens(text: str, offset: int) -> list[Token]:
     return [Token(m.group(0), offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+", text)]
 
 
 def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
-    """Names for `count` values: as printed, regrouped, or segmented by the vocabulary."""
+    """Names for `count` values: as printed, regrouped, or segmented by the vocabulary.
+
+    Names printed one character per token (大 麥 大 豆) are regrouped by the value count; names
+    run together (大麥大豆大麥蕎麥高粱玉米栗子, or a wrapped row) are cut into exactly `count` names,
+    as many of them known crops as possible (an unknown one, 蠶蟲, is kept and flagged later). When
+    no cut gives `count` names, the vocabulary's own cut is returned and the count flagged.
+    """
     if len(tokens) == count:
         return tokens, True
     chars = [t for t in tokens if len(t.text) == 1]
@@ -78,17 +64,50 @@ def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
         size = len(chars) // count
         return [Token("".join(c.text for c in chars[k:k + size]), chars[k].start, chars[k + size - 1].end)
                 for k in range(0, len(chars), size)], True
-    # segment the characters with the crop vocabulary, longest first
     flat = [(c, t.start + i) for t in tokens for i, c in enumerate(t.text)]
     text = "".join(c for c, _ in flat)
+
+    def token(a: int, b: int) -> Token:
+        return Token(text[a:b], flat[a][1], flat[b - 1][1] + 1)
+
+    if count:
+        cut = _cut_into(text, count)
+        if cut is not None:
+            return [token(a, b) for a, b in cut], True
     names = sorted(crops(), key=len, reverse=True)
     out, k = [], 0
     while k < len(text):
         hit = next((n for n in names if text.startswith(n, k)), None)
         size = len(hit) if hit else 1
-        out.append(Token(text[k:k + size], flat[k][1], flat[k + size - 1][1] + 1))
+        out.append(token(k, k + size))
         k += size
-    return out, len(out) == count
+    return out, False
+
+
+def _cut_into(text: str, count: int, longest: int = 4) -> list[tuple[int, int]] | None:
+    """`text` cut into exactly `count` pieces of 1–4 characters (one only when it is a known name), with the
+    most known crop names, then the most two-character pieces (the commonest length of a crop name);
+    None when no cut fits."""
+    known = crops()
+    n = len(text)
+    # best[k][i]: the best (score, cuts) for the first i characters cut into k pieces
+    best: list[dict[int, tuple[tuple[int, int], list[tuple[int, int]]]]] = [{0: ((0, 0), [])}]
+    for k in range(1, count + 1):
+        layer: dict[int, tuple[tuple[int, int], list[tuple[int, int]]]] = {}
+        for i, (score, cuts) in best[k - 1].items():
+            for size in range(1, longest + 1):
+                j = i + size
+                if j > n:
+                    break
+                piece = text[i:j]
+                if size == 1 and piece not in known:
+                    continue  # a name of one character must be a known one (粟, 稷)
+                new = (score[0] + (piece in known), score[1] + (size == 2))
+                if j not in layer or new > layer[j][0]:
+                    layer[j] = (new, cuts + [(i, j)])
+        best.append(layer)
+    end = best[count].get(n)
+    return end[1] if end else None
 
 
 def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
@@ -102,6 +121,8 @@ def read_table(rows: list[tuple[str, str, int, bool]]) -> list[Rate]:
     to_crop = reference_grain()
     stated_from = False
     for text, written, offset, is_row in rows:
+        if not is_row and is_names_run(text):  # names run together: a row of names all the same
+            is_row = True
         if not is_row:
             crop = next((c for c in sorted(crops(), key=len, reverse=True) if c in text), None)
             header = HEADER_RE.search(text)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import vocab
-from pipeline.extract.conversion import read_table, reference_grain
+from pipeline.crops import reference_grain
+from pipeline.extract.conversion import read_table
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
-from pipeline.extract.numerals import find_numbers, writes_digit_strings
+from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
 from pipeline.extract.roles import Context, Role
 from pipeline.extract.standards import UNCLASSIFIED, Standard, find_standards
@@ -92,6 +93,13 @@ def extract(sd: StructuredDocument) -> Extraction:
             ex.facts.append(row)
         links += [(_number_row(sd, unit.unit_id, p, q, r), made.get(q.start)) for q, r in zip(quantities, roles,
                                                                                              strict=True)]
+    for i, p, unit, ctx in zh:  # numbers masked in the source: flagged, never read
+        if unit.kind not in NOT_READ:
+            for m in find_masked(nd.simplified[p.start:p.end]):
+                a, b, quote = _span(nd, p, m.start, m.end)
+                links.append((NumberRow(number_id=f"{sd.doc_id}/{unit.unit_id}/{p.start + m.start}", doc_id=sd.doc_id,
+                                        unit_id=unit.unit_id, role="left_out", reason="masked in the source",
+                                        flags=["masked_number"], quote=quote, char_start=a, char_end=b), None))
     links = _merge_restated_standards(ex.standards, links)
     _number_ids(ex.standards, "standard_id", ("doc_id", "unit_id", "concept"))
     for unit_id, rows in tables.items():
@@ -191,7 +199,7 @@ def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, q: Quantity,
     a, b, quote = _span(sd.normalized, p, q.start, q.end)
     return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + q.start}", doc_id=sd.doc_id, unit_id=unit_id,
                      value_min=q.value_min, value_max=q.value_max, unit=q.unit, role=r.role, reason=r.reason,
-                     quote=quote, char_start=a, char_end=b)
+                     flags=list(q.flags), quote=quote, char_start=a, char_end=b)
 
 
 def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberRow, Row | None]]

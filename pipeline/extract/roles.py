@@ -100,11 +100,30 @@ def _after_noun(text: str, q: Quantity) -> str:
     return text[q.end:q.end + 6]
 
 
-def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
-    """Is the noun a count counts (the few characters after its measure word, up to a stop) one of `key`?"""
-    after = text[q.unit_end if q.unit_end is not None else q.end:][:6]
+def counted_noun(text: str, q: Quantity) -> str | None:
+    """The noun a count counts: after its measure word and any adjectives, a one-character noun (八个县问题比较大:
+    县), else the head of the nouns run together (两个实际问题: 问题; 五个基本差价: 差价)."""
+    from pipeline.extract.nlp import pos_tokenizer
+
+    after = text[q.unit_end if q.unit_end is not None else q.end:][:10]
     cut = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
-    return any(w in after[:cut] for w in _words()[key])
+    words = [(w.word, w.flag) for w in pos_tokenizer().cut(after[:cut])]
+    while words and words[0][1][:1] in ("a", "b", "d") and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return None
+    if len(words[0][0]) == 1:
+        return words[0][0]
+    head = None
+    for word, flag in words:
+        if not (flag.startswith("n") or flag in ("vn", "zg")):
+            break
+        head = word
+    return head
+
+
+def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
+    return counted_noun(text, q) in _words()[key]
 
 
 class _Paragraph:
@@ -215,14 +234,17 @@ class _Paragraph:
         return bool(_has(self.text[a:b], "narrative.perfective") or _has(self.text[ma:q.start], "narrative")
                     or "达" in self.text[q.end:b])
 
+    def indefinites(self) -> None:
+        """一个 as an indefinite article or an adverb (是一个, 一个很大的数目, 一次做好), in any text."""
+        for i, q in enumerate(self.qs):
+            if self.roles[i] is None and q.value == 1 and q.unit_kind == "count" and not q.is_range:
+                if reason := self._indefinite(q):
+                    self.leave(i, reason)
+
     def ones(self) -> None:
         """One of something is a count in a rule or in a breakdown; otherwise an indefinite article."""
-        text = self.text
         for i, q in enumerate(self.qs):
             if self.roles[i] is not None or q.value != 1 or q.unit_kind != "count" or q.is_range:
-                continue
-            if reason := self._indefinite(q):
-                self.leave(i, reason)
                 continue
             if self.ctx.rules_by_default or self._normative(q)[0]:
                 continue
@@ -349,6 +371,7 @@ class _Paragraph:
 
     def run(self) -> list[Role]:
         self.left_out()
+        self.indefinites()
         self.bases()
         self.ones()
         self.decide()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.crops import is_names_run
 from pipeline.ingest.layouts.common import CJK_RE, Line
 from pipeline.markers import CHAPTER_RE, starts_with_marker
 
@@ -40,9 +41,12 @@ def is_table_row(text: str) -> bool:
     """A line of short CJK tokens or numbers separated by spaces.
 
     Three or more tokens (大 麥 大 豆 …, 120 140 90), a grid row of a name
-    and a number (小麥 110), or a whole table flattened onto one line.
+    and a number (小麥 110), a whole table flattened onto one line, or crop
+    names run together (大麥大豆大麥蕎麥高粱玉米栗子: the crop vocabulary).
     """
     tokens = text.split()
+    if len(tokens) == 1 and is_names_run(text):
+        return True  # a row of crop names run together (大麥大豆大麥蕎麥…)
     if len(tokens) < 2 or starts_with_marker(text):
         return False
     if is_flattened_table(text):

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import cn2an
 
 from pipeline import vocab
+from pipeline.crops import is_names_run
 from pipeline.ingest.dates import find_date
 from pipeline.markers import (
     CHAPTER_RE,
@@ -430,13 +431,14 @@ class StructureParser:
         i, table_no = 0, 0
         while i < len(paras):
             j, rows, flattened = i, 0, False
-            while j < len(paras) and paras[j].region == "body" and (paras[j].table_row or self._is_label(paras[j])):
-                rows += paras[j].table_row
+            while j < len(paras) and paras[j].region == "body" and (paras[j].table_row or self._is_label(paras[j])
+                                                                    or is_names_run(self.text(paras[j]))):
+                rows += paras[j].table_row or is_names_run(self.text(paras[j]))
                 flattened = flattened or (paras[j].table_row and "\t" in self.text(paras[j]))
                 j += 1
             if rows >= 2 or flattened:  # a flattened table keeps its rows on one line, apart by tabs
                 # trailing labels belong to the next text, not the table
-                while j > i and not paras[j - 1].table_row:
+                while j > i and not (paras[j - 1].table_row or is_names_run(self.text(paras[j - 1]))):
                     j -= 1
                 table_no += 1
                 for k in range(i, j):
