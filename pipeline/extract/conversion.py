@@ -71,7 +71,12 @@ def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
         return Token(text[a:b], flat[a][1], flat[b - 1][1] + 1)
 
     if count:
-        cut = _cut_into(text, count)
+        bounds, k = set(), 0
+        for t, nxt in zip(tokens, tokens[1:]):  # a space between names is a boundary (not between 大 麥)
+            k += len(t.text)
+            if len(t.text) > 1 or len(nxt.text) > 1:
+                bounds.add(k)
+        cut = _cut_into(text, count, bounds)
         if cut is not None:
             return [token(a, b) for a, b in cut], True
     names = sorted(crops(), key=len, reverse=True)
@@ -84,10 +89,10 @@ def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
     return out, False
 
 
-def _cut_into(text: str, count: int, longest: int = 4) -> list[tuple[int, int]] | None:
+def _cut_into(text: str, count: int, bounds: set[int], longest: int = 4) -> list[tuple[int, int]] | None:
     """`text` cut into exactly `count` pieces of 1–4 characters (one only when it is a known name), with the
-    most known crop names, then the most two-character pieces (the commonest length of a crop name);
-    None when no cut fits."""
+    most known crop names, then the most two-character pieces (the commonest length of a crop name),
+    never across the printed boundaries `bounds`; None when no cut fits."""
     known = crops()
     n = len(text)
     # best[k][i]: the best (score, cuts) for the first i characters cut into k pieces
@@ -100,6 +105,8 @@ def _cut_into(text: str, count: int, longest: int = 4) -> list[tuple[int, int]] 
                 if j > n:
                     break
                 piece = text[i:j]
+                if any(i < b < j for b in bounds):
+                    break  # never across a printed space
                 if size == 1 and piece not in known:
                     continue  # a name of one character must be a known one (粟, 稷)
                 new = (score[0] + (piece in known), score[1] + (size == 2))
