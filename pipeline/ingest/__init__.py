@@ -17,9 +17,10 @@ import yaml
 
 from pipeline.errors import InputError
 from pipeline.ingest.encoding import decode
+from pipeline.ingest.datelines import read_body_dates
 from pipeline.ingest.kind import KINDS, document_kind
 from pipeline.ingest.layouts import READERS, choose
-from pipeline.ingest.layouts.common import CJK_RE
+from pipeline.ingest.layouts.common import CJK_RE, issuer_from_title
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 
 __all__ = ["read_document", "SourceDocument", "Region", "Metadata", "doc_id_for", "READERS"]
@@ -75,6 +76,13 @@ def read_document(path: Path) -> SourceDocument:
     layout = reader.read(text)
     meta = layout.metadata
     sources = {f.name: reader.name for f in fields(Metadata) if getattr(meta, f.name) not in (None, [])}
+    if meta.date is None or meta.adopted is None:
+        for key, how in read_body_dates(text, meta).items():
+            sources[key] = f"{reader.name} ({how})"
+    if meta.issuer is None and meta.title:
+        meta.issuer = issuer_from_title(meta.title)
+        if meta.issuer:
+            sources["issuer"] = f"{reader.name} (title)"
     _apply_sidecar(path, meta, sources)
     if meta.kind is None:
         meta.kind = document_kind(meta.title, text, newspaper=meta.source is not None)

@@ -69,14 +69,19 @@ def issuer_from_label(s: str) -> str | None:
     return None
 
 
+ISSUER_ENDS = ("关于", "批转", "转发", "批发")
+
+
 def issuer_from_title(title: str) -> str | None:
-    """`國務院關於…的規定` → 國務院: the organ before 關於, if it is one."""
+    """The organs that open a title: `國務院關於…的規定` → 國務院; `中共中央、國務院關於…` → 中共中央、國務院;
+    `中共中央批轉…的報告` → 中共中央 (before 關於, 批轉, 轉發 or 批發, where every part is an organ)."""
     simp = vocab.simplified(title)
-    idx = simp.find("关于")
+    idx = min((k for k in (simp.find(w) for w in ISSUER_ENDS) if k > 0), default=-1)
     if idx <= 0:
         return None
     head = simp[:idx]
-    if is_issuer(head):
+    parts = [x for x in re.split("[、和及与]", head) if x]
+    if parts and all(is_issuer(x) for x in parts):
         return title[:idx]
     return None
 
@@ -94,8 +99,8 @@ def is_issuer(name: str) -> bool:
 
 
 def procedure_step(s: str) -> tuple[str, date] | None:
-    """A parenthesised adoption line → ('adopted'|'approved'|'promulgated', date)."""
-    t = s.strip()
+    """A parenthesised adoption line → ('adopted'|'approved'|'promulgated', date); also as a Markdown heading."""
+    t = s.strip().lstrip("#").strip()
     if not t or t[0] not in "(（" or t[-1] not in ")）":
         return None
     simp = vocab.simplified(t)

@@ -1,0 +1,121 @@
+"""A document's dates where the text states them in its body rather than under its title.
+
+When the layout reader found no date, the first of these that the text has is
+its date:
+
+1. a line recording a step of adoption, also as a Markdown heading
+   (## （一九五三年十一月十九日政务院第一百九十四次政务会议通过）): also sets
+   `adopted`/`approved`;
+2. a line that is only a date in brackets (## （1960年5月17日））;
+3. a signature line: an organ or a name, then a date (中央1955年10月10日,
+   中央粮食部一九五三年七月二十五日, 一九六一年十一月二十九日); a date without
+   its year (中央农村工作部9月7日) takes the year of the nearest full date of
+   the text;
+4. a source line naming the print it was taken from (根据一九五六年九月十三日
+   《人民日报》刊印, 来源：1955年3月31日…《内部参考》); a wire dateline with the day
+   only (【热河分社二十二日讯】) takes its month and year from it.
+
+The first signature wins, not the last: a forwarded text is dated by the note
+that forwards it (中共中央批转…: 中央1955年10月10日, not the report's own date).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pipeline import vocab
+from pipeline.ingest.dates import DATE_RE, ISO_RE, find_date, parse_date_match
+from pipeline.ingest.layouts.common import lines, procedure_step
+from pipeline.ingest.model import Metadata
+
+SIGNATURE_MAX = 32  # a signature line is short: an organ or a name, and a date
+MONTH_DAY_RE = re.compile(r"(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*[日号]$")
+WIRE_DAY_RE = re.compile(r"【[^】]{0,20}?(?P<d>[一二三四五六七八九十廿卅]{1,3}|[0-9]{1,2})日\s*[电讯]】")
+
+
+def _clean(line: str) -> str:
+    return line.strip().lstrip("#").strip().strip("　 ")
+
+
+def _is_source(simp: str) -> bool:
+    return any(simp.lstrip("·• ").startswith(w) for w in vocab.words("documents", "source_openers")) or (
+        "刊印" in simp or "翻印" in simp)
+
+
+def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
+    """Fill meta.date (and adopted/approved) from the body; return which fields were set and how."""
+    found: dict[str, str] = {}
+    all_lines = [_clean(ln.text) for ln in lines(text) if ln.text.strip()]
+    years = [d.year for d in (_full_date(s) for s in all_lines) if d]
+    candidates: list[tuple[int, date, str]] = []  # (priority, date, how)
+    for s in all_lines[:12]:
+        if step := procedure_step(s):
+            kind, d = step
+            field = "date" if kind == "promulgated" else kind
+            if getattr(meta, field) is None:
+                setattr(meta, field, d)
+                found[field] = "procedure line"
+            candidates.append((1, d, "procedure line"))
+        elif s[:1] in "（(" and s[-1:] in "）)" and (d := _full_date(s[1:-1])) and _starts_with_date(s[1:-1]):
+            candidates.append((2, d, "dated line"))
+    for s in all_lines:
+        simp = vocab.simplified(s)
+        if len(s) <= SIGNATURE_MAX and not _is_source(simp) and s[-1:] in "日号":
+            if d := _full_date(s):
+                if _ends_with_date(s):
+                    candidates.append((3, d, "signature line"))
+                    break
+            elif (m := MONTH_DAY_RE.search(s)) and years:
+                try:
+                    candidates.append((3, date(max(years), _n(m.group("m")), _n(m.group("d"))), "signature line"))
+                    break
+                except ValueError:
+                    pass
+    for s in all_lines:
+        simp = vocab.simplified(s)
+        if _is_source(simp) and (d := _full_date(s)):
+            candidates.append((4, d, "source line"))
+            wire = next((WIRE_DAY_RE.search(vocab.simplified(x)) for x in all_lines[:6]
+                         if WIRE_DAY_RE.search(vocab.simplified(x))), None)
+            if wire:
+                day = _n(wire.group("d"))
+                try:
+                    candidates.append((3, date(d.year, d.month, day) if day <= d.day else d, "wire dateline"))
+                except ValueError:
+                    pass
+            break
+    if meta.date is None and candidates:
+        _, d, how = min(candidates, key=lambda c: c[0])
+        meta.date = d
+        found["date"] = how
+    return found
+
+
+def _n(s: str) -> int:
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isdigit():
+        return int(s)
+    from pipeline.ingest.dates import _small
+
+    return _small(s)
+
+
+def _full_date(s: str) -> date | None:
+    d, m = find_date(s)
+    if d is None or m is None or (m.re is DATE_RE and not m.group("d")):
+        return None  # a month alone (1955年第8期) is no full date
+    return d
+
+
+def _starts_with_date(s: str) -> bool:
+    d, m = find_date(s)
+    return m is not None and m.start() == 0
+
+
+def _ends_with_date(s: str) -> bool:
+    m = None
+    for rx in (DATE_RE, ISO_RE):
+        for m2 in rx.finditer(s):
+            m = m2
+    return m is not None and s[m.end():].strip() == "" and (m.re is ISO_RE or bool(m.group("d"))) and (
+        m.re is ISO_RE or parse_date_match(m) is not None)
