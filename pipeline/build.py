@@ -336,7 +336,7 @@ def _load(corpus: Path, db: Path, kept: list[dict], inputs: str, report: BuildRe
     """Write the database from the kept documents' parts, with the steps that need every document."""
     batches = sorted({r["batch"] for r in kept})
     parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
-    live_keys = [r["cache_key"] for r in kept]
+    live = [(r["cache_key"], str(Path(r["batch"]))) for r in kept]
 
     def corpus_steps(con) -> list[Issue]:
         """Steps that need every document: external citations, errata, review decisions."""
@@ -371,7 +371,7 @@ def _load(corpus: Path, db: Path, kept: list[dict], inputs: str, report: BuildRe
         validate(frames, {}, db.parent)
         return frames
 
-    return write_database(parts, live_keys, small_tables, corpus_steps, db, VIEWS)
+    return write_database(parts, live, small_tables, corpus_steps, db, VIEWS)
 
 
 def _peak_memory_mb(had_workers: bool) -> dict[str, float]:

@@ -54,14 +54,15 @@ def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_di
             raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases), "path": path}) from None
 
 
-def write_database(parts: dict[str, list[str]], live_keys: list[str],
+def write_database(parts: dict[str, list[str]], live: list[tuple[str, str]],
                    small_tables: Callable[[], dict[str, pd.DataFrame]],
                    corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path,
                    views: list[str] | None = None) -> dict[str, int]:
     """Write every declared table to `db` through a temporary file and an atomic rename.
 
-    Per-document tables are loaded in bulk from their Parquet parts, keeping the rows whose
-    `cache_key` is in `live_keys` (the current version of each document); then
+    Per-document tables are loaded in bulk from their Parquet parts, keeping the rows of each
+    (cache_key, batch folder) pair in `live` (the current version of each document, from the one
+    batch its summary names: a killed build may have left the same document in another batch); then
     `corpus_steps(con)` runs the cross-document updates, and `small_tables()`
     supplies the tables that depend on them (dataset, build_issues).
     """
@@ -74,8 +75,8 @@ def write_database(parts: dict[str, list[str]], live_keys: list[str],
                                                "autoload_known_extensions": False,
                                                "memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
         try:
-            con.execute("create temp table live (cache_key varchar primary key)")
-            con.execute("insert into live select unnest(?)", [live_keys])
+            con.execute("create temp table live (cache_key varchar primary key, batch varchar)")
+            con.execute("insert into live select unnest(?), unnest(?)", [[k for k, _ in live], [b for _, b in live]])
             for name in tables():
                 con.execute(ddl(name))
                 for stmt in comments(name):  # comment before any index exists
@@ -83,8 +84,9 @@ def write_database(parts: dict[str, list[str]], live_keys: list[str],
             for name, files in parts.items():
                 if files:
                     cols = ", ".join(f'"{c}"' for c in tables()[name].column_names)
-                    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?) '
-                                'WHERE cache_key IN (SELECT cache_key FROM live)', [files])
+                    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?, filename = true) p '
+                                f"SEMI JOIN live l ON p.cache_key = l.cache_key "
+                                f"AND p.filename = l.batch || '/{name}.parquet'", [files])
             corpus_steps(con)
             for name, df in small_tables().items():
                 if len(df):
