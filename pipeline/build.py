@@ -26,17 +26,17 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
-from pipeline.extract.errata import apply_errata, load_errata
-from pipeline.extract.reviews import apply_reviews
 from pipeline.ingest import read_document
+from pipeline.load.crossrefs import resolve_external_rows
 from pipeline.load.database import build_lock, validate, write_database
+from pipeline.load.errata import apply_errata, load_errata
 from pipeline.load.parts import PER_DOCUMENT, cached, file_key, fingerprint, write_parts
 from pipeline.load.records import crossref_records, document_record, unit_records
+from pipeline.load.reviews import apply_reviews
 from pipeline.load.tables import frame, tables
 from pipeline.load.views import VIEWS
 from pipeline.normalize import normalize
 from pipeline.structure import StructuredDocument, structure
-from pipeline.structure.crossrefs import resolve_external_rows
 from pipeline.vocab import simplified
 
 SKIP_SUFFIXES = {".yaml", ".yml", ".json", ".csv", ".parquet", ".duckdb", ".lock"}

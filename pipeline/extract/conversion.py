@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from pipeline import vocab
 from pipeline.crops import crops, is_names_run, reference_grain
 from pipeline.extract.numerals import parse_number_text
 from pipeline.extract.quantities import unit_info
@@ -72,7 +70,7 @@ def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
 
     if count:
         bounds, k = set(), 0
-        for t, nxt in zip(tokens, tokens[1:]):  # a space between names is a boundary (not between 大 麥)
+        for t, nxt in zip(tokens, tokens[1:], strict=False):  # a space between names is a boundary (not between 大 麥)
             k += len(t.text)
             if len(t.text) > 1 or len(nxt.text) > 1:
                 bounds.add(k)

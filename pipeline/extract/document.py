@@ -61,7 +61,8 @@ def extract(sd: StructuredDocument) -> Extraction:
     wanted = [(i, text, numbers, ctx) for i, text, ctx in read if (numbers := find_numbers(text, digit_strings))]
     docs = {}
     for segmenter, words_read in (("jieba", True), ("char", False)):
-        group = [(i, text, numbers, ctx) for i, text, numbers, ctx in wanted if (not ctx.rules_by_default) == words_read]
+        group = [(i, text, numbers, ctx) for i, text, numbers, ctx in wanted
+                 if (not ctx.rules_by_default) == words_read]
         docs.update(zip((g[0] for g in group),
                         nlp(segmenter).pipe(with_numbers(text, numbers, segmenter, ctx)
                                             for _, text, numbers, ctx in group),
@@ -93,7 +94,7 @@ def extract(sd: StructuredDocument) -> Extraction:
             ex.facts.append(row)
         links += [(_number_row(sd, unit.unit_id, p, q, r), made.get(q.start)) for q, r in zip(quantities, roles,
                                                                                              strict=True)]
-    for i, p, unit, ctx in zh:  # numbers masked in the source: flagged, never read
+    for _, p, unit, _ctx in zh:  # numbers masked in the source: flagged, never read
         if unit.kind not in NOT_READ:
             for m in find_masked(nd.simplified[p.start:p.end]):
                 a, b, quote = _span(nd, p, m.start, m.end)

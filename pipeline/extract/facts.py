@@ -20,6 +20,7 @@ from pipeline.extract.places import Place
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import FACT, Role
 from pipeline.extract.subjects import subject_of
+
 EN_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(percent|per cent|%))?(?![\w])")
 EN_SCALE = re.compile(r"^\s+(thousand|million|billion)\b")
 EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}

@@ -280,7 +280,6 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
             unit2 = t2.unit if not (n.percent and not m.percent) else unit
             if m.percent and not n.percent and unit is None:
                 unit = unit2
-            lo2 = m.value + t2.half
             hi2 = (m.high if m.high is not None else m.value) + t2.half
             target = unit if unit is not None and unit2 is not None and (unit.days or 0) <= (unit2.days or 0) else \
                 unit2 or unit

@@ -16,8 +16,8 @@ import opencc
 import yaml
 
 from pipeline.errors import InputError
-from pipeline.ingest.encoding import decode
 from pipeline.ingest.datelines import read_body_dates
+from pipeline.ingest.encoding import decode
 from pipeline.ingest.kind import KINDS, document_kind
 from pipeline.ingest.layouts import READERS, choose
 from pipeline.ingest.layouts.common import CJK_RE, issuer_from_title

@@ -29,7 +29,8 @@ from pipeline.ingest.layouts.common import lines, procedure_step
 from pipeline.ingest.model import Metadata
 
 SIGNATURE_MAX = 32  # a signature line is short: an organ or a name, and a date
-MONTH_DAY_RE = re.compile(r"(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*[日号]$")
+MONTH_DAY_RE = re.compile(r"(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
+                          r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*[日号]$")
 WIRE_DAY_RE = re.compile(r"【[^】]{0,20}?(?P<d>[一二三四五六七八九十廿卅]{1,3}|[0-9]{1,2})日\s*[电讯]】")
 
 

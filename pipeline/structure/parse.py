@@ -205,7 +205,7 @@ class StructureParser:
         nums = [n for n in numbers if n is not None]
         if not nums or nums[0] != 1:
             return False
-        steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+        steps = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b == a + 1)
         return steps >= max(1, (len(nums) - 1) // 2)
 
     def _table_of_contents(self) -> set[int]:
@@ -288,7 +288,6 @@ class StructureParser:
 
     def _body_paragraph(self, zh: _State, root: dict[str, int], p: Paragraph, r: Reading) -> Unit:
         idx = r.idx
-        start = p.start + r.offset
         if r.kind == "chapter":
             if idx in self.toc:
                 return self._add("toc", "toc", self._count(root, "toc"), None, None, p, root,

@@ -195,7 +195,7 @@ def test_a_build_with_nothing_to_process_never_starts_the_language_pipelines(tmp
     corpus, db = copy_corpus(tmp_path / "c"), tmp_path / "db.duckdb"
     build(corpus, db)
     script = ("import sys; from pathlib import Path; from pipeline.build import build; "
-              "import pipeline.extract.errata, pipeline.extract.reviews; "
+              "import pipeline.load.errata, pipeline.load.reviews; "
               f"report = build(Path({str(corpus)!r}), Path({str(db)!r})); "
               "print(report.up_to_date, sorted(m for m in ('spacy', 'jieba') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)

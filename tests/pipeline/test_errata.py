@@ -3,7 +3,7 @@ import shutil
 import duckdb
 
 from pipeline.build import build
-from pipeline.extract.errata import load_errata
+from pipeline.load.errata import load_errata
 from tests.conftest import CORPUS, copy_corpus
 
 

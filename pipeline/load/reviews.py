@@ -18,10 +18,9 @@ value beside the raw one; a decision whose row no longer exists is reported.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pipeline.errors import PipelineError
-from pipeline.extract.errata import entries_of
+from pipeline.load.errata import entries_of
 
 ID_FIELDS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
 CORRECTIONS = {
