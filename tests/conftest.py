@@ -17,6 +17,11 @@ GOLD = SHARED / "gold" / "seeds.yaml" if (SHARED / "gold" / "seeds.yaml").exists
 SCORER = (SHARED / "tools" / "score_gold.py" if (SHARED / "tools" / "score_gold.py").exists()
           else ROOT / "tests/gold/score_gold.py")
 WIKISOURCE_SEED = "003_b69152d1adbf7c19.txt"
+REAL = SHARED / "real"  # real period texts, read in place (never copied into the repository)
+REAL_GOLD = SHARED / "gold" / "real.yaml"
+needs_real_texts = pytest.mark.skipif(
+    not (REAL.is_dir() and REAL_GOLD.exists()),
+    reason=f"the real period texts and their gold are not beside this clone ({REAL}); CI has them")
 
 
 def load_scorer():
@@ -26,9 +31,9 @@ def load_scorer():
     return mod
 
 
-def score(db: Path) -> dict[str, str]:
+def score(db: Path, gold: Path = GOLD) -> dict[str, str]:
     """The scorer's counts ('hit/total') per measure."""
-    return load_scorer().score(str(db), str(GOLD), out=lambda *_: None)["counts"]
+    return load_scorer().score(str(db), str(gold), out=lambda *_: None)["counts"]
 
 
 def copy_corpus(dest: Path) -> Path:
@@ -61,10 +66,19 @@ def variant_bytes(kind: str, text: str) -> bytes:
         return text.encode("big5")
     if kind.startswith("rewrap"):
         return rewrap(text, int(kind.removeprefix("rewrap"))).encode("utf-8")
+    if kind == "joined_crlf":  # wrap spaces joined and CRLF line ends: the rows of crop names run together
+        joined = "\n".join(_join_spaced_names(line) for line in text.split("\n"))
+        return joined.replace("\n", "\r\n").encode("utf-8")
     raise ValueError(kind)
 
 
-VARIANTS = ["simplified", "gb18030", "big5", "rewrap30", "rewrap41"]
+def _join_spaced_names(line: str) -> str:
+    """大 麥 大 豆 … → 大麥大豆…: a line of single characters apart by spaces, joined."""
+    tokens = line.split()
+    return "".join(tokens) if len(tokens) > 4 and all(len(t) == 1 and not t.isdigit() for t in tokens) else line
+
+
+VARIANTS = ["simplified", "gb18030", "big5", "rewrap30", "rewrap41", "joined_crlf"]
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +86,16 @@ def built_db(tmp_path_factory) -> Path:
     """The bundled corpus, built once for the session."""
     db = tmp_path_factory.mktemp("db") / "corpus.duckdb"
     build(CORPUS, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    """The real period texts of ../shared/real, built in place once for the session."""
+    if not (REAL.is_dir() and REAL_GOLD.exists()):
+        pytest.skip(f"the real period texts are not beside this clone ({REAL}); CI has them")
+    db = tmp_path_factory.mktemp("real") / "real.duckdb"
+    build(REAL, db)
     return db
 
 

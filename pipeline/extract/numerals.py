@@ -452,6 +452,8 @@ class _Scan:
                     continue
                 if _is_list_marker(text, start, core_end) or fused_with_word(text, core_end, value):
                     continue
+            value = float(f"{value:.12g}")  # 17.9 × 1e8 is 1790000000, not 1789999999.9999998
+            high = float(f"{high:.12g}") if high is not None else None
             self.add(Number(start, end, value, text[start:end], high=high, more=more))
 
 

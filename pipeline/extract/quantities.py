@@ -293,7 +293,7 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
                 if t2.unit is not None:
                     unit, unit_start = target, (t2.unit_start if target is t2.unit else unit_start)
                 end, more = t2.end, more or t2.more
-                relation = "range"
+                relation = "range" if lo_c != hi_c or not alternative else None  # 两个或者两个以上: two or more
                 used.append(m)
                 if conn == "一":
                     flags.append("ocr_suspect")

@@ -268,14 +268,17 @@ class _Paragraph:
         if after[:1] and after[:1] not in MINOR and _next_word_is_verb(after):
             if q.unit == "次":
                 return "一次 before a verb: at once, not a count"
-            return "one before a verb (以一户计算): as one, not a count"
+            if text[:q.start].endswith(_words()["taken_as"]):
+                return "taken as one (以一户计算), not a count"
         return None
 
     # -- 2.–4. fact or standard -------------------------------------------------------------
     def _limit(self, q: Quantity) -> str | None:
-        """A limit word bounding the number: written before it (不超过二十天, 至少有…) or ending right before."""
-        own = self.text[q.start:q.numbers[0].start] if q.numbers else ""
-        return next((w for w in _words()["limits"] if w in own or self.text.endswith(w, 0, q.start)), None)
+        """A limit word bounding the number: in its own words (不超过二十天) or earlier in its minor clause
+        (每月至少参加劳动十五天), not as a superlative (最少的每人有三百斤)."""
+        a, _ = self.minor(q)
+        head = _clean(self.text[a:q.numbers[0].start if q.numbers else q.start])
+        return next((w for w in _words()["limits"] if w in head), None)
 
     def _normative(self, q: Quantity) -> tuple[bool, str]:
         text = self.text
@@ -285,8 +288,9 @@ class _Paragraph:
             # news tells what happened: a rule word counts only in the number's clause up to its own end,
             # and 可以 there is "can"
             _, b = self.minor(q)
-            strong = _has(text[ma:b], "normative.strong")
-            strong = strong if strong not in _words()["normative.not_in_news"] else None
+            clause = _clean(text[ma:b])
+            strong = next((w for w in _words()["normative.strong"] if w in clause
+                           and w not in _words()["normative.not_in_news"]), None)
             return (True, f"rule word {strong or limit}") if strong or limit else (False, "")
         strong = _has(text[ma:mb], "normative.strong")
         if strong or limit:

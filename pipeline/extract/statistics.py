@@ -172,7 +172,8 @@ def read_statistics(paragraphs: list[str]) -> list[Cell]:
                     continue
                 factor, base = (1.0, "%") if percent else _scale(part_unit)
                 subject = "".join(x for x in (group if group != label else "", label, name) if x)
-                out.append(Cell(round(float(part.replace(",", "")) * factor, 6), base, subject, v, row))
+                value = float(f"{float(part.replace(',', '')) * factor:.12g}")  # 1,249.9 亿 is 124990000000
+                out.append(Cell(value, base, subject, v, row))
     return out
 
 

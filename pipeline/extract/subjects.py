@@ -60,7 +60,18 @@ def subject_before(text: str, q: Quantity) -> str | None:
     return "".join(words) or None
 
 
+def what_follows(text: str, q: Quantity) -> str | None:
+    """For a duration or a frequency with no noun before it, what it is the time of: 付清 in 一般在三年内付清."""
+    rest = text[q.end:]
+    cut = min([k for k in (rest.find(c) for c in STOP) if k >= 0] or [len(rest)])
+    words = rest[:cut].lstrip("内的里后前")
+    return words[:SUBJECT_MAX] or None
+
+
 def subject_of(text: str, q: Quantity) -> str | None:
     if q.unit_kind == "count" and q.unit_end is not None:
         return subject_after(text, q) or subject_before(text, q)
-    return subject_before(text, q) or (subject_after(text, q) if q.unit_kind in ("mass", "length") else None)
+    subject = subject_before(text, q) or (subject_after(text, q) if q.unit_kind in ("mass", "length") else None)
+    if subject is None and q.unit_kind in ("time", "multiple"):
+        subject = what_follows(text, q)
+    return subject

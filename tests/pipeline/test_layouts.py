@@ -98,3 +98,49 @@ def test_bad_sidecar_names_the_sidecar(tmp_path: Path):
 @pytest.mark.parametrize("name, text", [("markdown", MARKDOWN), ("plain", PLAIN)])
 def test_layout_is_chosen_from_content_not_name(name, text):
     assert choose_layout_for_test(text) == name
+
+
+@pytest.mark.parametrize("title, text, kind", [
+    ("某省農村糧食統購統銷暫行辦法", "", "regulation"),
+    ("中共中央批轉某某關於糧食工作的報告", "", "report"),  # the last document word decides
+    ("某省委轉發農村工作部《公共食堂管理試行辦法》", "", "regulation"),
+    ("國務院關於整頓糧食供應工作的指示", "", "instruction"),
+    ("某縣委關於糧食情況的匯報提綱（草稿）", "", "report"),
+    ("在全省糧食會議上的講話", "", "speech"),
+    ("某省糧食統銷工作中的問題", "【某某分社十日訊】某省…", "news"),
+    ("糧食分配的幾點意見稿", "第一條 甲。\n第二條 乙。\n第三條 丙。", "instruction"),
+    ("關於合作社的一些情況", "今年全省…", "report"),
+])
+def test_document_kind_is_read_from_the_title_then_the_text(title, text, kind):
+    from pipeline.ingest.kind import document_kind
+
+    assert document_kind(title, text) == kind
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("## （一九五三年十一月十九日政務院第一百九十四次政務會議通過）\n\n一、甲。", ("date", date(1953, 11, 19))),
+    ("## （1960年5月17日）\n\n一、甲。", ("date", date(1960, 5, 17))),
+    ("前言。\n\n中央1955年10月10日\n\n附件。\n\n李某1955年9月29日", ("date", date(1955, 10, 10))),  # the first
+    ("全文。\n\n中央農村工作部9月7日\n\n附件。\n\n河北省委1954年8月13日", ("date", date(1954, 9, 7))),
+    ("【某某分社二十二日訊】全文。\n\n來源：1955年3月31日新華通訊社編《內部參考》。", ("date", date(1955, 3, 22))),
+    ("全文。\n\n根據一九五六年九月十三日《人民日報》刊印", ("date", date(1956, 9, 13))),
+    ("全文。\n\n來源：原載《計劃經濟》1955年第8期。", ("date", None)),  # a month is no date
+])
+def test_dates_stated_in_the_body(tmp_path: Path, body, expected):
+    f = tmp_path / "t.md"
+    f.write_text("# 某某關於某事的規定\n\n" + body + "\n", "utf-8")
+    field, value = expected
+    assert getattr(read_document(f).metadata, field) == value
+
+
+def test_a_sidecar_kind_must_be_a_known_kind(tmp_path: Path):
+    from pipeline.errors import InputError
+
+    f = tmp_path / "t.txt"
+    f.write_text("某某辦法\n第一條 甲。\n", "utf-8")
+    (tmp_path / "t.meta.yaml").write_text("kind: poem\n", "utf-8")
+    with pytest.raises(InputError) as exc:
+        read_document(f)
+    assert "t.meta.yaml" in str(exc.value) and "poem" in str(exc.value)
+    (tmp_path / "t.meta.yaml").write_text("kind: report\n", "utf-8")
+    assert read_document(f).metadata.kind == "report"

@@ -116,6 +116,62 @@ CASES = [
     ("一部分小麦", []),
     ("一致", []),
     ("唯一的", []),
+    # digit strings: a Latin O or 〇 for zero, decimals, 亿 after them
+    ("出口三一.二亿斤", [(3.12e9, 3.12e9, "斤", "exact", None)]),
+    ("调动为八O.二亿斤", [(8.02e9, 8.02e9, "斤", "exact", None)]),
+    ("共为一二四.九亿斤", [(12.49e9, 12.49e9, "斤", "exact", None)]),
+    ("第一季销一七点九亿斤", [(1.79e9, 1.79e9, "斤", "exact", None)]),
+    ("一点二九亿城镇人口", [(1.29e8, 1.29e8, None, "exact", None)]),
+    # compounds of 亿 and 万, separators, 多/余 inside
+    ("总产约达91亿4，900万斤", [(9.149e9, 9.149e9, "斤", "about", None)]),
+    ("面对着1亿1000多万农户", [(1.1e8, 1.1e8, "农户", "more_than", None)]),
+    ("暂定为十七亿一千五百余万斤", [(1.715e9, 1.715e9, "斤", "more_than", None)]),
+    ("二百三十多万人", [(2.3e6, 2.3e6, "人", "more_than", None)]),
+    ("40余万斤", [(4e5, 4e5, "斤", "more_than", None)]),
+    ("四百八十至四百九十亿斤", [(4.8e10, 4.9e10, "斤", "exact", "range")]),  # 亿 written once
+    # shares and fractions, read as percent
+    ("百分之八十点四", [(80.4, 80.4, "%", "exact", None)]),
+    ("明年要百分之百合作化", [(100, 100, "%", "exact", None)]),
+    ("减产万分之八十", [(0.8, 0.8, "%", "exact", None)]),
+    ("千分之五", [(0.5, 0.5, "%", "exact", None)]),
+    ("约二分之一", [(50, 50, "%", "about", None)]),
+    ("较去年增产1/4还多", [(25, 25, "%", "more_than", None)]),
+    ("一成", [(1, 1, "成", "exact", None)]),
+    ("余粮购四留六", [(4, 4, "成", "exact", None), (6, 6, "成", "exact", None)]),
+    # approximate numbers and halves
+    ("经过两三年", [(2, 3, "年", "exact", "range")]),
+    ("七八十万斤", [(7e5, 8e5, "斤", "exact", "range")]),
+    ("三、四个社", [(3, 4, "个", "exact", "range")]),
+    ("百分之二、三十的农户", [(20, 30, "%", "exact", "range")]),
+    ("一两年内", [(1, 2, "年", "exact", "range")]),
+    ("一两头大牲畜", [(1, 2, "头", "exact", "range")]),
+    ("节约一两粮食", [(1, 1, "两", "exact", None)]),
+    ("半斤", [(0.5, 0.5, "斤", "exact", None)]),
+    ("一个半月", [(1.5, 1.5, "月", "exact", None)]),
+    ("半亩多", [(0.5, 0.5, "亩", "more_than", None)]),
+    ("十来个人", [(10, 10, "个", "about", None)]),
+    # ranges written with dashes, alternatives, lists
+    ("三——四个月", [(3, 4, "月", "exact", "range")]),
+    ("60%一70%", [(60, 70, "%", "exact", "range")]),  # a dash printed as 一
+    ("十天或半月", [(10, 15, "天", "exact", "range")]),  # alternatives, in one unit
+    ("两年、三年一包", [(2, 3, "年", "exact", "range")]),
+    ("2倍多", [(2, 2, "倍", "more_than", None)]),
+    ("每月二十五日前", [(None, 25, "日", "at_most", "max")]),  # a recurring deadline, not a date
+    # not numbers: masked, dates, markers, references, names
+    ("收购原粮×××××万斤", []),
+    ("1956—1957年度", []),
+    ("明年3至6月的供应", []),
+    ("四、五、六月份", []),
+    ("到十一月十七日", []),
+    ("一九五二第四季", []),
+    ("比—九六○年减产", []),
+    ("见附表（九）", []),
+    ("（1）在城市", []),
+    ("甘肃档案馆91—4—885卷", []),
+    ("做到四无", []),
+    ("五保户", []),
+    ("大名县五区", []),
+    ("十几个", []),
 ]
 
 

@@ -99,3 +99,85 @@ def test_text_numbered_with_enumeration_commas():
     sd = _doc("前言一段。\n\n一、甲項規定。\n\n二、乙項規定。\n\n三、丙項規定。")
     assert [a.number for a in of_kind(sd, "article")] == [1, 2, 3]
     assert of_kind(sd, "preamble")
+
+
+# -- period layouts: constructs written for these tests ------------------------------------------
+
+def _md(text):
+    """A Markdown-ish text as the reader gives it: a title line, then the body."""
+    from pipeline.ingest.layouts import READERS
+
+    layout = READERS["markdown"].read(text)
+    return structure(normalize(SourceDocument("d", "d.md", text, "utf-8", "markdown", layout.regions,
+                                              layout.metadata, "0" * 64)))
+
+
+def items_per_article(sd):
+    return dict(Counter(sd.enclosing(u.unit_id, "article").number for u in of_kind(sd, "item")))
+
+
+def test_markdown_headings_number_the_articles_and_1_dot_the_items():
+    sd = _md("# 某县食堂管理办法\n\n## 一、组织\n\n食堂必须建立制度。\n\n1．一般每10天开会1次。\n\n"
+             "2．委员5至7人。\n\n## 二、管理\n\n1．按月公布账目。\n")
+    assert [(a.number, a.heading) for a in of_kind(sd, "article")] == [(1, "组织"), (2, "管理")]
+    assert items_per_article(sd) == {1: 2, 2: 1}
+
+
+def test_a_table_of_contents_is_not_a_second_set_of_chapters():
+    sd = _md("# 某某条例\n\n第一章 总则\n\n第二章 管理\n\n## 第一章 总则\n\n一、甲项。\n\n二、乙项。\n\n"
+             "## 第二章 管理\n\n三、丙项。\n")
+    assert [u.heading for u in of_kind(sd, "toc")] == ["总则", "管理"]
+    chapters = {c.unit_id: c.number for c in of_kind(sd, "chapter")}
+    assert sorted(chapters.values()) == [1, 2]
+    assert [(chapters[a.parent_id], a.number) for a in of_kind(sd, "article")] == [(1, 1), (1, 2), (2, 3)]
+
+
+def test_numbers_misprinted_or_in_the_wrong_marker_are_read_from_the_sequence():
+    sd = _doc("一、甲项。\n\n二、乙项。\n\n十二、丙项。\n\n四、丁项。\n\n（五、戊项。）\n\n六、己项。\n\n（七）庚项。")
+    arts = of_kind(sd, "article")
+    assert [a.number for a in arts] == [1, 2, 3, 4, 5, 6, 7]
+    assert "misprinted_number" in arts[2].flags and arts[2].number_text == "十二、"
+    assert "marker_in_brackets" in arts[4].flags and "marker_of_another_family" in arts[6].flags
+
+
+def test_a_heading_run_into_its_first_sentence():
+    sd = _doc("第九条按照规定办理。\n\n第十条本办法自公布之日起施行。")
+    assert [a.number for a in of_kind(sd, "article")] == [9, 10]
+
+
+def test_items_run_on_inside_a_paragraph():
+    sd = _doc("一、总的原则。\n\n二、控制数字的规定如下：（甲）大区由政务院规定。（乙）省由大区规定。（丙）县由省规定。"
+              "\n\n三、三大纪律是：（一）如实反映。（二）执行政策。")
+    assert items_per_article(sd) == {2: 3, 3: 2}
+    item = next(u for u in of_kind(sd, "item") if u.number == 2 and sd.enclosing(u.unit_id, "article").number == 2)
+    assert sd.normalized.text[item.start:item.end] == "（乙）省由大区规定。"
+
+
+def test_a_closing_paragraph_is_not_part_of_the_last_article():
+    sd = _doc("前言。\n\n一、甲项。\n\n二、乙项。\n\n乙项的第二款。\n\n以上各项，应即遵照执行。")
+    last = of_kind(sd, "article")[-1]
+    paras = [u for u in sd.units if u.parent_id == last.unit_id and u.kind == "paragraph"]
+    assert len(paras) == 2  # 乙项 and its second paragraph, not the closing one
+    closing = next(u for u in of_kind(sd, "paragraph") if sd.normalized.text[u.start:u.end].startswith("以上"))
+    assert closing.parent_id is None
+
+
+def test_cover_note_attached_title_dateline_footnotes_and_a_sentence_marked_as_heading():
+    sd = _md("# 某省委转发《某某办法》\n\n现将某某办法转发你们参考执行。\n\n（附：）\n\n## 某某办法\n\n"
+             "## （1960年5月17日）\n\n为了办好食堂，特拟定本办法。\n\n## 一、组织\n\n食堂实行民主管理。\n\n"
+             "## 规模较小的食堂，可以只设一个管理员，由社员选举产生。\n\n## 二、财务\n\n账目按月公布。\n\n注释\n\n"
+             "〔1〕本件附表从略。\n\n来源：根据档案材料打印\n")
+    assert [s.heading for s in of_kind(sd, "section")] == ["某某办法"]
+    assert [b.heading for b in of_kind(sd, "byline")] == ["（1960年5月17日）"]
+    art1 = of_kind(sd, "article")[0]
+    sentence = next(u for u in sd.units if sd.normalized.text[u.start:u.end].startswith("##规模较小"))
+    assert sd.enclosing(sentence.unit_id, "article") is art1
+    notes = of_kind(sd, "note")
+    assert [n.unit_id for n in notes] == ["notes_1", "notes_1__fn_1"]
+    assert [u.kind for u in sd.units][-1] == "source"
+
+
+def test_a_table_flattened_onto_one_line_is_a_table():
+    sd = _doc("说明一段。\n\n项目 1952年 1957年   粮食 100.5 120.0   棉花 20.1 30.2   油料 5.5 6.0\n\n注：单位万吨。")
+    (table,) = of_kind(sd, "table")
+    assert "\t" in sd.normalized.text[table.start:table.end]  # rows kept apart

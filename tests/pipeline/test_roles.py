@@ -1,0 +1,97 @@
+"""Every number in one role, read from its sentence: sentences written for these tests, one per construct."""
+import pytest
+
+from pipeline.extract.numerals import find_numbers
+from pipeline.extract.quantities import build_quantities
+from pipeline.extract.roles import Context, assign_roles
+from pipeline.vocab import simplified
+
+RULE = ("regulation", True)  # inside an article of a regulation
+PREAMBLE = ("regulation", False)
+REPORT = ("report", False)
+INSTRUCTION = ("instruction", False)
+NEWS = ("news", False)
+
+
+def roles(text: str, kind: str, in_article: bool) -> list[tuple[str, str]]:
+    t = simplified(text)
+    qs = build_quantities(t, find_numbers(t))
+    return [(t[q.start:q.end], r.role) for q, r in zip(qs, assign_roles(t, qs, Context(kind, in_article)),
+                                                         strict=True)]
+
+
+CASES = [
+    # in the articles of a regulation every number is a rule's, with or without a rule word
+    ("每户社员每年应当交售余粮的百分之八十五。", RULE, [("百分之八十五", "standard")]),
+    ("男社员每月放假四天，女社员每月放假六天。", RULE, [("四天", "standard"), ("六天", "standard")]),
+    ("委员会由主任委员1人，副主任委员2人，委员5至7人组成。", RULE,
+     [("1人", "standard"), ("2人", "standard"), ("5至7人", "standard")]),
+    # … unless it totals or reports
+    ("今后两年内全省压缩粮食销量十五亿斤。", RULE, [("两年内", "fact"), ("十五亿斤", "fact")]),
+    ("据统计，入社农户已占百分之七十。", RULE, [("百分之七十", "fact")]),
+    # a report states facts; a rule word (or a limit) in its clause makes a number a rule's
+    ("该县今年共收购粮食三千二百万斤，比去年增加了百分之十二。", REPORT,
+     [("三千二百万斤", "fact"), ("百分之十二", "fact")]),
+    ("农村口粮标准一般不要低于三百六十斤。", REPORT, [("不要低于三百六十斤", "standard")]),
+    ("大队长每月至少参加劳动十五天。", REPORT, [("十五天", "standard")]),
+    ("最少的每人有三百斤，平均有五百斤。", REPORT, [("三百斤", "fact"), ("五百斤", "fact")]),
+    # a weak rule word counts for a number counted per something, not for a total or a share of people
+    ("要求城镇居民每人每月平均节约二斤粮食。", INSTRUCTION, [("二斤", "standard")]),
+    ("要求今年入社农户达到百分之八十左右。", INSTRUCTION, [("百分之八十左右", "fact")]),
+    ("要争取百分之九十五的社员增加收入。", INSTRUCTION, [("百分之九十五", "fact")]),
+    # masked words are no rule words: 重要 holds 要, 供应 holds 应
+    ("这个问题很重要，每人口粮三百六十斤。", REPORT, [("三百六十斤", "fact")]),
+    ("城市粮食供应紧张，库存只有五天的销量。", REPORT, [("五天", "fact")]),
+    # news: what happened; 可以 is "can"
+    ("预计到年底可以再建立八百个合作社。", NEWS, [("八百个", "fact")]),
+    ("各公社可以按照每人每月三十斤的标准供应口粮。", NEWS, [("三十斤", "standard")]),
+    # the basis of another number is part of that row, not a row
+    ("每出售一百斤棉花奖售化肥二十斤。", RULE, [("一百斤", "left_out"), ("二十斤", "standard")]),
+    ("社员代表每三年改选一次。", RULE, [("三年", "standard"), ("一次", "left_out")]),
+    ("一般每10天开会1次。", RULE, [("10天", "standard"), ("1次", "left_out")]),
+    ("每5户至8户一名保管员。", RULE, [("5户至8户", "standard"), ("一名", "left_out")]),
+    ("一个公社的工作在二十天内结束。", REPORT, [("一个", "left_out"), ("二十天内", "fact")]),
+    ("四口以上人家养羊一只，每年留饲料三十斤。", RULE,
+     [("四口以上", "left_out"), ("一只", "left_out"), ("三十斤", "standard")]),
+    # the text's own enumeration, names of plans, spans looking back
+    ("会议讨论了两个问题。", REPORT, [("两个", "left_out")]),
+    ("必须做好三件事情。", RULE, [("三件", "left_out")]),
+    ("执行第二个五年计划期间。", REPORT, [("五年", "left_out")]),
+    ("三年来，全县粮食产量逐年增加。", REPORT, [("三年", "left_out")]),
+    # one of something: an article or an adverb, unless a count of a rule or part of a breakdown
+    ("这是一个很重要的问题。", REPORT, [("一个", "left_out")]),
+    ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
+    ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
+    ("尽量归一户计算。", RULE, [("一户", "left_out")]),
+    ("规模较小的生产队，可以只设一个保管员。", RULE, [("一个", "standard")]),
+    ("全县七个公社，有三个完成任务，一个还差很多。", REPORT,
+     [("七个", "fact"), ("三个", "fact"), ("一个", "fact")]),
+    ("有一个干部下乡检查工作。", REPORT, [("一个", "left_out")]),
+    # a period that frames a statistic of what happened belongs to it
+    ("八个月内人口增加了百分之五。", REPORT, [("八个月内", "left_out"), ("百分之五", "fact")]),
+    # a share of a population counted
+    ("有百分之四十左右的大队可以完成任务。", REPORT, [("百分之四十左右", "fact")]),
+    # numbers without a unit, under a hundred, are no quantity (一想…二想…)
+    ("一想调整任务，二想国家返销。", REPORT, []),
+]
+
+
+@pytest.mark.parametrize("text, where, expected", CASES, ids=[c[0] for c in CASES])
+def test_roles(text, where, expected):
+    assert roles(text, *where) == expected
+
+
+def test_every_quantity_gets_a_role_and_a_reason():
+    t = simplified("今年全省粮食总产量约为一百二十亿斤，口粮每人每年不得低于三百六十斤，其中两件事要办好。")
+    qs = build_quantities(t, find_numbers(t))
+    rs = assign_roles(t, qs, Context("report", False))
+    assert len(rs) == len(qs) == 3
+    assert all(r.role in ("standard", "fact", "left_out") and r.reason for r in rs)
+
+
+def test_a_household_size_points_at_the_standard_it_conditions():
+    t = simplified("三至四口之家养猪一头，留粮六十至七十斤。")
+    qs = build_quantities(t, find_numbers(t))
+    rs = assign_roles(t, qs, Context("regulation", True))
+    assert rs[0].role == "left_out" and rs[0].condition_of == 2
+    assert [r.role for r in rs] == ["left_out", "left_out", "standard"]
