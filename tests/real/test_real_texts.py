@@ -63,7 +63,7 @@ def test_canteen_rules_nine_headed_articles_with_dotted_items(con):
     d = doc(con, "30_")
     arts = q(con, "select number, heading from units where doc_id = ? and kind = 'article' order by ordinal", d)
     assert [n for n, _ in arts] == list(range(1, 10)) and arts[0][1] == "食堂的组织机构和组织制度"
-    standards = {(r[0], r[1], r[2]) for r in q(con, "select value_min, value_max, unit from standards where doc_id = ?", d)}
+    standards = set(q(con, "select value_min, value_max, unit from standards where doc_id = ?", d))
     assert (5, 7, "人") in standards  # 委员5至7人组成
     assert (0.5, 1, "年") in standards  # 每半年或者1年改选1次
     assert (10, 15, "天") in standards  # 一般10天或半月开1次
