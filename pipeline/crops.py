@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from pipeline import vocab
 
-NAMES_RUN_MIN_SHARE = 0.6  # the share of a run's characters that known crop names must cover
+NAMES_RUN_MIN_SHARE = 0.6
+CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")  # the share of a run's characters that known crop names must cover
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def crops() -> dict[str, Crop]:
     return out
 
 
+@lru_cache(maxsize=1)
 def reference_grain() -> str:
     return vocab.simplified(vocab.load("crops")["reference_grain"])
 
@@ -35,8 +37,11 @@ def reference_grain() -> str:
 def is_names_run(text: str) -> bool:
     """A row of crop names run together (大麥大豆大麥蕎麥高粱玉米栗子): no punctuation, and at least
     two known names covering most of it. The text may be in either script."""
-    t = vocab.simplified(text.strip())
-    if not 4 <= len(t) <= 48 or not re.fullmatch(r"[\u3400-\u9fff]+", t) or t == reference_grain():
+    t = text.strip()
+    if not 4 <= len(t) <= 48 or not CJK_ONLY.fullmatch(t):
+        return False
+    t = vocab.simplified(t)
+    if t == reference_grain():
         return False
     names = sorted(crops(), key=len, reverse=True)
     covered = found = k = 0

@@ -33,15 +33,16 @@ def load(name: str) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def words(name: str, key: str, field: str | None = None) -> list[str]:
-    """The simplified forms of the entries listed under `key` in schemas/NAME.yaml.
+@cache
+def words(name: str, key: str, field: str | None = None) -> tuple[str, ...]:
+    """The simplified forms of the entries listed under `key` in schemas/NAME.yaml, made once per process.
 
     A section is a list, or a mapping whose `words` or `names` list holds the
     entries; an entry is a string or a mapping with `word`/`name` (or `field`).
     """
     section = load(name)[key]
     items = section if isinstance(section, list) else (section.get("words") or section.get("names") or [])
-    return [simplified(str(_entry_word(item, field))) for item in items]
+    return tuple(simplified(str(_entry_word(item, field))) for item in items)
 
 
 def _entry_word(item: Any, field: str | None) -> Any:

@@ -26,6 +26,7 @@ paragraph is inside an article of a regulation set the default. In order:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -89,12 +90,6 @@ def _has(text: str, key: str) -> str | None:
     return next((w for w in _words()[key] if w in text), None)
 
 
-def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
-    a = max((text.rfind(c, 0, pos) for c in chars), default=-1) + 1
-    ends = [k for k in (text.find(c, pos) for c in chars) if k >= 0]
-    return a, min(ends) if ends else len(text)
-
-
 def _after_noun(text: str, q: Quantity) -> str:
     """The characters right after a count's measure word: the noun it counts begins there."""
     return text[q.end:q.end + 6]
@@ -103,11 +98,11 @@ def _after_noun(text: str, q: Quantity) -> str:
 def counted_noun(text: str, q: Quantity) -> str | None:
     """The noun a count counts: after its measure word and any adjectives, a one-character noun (八个县问题比较大:
     县), else the head of the nouns run together (两个实际问题: 问题; 五个基本差价: 差价)."""
-    from pipeline.extract.nlp import pos_tokenizer
+    from pipeline.extract.nlp import tagged_words
 
     after = text[q.unit_end if q.unit_end is not None else q.end:][:10]
     cut = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
-    words = [(w.word, w.flag) for w in pos_tokenizer().cut(after[:cut])]
+    words = tagged_words(after[:cut])
     while words and words[0][1][:1] in ("a", "b", "d") and len(words) > 1:
         words = words[1:]
     if not words:
@@ -126,27 +121,39 @@ def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
     return counted_noun(text, q) in _words()[key]
 
 
+class _Stops:
+    """Where the clauses of a text end (positions of its stop characters), looked up by bisection."""
+
+    def __init__(self, text: str, chars: str):
+        self.at = [k for k, c in enumerate(text) if c in chars]
+        self.n = len(text)
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The clause holding text[start:end]: from after the stop before `start` to the stop at or after `end`."""
+        k = bisect_left(self.at, start)
+        a = self.at[k - 1] + 1 if k else 0
+        j = bisect_left(self.at, end)
+        b = self.at[j] if j < len(self.at) else self.n
+        return a, b
+
+
 class _Paragraph:
     def __init__(self, text: str, quantities: list[Quantity], ctx: Context):
         self.text = text
         self.qs = quantities
         self.ctx = ctx
         self.roles: list[Role | None] = [None] * len(quantities)
+        self.stops = {name: _Stops(text, chars) for name, chars in (("minor", MINOR), ("major", MAJOR),
+                                                                    ("sentence", SENTENCE))}
 
     def minor(self, q: Quantity) -> tuple[int, int]:
-        a, _ = _bounds(self.text, q.start, MINOR)
-        _, b = _bounds(self.text, q.end, MINOR)
-        return a, b
+        return self.stops["minor"].around(q.start, q.end)
 
     def major(self, q: Quantity) -> tuple[int, int]:
-        a, _ = _bounds(self.text, q.start, MAJOR)
-        _, b = _bounds(self.text, q.end, MAJOR)
-        return a, b
+        return self.stops["major"].around(q.start, q.end)
 
     def sentence(self, q: Quantity) -> tuple[int, int]:
-        a, _ = _bounds(self.text, q.start, SENTENCE)
-        _, b = _bounds(self.text, q.end, SENTENCE)
-        return a, b
+        return self.stops["sentence"].around(q.start, q.end)
 
     def leave(self, i: int, reason: str, **kw) -> None:
         if self.roles[i] is None:
@@ -213,7 +220,7 @@ class _Paragraph:
     def _next_minor_starts_with_every(self, q: Quantity) -> int | None:
         _, b = self.minor(q)
         if b < len(self.text) and self.text[b] in "，," and self.text[b + 1:b + 2] == "每":
-            _, end = _bounds(self.text, b + 1, MINOR)
+            _, end = self.stops["minor"].around(b + 1, b + 1)
             if any(b < x.start < end for x in self.qs):
                 return b + 1
         return None
@@ -383,10 +390,10 @@ class _Paragraph:
 
 
 def _next_word_is_verb(text: str) -> bool:
-    from pipeline.extract.nlp import pos_tokenizer
+    from pipeline.extract.nlp import tagged_words
 
-    words = list(pos_tokenizer().cut(text))
-    return bool(words) and words[0].flag[:1] in ("v", "d")
+    words = tagged_words(text)
+    return bool(words) and words[0][1][:1] in ("v", "d")
 
 
 def assign_roles(text: str, quantities: list[Quantity], ctx: Context) -> list[Role]:

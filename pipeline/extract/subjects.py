@@ -22,9 +22,9 @@ def _nounish(flag: str) -> bool:
 
 
 def _cut(text: str) -> list[tuple[str, str]]:
-    from pipeline.extract.nlp import pos_tokenizer
+    from pipeline.extract.nlp import tagged_words
 
-    return [(w.word, w.flag) for w in pos_tokenizer().cut(text)]
+    return tagged_words(text)
 
 
 def subject_after(text: str, q: Quantity) -> str | None:

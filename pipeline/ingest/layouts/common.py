@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.ingest.dates import find_date
@@ -56,7 +57,7 @@ def is_site_line(s: str) -> bool:
 
 def is_licence_line(s: str) -> bool:
     simp = vocab.simplified(s)
-    return any(vocab.simplified(w) in simp for w in vocab.words("documents", "licence_markers"))
+    return any(w in simp for w in vocab.words("documents", "licence_markers"))
 
 
 def issuer_from_label(s: str) -> str | None:
@@ -86,8 +87,9 @@ def issuer_from_title(title: str) -> str | None:
     return None
 
 
-def issuer_suffixes() -> list[str]:
-    return [vocab.simplified(e["word"]) for e in vocab.load("documents")["issuers"]["suffixes"]]
+@lru_cache(maxsize=1)
+def issuer_suffixes() -> tuple[str, ...]:
+    return tuple(vocab.simplified(e["word"]) for e in vocab.load("documents")["issuers"]["suffixes"])
 
 
 def is_issuer(name: str) -> bool:
