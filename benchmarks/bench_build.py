@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.build import corpus_files, process  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
-from pipeline.extract import is_report  # noqa: E402
 from pipeline.extract.nlp import tokenizer  # noqa: E402
 from pipeline.markers import ARTICLE_RE, ENUM_RE  # noqa: E402
 
@@ -61,8 +60,8 @@ def pools(source: Path) -> tuple[list[str], list[str]]:
             if unit.kind == "article":
                 marker = ARTICLE_RE.match(text) or ENUM_RE.match(text)
                 articles.append(text[marker.end():].strip() if marker else text)
-            elif is_report(sd, unit):
-                paragraphs.append(text)
+            elif unit.kind in ("paragraph", "preamble") and sd.enclosing(unit.unit_id, "article") is None:
+                paragraphs.append(text)  # a paragraph outside any article: report prose
     if not articles or not paragraphs:
         sys.exit(f"{source}: the benchmark needs texts with articles and texts with report paragraphs")
     return articles, paragraphs

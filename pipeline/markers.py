@@ -15,6 +15,7 @@ stage can tell which family numbers the articles of a text and which its items:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -60,6 +61,7 @@ INLINE = {
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(raw: str) -> tuple[int | None, bool]:
     """The integer a marker gives, and whether it was misprinted.
 

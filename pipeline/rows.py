@@ -28,9 +28,10 @@ class Row:
     """Base of the generated row classes."""
 
     table: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {name: getattr(self, name) for name in self.columns}
 
 
 @cache
@@ -45,7 +46,8 @@ def row_class(table: str) -> type[Row]:
         else:
             fields.append((name, py | None, dataclasses.field(default=c.get("default"))))
     cls = dataclasses.make_dataclass(_class_name(table), fields, bases=(Row,), kw_only=True,
-                                     namespace={"table": table, "__doc__": spec["description"]})
+                                     namespace={"table": table, "columns": tuple(spec["columns"]),
+                                                "__doc__": spec["description"]})
     cls.__module__ = __name__
     return cls
 

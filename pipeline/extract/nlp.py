@@ -68,7 +68,7 @@ def _places(doc: Doc) -> list:
 def places_in(text: str) -> list:
     """Places of a text (simplified view) that is not otherwise segmented."""
     tags = word_tags()
-    words = tokenizer().tokenize(text, HMM=False)  # places are dictionary words: the HMM finds none
+    words = tokenizer().tokenize(text)
     return find_places(text, [(start, word, tags.get(word, UNKNOWN_TAG)) for word, start, _ in words])
 
 

@@ -93,6 +93,7 @@ def _digit_string(s: str) -> float | None:
     return float(f"{number}.{''.join(str(_DIGIT_VALUE[c]) for c in frac)}" if frac else number)
 
 
+@lru_cache(maxsize=65536)
 def parse_chinese(s: str) -> float | None:
     """Value of a Chinese numeral, or None. `二百五` → 250, `二十点二` → 20.2, `一点二九亿` → 129000000,
     `九九亿` → 9900000000 (digit by digit), `十七亿一千五百` → 1700001500."""
@@ -224,6 +225,15 @@ def _is_word_char(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+@lru_cache(maxsize=1)
+def _follow_index() -> dict[str, tuple[str, ...]]:
+    """follow_words() by their first character, longest first."""
+    index: dict[str, list[str]] = {}
+    for w in follow_words():
+        index.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def fused_with_word(text: str, end: int, value: float) -> bool:
     """A small number run into a word that is not a unit: 四无, 五保户, 三级, 一系列, 二道沟村, 10底."""
     if value >= 100 or end >= len(text):
@@ -231,7 +241,7 @@ def fused_with_word(text: str, end: int, value: float) -> bool:
     nxt = text[end]
     if not _is_word_char(nxt) or nxt in CN_CHARS:
         return False
-    return not any(text.startswith(w, end) for w in follow_words())
+    return not any(text.startswith(w, end) for w in _follow_index().get(nxt, ()))
 
 
 def _is_year(text: str, start: int, end: int, core: str) -> bool:
@@ -269,7 +279,8 @@ def _is_list_marker(text: str, start: int, end: int) -> bool:
 
 
 def _unit_starts(text: str, pos: int) -> bool:
-    return any(text.startswith(u, pos) for u in _units_and_measure_words())
+    return pos < len(text) and any(text.startswith(u, pos) for u in _units_and_measure_words()
+                                   if u[0] == text[pos])
 
 
 @lru_cache(maxsize=1)
@@ -292,7 +303,14 @@ class _Scan:
         self.digit_strings = digit_strings
         self.found: list[Number] = []
         self.taken = bytearray(len(text) + 1)
-        self.idiom_mask = _idiom_mask(text) if re.search(f"[{CN_CHARS}]", text) else bytearray(len(text) + 1)
+        self._mask: bytearray | None = None
+
+    @property
+    def idiom_mask(self) -> bytearray:
+        """Made on first use: most paragraphs need it for a few runs, some not at all."""
+        if self._mask is None:
+            self._mask = _idiom_mask(self.text)
+        return self._mask
 
     def take(self, a: int, b: int) -> None:
         self.taken[a:b] = b"\x01" * (b - a)
@@ -306,14 +324,20 @@ class _Scan:
 
     def run(self) -> list[Number]:
         text = self.text
-        for rx in (BRACKETED_RE, CODE_RE, LIST_RE):  # markers, references, lists: not quantities
-            for m in rx.finditer(text):
-                self.take(m.start(), m.end())
-        self.shares()
-        self.fractions()
-        self.tenths()
-        self.approximate_pairs()
-        self.halves()
+        # each pass runs only where the characters it needs are in the text (most texts lack most)
+        for rx, needs in ((BRACKETED_RE, "（(〔[【"), (CODE_RE, "—-－"), (LIST_RE, "、")):
+            if any(c in text for c in needs):  # markers, references, lists: not quantities
+                for m in rx.finditer(text):
+                    self.take(m.start(), m.end())
+        if "分之" in text or "/" in text:
+            self.shares()
+            self.fractions()
+        if any(c in text for c in "购收留交卖开"):
+            self.tenths()
+        if "、" in text:
+            self.approximate_pairs()
+        if "半" in text:
+            self.halves()
         self.numbers()
         return sorted(self.found, key=lambda n: n.start)
 
@@ -366,7 +390,8 @@ class _Scan:
                 continue
             b = parse_chinese(m.group("b"))
             after = text[m.end():m.end() + 1]
-            if b is None or after in ("、", "的", "月") or not any(text.startswith(w, m.end()) for w in follow_words()):
+            if b is None or after in ("、", "的", "月") or not any(
+                    text.startswith(w, m.end()) for w in _follow_index().get(after, ())):
                 continue
             scale = 10 ** (len(str(int(b))) - 1) if len(m.group("b")) > 1 else 1
             lo = _DIGIT_VALUE[m.group("a")] * scale
@@ -457,12 +482,17 @@ class _Scan:
             self.add(Number(start, end, value, text[start:end], high=high, more=more))
 
 
+ANY_NUMERAL_RE = re.compile(rf"[{CN_CHARS}\d半]")
+
+
 def find_numbers(text: str, digit_strings: bool = False) -> list[Number]:
     """Every number in `text` (simplified view), in order, without ordinals, dates, markers or idioms.
 
     `digit_strings`: the document writes its numbers digit by digit, so 二三亿 is 23亿 rather
     than two to three hundred million (see `writes_digit_strings`).
     """
+    if not ANY_NUMERAL_RE.search(text):
+        return []
     return _Scan(text, digit_strings).run()
 
 

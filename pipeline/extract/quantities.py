@@ -135,8 +135,18 @@ def _damaged_prefixes() -> tuple[str, ...]:
     return tuple(vocab.words("qualifiers", "damaged_range_prefixes"))
 
 
+@lru_cache(maxsize=1)
+def _units_by_first() -> dict[str, tuple[UnitInfo, ...]]:
+    index: dict[str, list[UnitInfo]] = {}
+    for u in units():  # longest first, kept in each list
+        index.setdefault(u.word[0], []).append(u)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _unit_at(text: str, pos: int) -> UnitInfo | None:
-    for u in units():
+    if pos >= len(text):
+        return None
+    for u in _units_by_first().get(text[pos], ()):
         if text.startswith(u.word, pos):
             if u.needs_after and not any(w in text[pos + len(u.word):pos + len(u.word) + NEEDS_AFTER_WINDOW]
                                          for w in u.needs_after):

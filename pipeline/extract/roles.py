@@ -85,9 +85,9 @@ def _clean(text: str) -> str:
     return _mask_pattern().sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _has(text: str, key: str) -> str | None:
-    text = _clean(text)
-    return next((w for w in _words()[key] if w in text), None)
+def _has(cleaned: str, key: str) -> str | None:
+    """The first word of `key` in a text whose masked words are blanked (see `_clean`)."""
+    return next((w for w in _words()[key] if w in cleaned), None)
 
 
 def _after_noun(text: str, q: Quantity) -> str:
@@ -145,6 +145,7 @@ class _Paragraph:
         self.roles: list[Role | None] = [None] * len(quantities)
         self.stops = {name: _Stops(text, chars) for name, chars in (("minor", MINOR), ("major", MAJOR),
                                                                     ("sentence", SENTENCE))}
+        self.clean = _clean(text)  # the text with masked words blanked, same length: cue words are read here
 
     def minor(self, q: Quantity) -> tuple[int, int]:
         return self.stops["minor"].around(q.start, q.end)
@@ -238,7 +239,7 @@ class _Paragraph:
     def _reports(self, q: Quantity) -> bool:
         a, b = self.minor(q)
         ma, _ = self.major(q)
-        return bool(_has(self.text[a:b], "narrative.perfective") or _has(self.text[ma:q.start], "narrative")
+        return bool(_has(self.clean[a:b], "narrative.perfective") or _has(self.clean[ma:q.start], "narrative")
                     or "达" in self.text[q.end:b])
 
     def indefinites(self) -> None:
@@ -284,33 +285,31 @@ class _Paragraph:
         """A limit word bounding the number: in its own words (不超过二十天) or earlier in its minor clause
         (每月至少参加劳动十五天), not as a superlative (最少的每人有三百斤)."""
         a, _ = self.minor(q)
-        head = _clean(self.text[a:q.numbers[0].start if q.numbers else q.start])
+        head = self.clean[a:q.numbers[0].start if q.numbers else q.start]
         return next((w for w in _words()["limits"] if w in head), None)
 
     def _normative(self, q: Quantity) -> tuple[bool, str]:
-        text = self.text
         ma, mb = self.major(q)
         limit = self._limit(q)
         if self.ctx.kind == NEWS:
             # news tells what happened: a rule word counts only in the number's clause up to its own end,
             # and 可以 there is "can"
             _, b = self.minor(q)
-            clause = _clean(text[ma:b])
+            clause = self.clean[ma:b]
             strong = next((w for w in _words()["normative.strong"] if w in clause
                            and w not in _words()["normative.not_in_news"]), None)
             return (True, f"rule word {strong or limit}") if strong or limit else (False, "")
-        strong = _has(text[ma:mb], "normative.strong")
+        strong = _has(self.clean[ma:mb], "normative.strong")
         if strong or limit:
             return True, f"rule word {strong or limit}"
-        clause = text[ma:mb]
-        weak = _has(clause, "normative.weak")
+        weak = _has(self.clean[ma:mb], "normative.weak")
         if weak and (self._per(q) or self._share_of(q)):
             return True, f"rule word {weak}, counted per something"
         return False, ""
 
     def _per(self, q: Quantity) -> bool:
         a, _ = self.minor(q)
-        return bool(_has(self.text[a:q.start], "distributive")) or any(
+        return bool(_has(self.clean[a:q.start], "distributive")) or any(
             r is not None and r.reason.startswith("basis") and x.end <= q.start and x.start >= a
             for r, x in zip(self.roles, self.qs, strict=True))
 
@@ -323,7 +322,7 @@ class _Paragraph:
         if q.multiplied or (q.value or 0) >= 10000:
             return "an aggregate amount"
         a, _ = self.minor(q)
-        if w := _has(self.text[a:q.start], "aggregate"):
+        if w := _has(self.clean[a:q.start], "aggregate"):
             return f"a total ({w})"
         return None
 
@@ -331,10 +330,10 @@ class _Paragraph:
         """A clause that reports: 了 in the number's own minor clause, or a reporting word before it in its
         major clause with no rule word between (定量标准已经偏高，要求…降低1斤 sets a rule)."""
         a, b = self.minor(q)
-        if w := _has(self.text[a:b], "narrative.perfective"):
+        if w := _has(self.clean[a:b], "narrative.perfective"):
             return f"reports ({w})"
         ma, _ = self.major(q)
-        head = _clean(self.text[ma:q.start])
+        head = self.clean[ma:q.start]
         said = max(((head.rfind(w), w) for w in _words()["narrative"] if w in head), default=None)
         if said is None:
             return None
@@ -350,7 +349,7 @@ class _Paragraph:
 
     def _goal_only(self, q: Quantity) -> bool:
         ma, mb = self.major(q)
-        clause = self.text[ma:mb]
+        clause = self.clean[ma:mb]
         return bool(_has(clause, "goal")) and not _has(clause, "normative.strong") and not self._per(q)
 
     def decide(self) -> None:

@@ -11,6 +11,7 @@ most groups found wins, then the heavier.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -106,16 +107,25 @@ def _reductions() -> tuple[str, ...]:
     return tuple(sorted(vocab.words("qualifiers", "reductions"), key=len, reverse=True))
 
 
-def _last_boundary(text: str, pos: int, chars: str, floor: int = 0) -> int:
-    k = max((text.rfind(c, floor, pos) for c in chars), default=-1)
-    return k + 1 if k >= 0 else floor
+@lru_cache(maxsize=256)
+def _stops(text: str, chars: str) -> list[int]:
+    """Where `chars` stand in a paragraph, in order (paragraphs are read several times over)."""
+    return [k for k, c in enumerate(text) if c in chars]
+
+
+def _last_boundary(text: str, pos: int, chars: str) -> int:
+    at = _stops(text, chars)
+    k = bisect_left(at, pos)
+    return at[k - 1] + 1 if k else 0
 
 
 def _windows(text: str, q: Quantity) -> dict[str, tuple[int, int]]:
     sentence = _last_boundary(text, q.start, SENTENCE)
     major = _last_boundary(text, q.start, MAJOR + SENTENCE)
     minor = _last_boundary(text, q.start, MINOR + MAJOR + SENTENCE)
-    after_end = min([k for k in (text.find(c, q.end) for c in MAJOR + SENTENCE) if k >= 0] or [len(text)])
+    ends = _stops(text, MAJOR + SENTENCE)
+    k = bisect_left(ends, q.end)
+    after_end = ends[k] if k < len(ends) else len(text)
     return {"minor": (minor, q.start), "major": (major, q.start), "sentence": (sentence, q.start),
             "after": (q.end, after_end)}
 

@@ -47,7 +47,8 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
     """Fill meta.date (and adopted/approved) from the body; return which fields were set and how."""
     found: dict[str, str] = {}
     all_lines = [_clean(ln.text) for ln in lines(text) if ln.text.strip()]
-    years = [d.year for d in (_full_date(s) for s in all_lines) if d]
+    simp_lines = [vocab.simplified(s) for s in all_lines]
+    years = [d.year for d in (_full_date(s) for s in all_lines if "年" in s) if d]
     candidates: list[tuple[int, date, str]] = []  # (priority, date, how)
     for s in all_lines[:12]:
         if step := procedure_step(s):
@@ -59,9 +60,8 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
             candidates.append((1, d, "procedure line"))
         elif s[:1] in "（(" and s[-1:] in "）)" and (d := _full_date(s[1:-1])) and _starts_with_date(s[1:-1]):
             candidates.append((2, d, "dated line"))
-    for s in all_lines:
-        simp = vocab.simplified(s)
-        if len(s) <= SIGNATURE_MAX and not _is_source(simp) and s[-1:] in "日号":
+    for s, simp in zip(all_lines, simp_lines, strict=True):
+        if len(s) <= SIGNATURE_MAX and s[-1:] in "日号" and not _is_source(simp):
             if d := _full_date(s):
                 if _ends_with_date(s):
                     candidates.append((3, d, "signature line"))
@@ -72,12 +72,10 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
                     break
                 except ValueError:
                     pass
-    for s in all_lines:
-        simp = vocab.simplified(s)
+    for s, simp in zip(all_lines, simp_lines, strict=True):
         if _is_source(simp) and (d := _full_date(s)):
             candidates.append((4, d, "source line"))
-            wire = next((WIRE_DAY_RE.search(vocab.simplified(x)) for x in all_lines[:6]
-                         if WIRE_DAY_RE.search(vocab.simplified(x))), None)
+            wire = next((m for m in (WIRE_DAY_RE.search(x) for x in simp_lines[:6]) if m), None)
             if wire:
                 day = _n(wire.group("d"))
                 try:

@@ -152,7 +152,7 @@ class StructureParser:
             heading, offset = True, m.start("heading")
         t = raw[offset:]
         r = Reading(idx, t, offset, heading)
-        simp = vocab.simplified(t)
+        simp = self.nd.simplified[p.start + offset:p.end]
         if heading and len(t) >= HEADING_SENTENCE_MIN and t.rstrip()[-1:] in SENTENCE_END:
             r.heading = False  # a whole sentence marked as a heading by mistake: a paragraph
         if m := CHAPTER_RE.match(t):
