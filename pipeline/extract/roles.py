@@ -243,11 +243,14 @@ class _Paragraph:
                     or "达" in self.text[q.end:b])
 
     def indefinites(self) -> None:
-        """一个 as an indefinite article or an adverb (是一个, 一个很大的数目, 一次做好), in any text."""
+        """一个 as an indefinite article or an adverb (是一个, 一个很大的数目, 一次做好), in any text; one in a
+        rule that forbids it (不宜共组一社) is no count the rule sets."""
         for i, q in enumerate(self.qs):
             if self.roles[i] is None and q.value == 1 and q.unit_kind == "count" and not q.is_range:
                 if reason := self._indefinite(q):
                     self.leave(i, reason)
+                elif not self._limit(q) and _has(self.clean[self.minor(q)[0]:q.start], "negated_rules"):
+                    self.leave(i, "one in a rule that forbids it, no count it sets")
 
     def ones(self) -> None:
         """One of something is a count in a rule or in a breakdown; otherwise an indefinite article."""
@@ -317,7 +320,7 @@ class _Paragraph:
         return q.unit_kind in ("pct", "tenth", "multiple") and self.text[:q.start].rstrip("约近").endswith("的")
 
     def _aggregate(self, q: Quantity) -> str | None:
-        if q.unit_kind in ("pct", "tenth", "multiple", "time", "age"):
+        if q.unit_kind in ("pct", "tenth", "multiple", "time", "age") or (q.value or 0) <= 1:
             return None
         if q.multiplied or (q.value or 0) >= 10000:
             return "an aggregate amount"

@@ -45,3 +45,24 @@ def test_names_regrouped_by_vocabulary_when_counts_do_not_divide():
                                 ("（市斤）", False), ("120 100 110 30", True)]))
     assert [r.crop.text for r in rates] == ["玉米", "高粱", "蚕豆", "马铃薯"]
     assert all(r.flags == [] for r in rates)
+
+
+def test_names_printed_together_are_cut_by_the_vocabulary_when_the_count_agrees():
+    rates = read_table(rows_of([("（百市斤）", False), ("大麦大豆荞麦高粱玉米", False), ("（市斤）", False),
+                                ("120 140 90 100 120", True)]))
+    assert [(r.crop.text, r.to_qty) for r in rates] == [("大麦", 120), ("大豆", 140), ("荞麦", 90), ("高粱", 100),
+                                                        ("玉米", 120)]
+    assert all("count_mismatch" not in r.flags for r in rates)
+
+
+def test_an_unknown_name_printed_together_is_kept_and_flagged():
+    rates = read_table(rows_of([("（百市斤）", False), ("绿豆蚕虫豌豆", False), ("（市斤）", False),
+                                ("150 110 120", True)]))
+    assert [r.crop.text for r in rates] == ["绿豆", "蚕虫", "豌豆"]
+    assert "unknown_crop" in rates[1].flags and rates[0].flags == []
+
+
+def test_names_printed_together_that_do_not_fit_the_count_are_flagged():
+    rates = read_table(rows_of([("（百市斤）", False), ("绿豆蚕虫豌豆", False), ("（市斤）", False),
+                                ("150 110 120 90", True)]))
+    assert all("count_mismatch" in r.flags for r in rates)

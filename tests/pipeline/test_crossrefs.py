@@ -63,3 +63,19 @@ def test_jiangxi_seed_citations():
             (17, "internal", 9)} <= got
     art_10 = next(r for r in sd.cross_references if r.from_article_no == 10 and r.kind == "internal")
     assert art_10.target_unit_id == "chp_3__art_9__item_3"
+
+
+def test_provisions_numbered_with_commas_are_cited_as_items_and_draft_titles_are_titles():
+    body = "\n\n".join([
+        "一、土地归社公有，按照农业生产合作社示范章程草案第二十九条的规定处理。",
+        "二、耕畜作价入社。",
+        "三、新富农可以按第二项对于富裕中农的办法处理。",
+        "四、依照本办法第九条第三项办理。",  # 第N条第M项 is an item of an article, not a provision
+    ])
+    sd = structure(normalize(SourceDocument("d", "d.txt", body, "utf-8", "plain", [Region("body", 0, len(body))],
+                                            Metadata(), "0" * 64)))
+    got = [(r.from_article_no, r.kind, r.target_title, r.target_article_no, r.target_item_no)
+           for r in sd.cross_references]
+    assert got == [(1, "external", "农业生产合作社示范章程草案", 29, None), (3, "internal", None, 2, None),
+                   (4, "internal", None, 9, 3)]
+    assert sd.cross_references[1].target_unit_id == "art_2"
