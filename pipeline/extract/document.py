@@ -170,12 +170,16 @@ def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standar
     a, b, quote = _span(nd, p, s.quote_start, s.quote_end)
     article_no, item_no = _numbers_of(sd, unit_id)
     base_min, base_max, base_unit = _base(q.unit, s.value_min, s.value_max, nd)
+    info = unit_info(q.unit) if q.unit else None
+    flags = list(s.flags)
+    if info is not None and info.by_date and nd.source.metadata.date is None:
+        flags.append("base_needs_date")  # 兩 is 1/16 or 1/10 斤 by the date, which the text does not state
     return StandardRow(
         doc_id=sd.doc_id, unit_id=unit_id, article_no=article_no, item_no=item_no, concept=s.concept,
         relation=s.relation, value_min=s.value_min, value_max=s.value_max,
         unit=_unit_as_written(nd, p, q.unit_start, q.unit_end, q.unit) or "", base_min=base_min, base_max=base_max,
         base_unit=base_unit, per=s.per, condition=s.condition, subject=s.subject, reason=s.reason,
-        reference_concept=s.reference, flags=s.flags, quote=quote,
+        reference_concept=s.reference, flags=flags, quote=quote,
         context=nd.text[p.start + s.context_start:p.start + s.context_end], char_start=a, char_end=b,
     )
 

@@ -42,10 +42,13 @@ class UnitInfo:
         return self.unit or self.word
 
     def factor(self, on: date | None) -> float | None:
-        """Factor to the base unit on a document date (兩 before/after 1959)."""
+        """Factor to the base unit on a document date (兩 before/after 1959); None when the factor depends
+        on a date the document does not state (never a guess)."""
         if self.by_date:
+            if on is None:
+                return None
             for before, factor in self.by_date:
-                if before is None or (on is not None and on < before):
+                if before is None or on < before:
                     return factor
             return self.by_date[-1][1]
         return self.to_base

@@ -229,7 +229,7 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role]) -> 
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
     reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
-    if (concept and concept.relation == "reduction_pct") or reduced:
+    if ((concept and concept.relation == "reduction_pct") or reduced) and not (q.is_range and lo != hi):
         v = hi if hi is not None else lo
         return "reduction_pct", v, v
     if concept and concept.relation == "exact" and q.relation != "range":

@@ -144,3 +144,10 @@ def test_a_sidecar_kind_must_be_a_known_kind(tmp_path: Path):
     assert "t.meta.yaml" in str(exc.value) and "poem" in str(exc.value)
     (tmp_path / "t.meta.yaml").write_text("kind: report\n", "utf-8")
     assert read_document(f).metadata.kind == "report"
+
+
+def test_a_line_under_the_title_with_a_date_an_organ_and_a_step(tmp_path: Path):
+    f = tmp_path / "t.txt"
+    f.write_text("浙江省飼料糧留用辦法\n一九五六年三月十日浙江省人民委員會發布\n第一條 甲。\n", "utf-8")
+    m = read_document(f).metadata
+    assert (m.date, m.issuer) == (date(1956, 3, 10), "浙江省人民委員會")

@@ -121,3 +121,17 @@ def test_period_texts_build_and_validate(tmp_path):
     assert report.skipped == []
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from standards where concept is null").fetchone()[0] == 0
+
+
+def test_liang_without_a_date_gets_no_base_value_but_a_flag(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("某省飼料辦法\n第一條 養雞每隻每年留糧十二兩。\n", "utf-8")
+    (row,) = standards_of(f)
+    assert (row.value_min, row.base_min, row.base_max) == (12, None, None) and "base_needs_date" in row.flags
+
+
+def test_a_cut_written_as_a_range_keeps_both_ends(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("某省飼料辦法\n1956年3月1日\n第一條 災區的飼料留糧標準可以降低百分之二十至百分之三十。\n", "utf-8")
+    (row,) = standards_of(f)
+    assert (row.relation, row.value_min, row.value_max, row.unit) == ("range", 20, 30, "%")

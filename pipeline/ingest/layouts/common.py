@@ -116,6 +116,23 @@ def procedure_step(s: str) -> tuple[str, date] | None:
     return None
 
 
+def dated_step(s: str) -> tuple[str, date, str | None] | None:
+    """A line under a title that starts with a date and ends with a step of adoption, without brackets:
+    `一九五六年三月十日浙江省人民委員會發布` → ('promulgated', 1956-03-10, 浙江省人民委員會)."""
+    t = s.strip()
+    d, m = find_date(t)
+    if d is None or m is None or m.start() != 0 or len(t) > 60:
+        return None
+    simp = vocab.simplified(t)
+    steps = vocab.load("documents")["procedure"]
+    for step in ("approved", "adopted", "promulgated"):
+        word = next((vocab.simplified(w) for w in steps[step] if simp.endswith(vocab.simplified(w))), None)
+        if word:
+            organ = t[m.end():len(t) - len(word)].strip() or None
+            return step, d, organ if organ and is_issuer(organ) else None
+    return None
+
+
 def source_name(text: str) -> str | None:
     simp = vocab.simplified(text)
     for entry in vocab.load("documents")["sources"]["names"]:

@@ -8,6 +8,7 @@ from pipeline.ingest.dates import find_date
 from pipeline.ingest.layouts import Layout, register
 from pipeline.ingest.layouts.common import (
     apply_procedure_lines,
+    dated_step,
     has_cjk,
     issuer_from_label,
     issuer_from_title,
@@ -40,6 +41,11 @@ def read_plain(text: str, title_prefix: str = "") -> Layout:
             meta.issuer = issuer
         elif (d := find_date(s)[0]) and len(s) <= 16:
             meta.date = meta.date or d
+        elif step := dated_step(s):  # 一九五六年三月十日浙江省人民委員會發布: a date, an organ, a step
+            kind, d, organ = step
+            setattr(meta, "date" if kind == "promulgated" else kind, d)
+            meta.date = meta.date or d
+            meta.issuer = meta.issuer or organ
         else:
             break
         regions.append(Region("header", content[k].start, content[k].end))
