@@ -89,6 +89,7 @@ class _State:
     chapter: Unit | None = None
     article: Unit | None = None
     item: Unit | None = None
+    item_family: str | None = None  # the enumeration family of the current article's items
     closed: bool = False  # the list of articles was closed by a closing paragraph
     notes: Unit | None = None  # an open 注释 section
 
@@ -327,9 +328,14 @@ class StructureParser:
             parent = zh.chapter or zh.section
         if r.kind == "marker" and zh.article is not None and not zh.closed:
             number, flags = r.number, list(r.flags)
+            if zh.item is not None and zh.item_family is not None and r.family != zh.item_family:
+                # another family inside an item numbers its sub-items: （二）… then （1）（2）（3）
+                return self._add("subitem", "subitem", number, r.number_text, zh.item, p,
+                                 self._counters(zh.item, root), flags=flags)
             zh.item = self._add("item", "item", number, r.number_text, zh.article, p,
                                 self._counters(zh.article, root), flags=flags)
             zh.item.heading = r.family  # the family, read back by _inline_items
+            zh.item_family = r.family
             return zh.item
         if r.kind == "point":
             counters = self._counters(parent, root)
@@ -356,7 +362,7 @@ class StructureParser:
         parent = zh.chapter or zh.section
         zh.article = self._add("article", "art", number, number_text, parent, p, self._counters(parent, root),
                                flags=flags, heading=heading)
-        zh.item = None
+        zh.item = zh.item_family = None
         zh.closed = False
         self.article_paragraphs[zh.article.unit_id] = [idx]
         return zh.article

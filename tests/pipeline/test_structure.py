@@ -181,3 +181,10 @@ def test_a_table_flattened_onto_one_line_is_a_table():
     sd = _doc("说明一段。\n\n项目 1952年 1957年   粮食 100.5 120.0   棉花 20.1 30.2   油料 5.5 6.0\n\n注：单位万吨。")
     (table,) = of_kind(sd, "table")
     assert "\t" in sd.normalized.text[table.start:table.end]  # rows kept apart
+
+
+def test_markers_of_another_family_inside_an_item_are_its_subitems():
+    sd = _doc("一、甲。\n\n（一）子项。\n\n1．细目。\n\n2．细目。\n\n（二）丑项。\n\n二、乙。\n\n（一）寅项。")
+    assert items_per_article(sd) == {1: 2, 2: 1}
+    subs = of_kind(sd, "subitem")
+    assert [(u.number, sd.unit(u.parent_id).number) for u in subs] == [(1, 1), (2, 1)]
