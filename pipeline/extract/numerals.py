@@ -65,6 +65,7 @@ HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
 BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
 CODE_RE = re.compile(r"\d+(?:\s*[—\-－]\s*\d+){2,}")
 REFERENCE_LABELS = ("附表", "附件", "附录")
+VAGUE_BEFORE = ("几", "数", "若干", "好几")  # before 十/百/千/万: an unknown count of them
 CLAUSE_START = ("", "\n", "。", "；", "：", "，", "）", ")", "“", "「", "　", " ")
 
 
@@ -426,8 +427,10 @@ class _Scan:
                 continue  # 60%一70%: a dash printed as 一 (see quantities)
             if core in ("百", "千", "万", "亿") and (
                     not (m.group("more") or _unit_starts(text, m.end())) or text.startswith("分之", m.end())
-                    or (before and before in "×xX＊*○")):
-                continue  # 百分之几, 千方, ××万斤: a multiplier alone counts one only before a unit (百余个)
+                    or (before and before in "×xX＊*○几")):
+                continue  # 百分之几, 千方, ××万斤, 十几万: a multiplier alone counts one only before a unit (百余个)
+            if core[0] in "十百千万" and (text[:start].endswith(VAGUE_BEFORE)):
+                continue  # 几十万人, 数百个: some tens of thousands, no number
             end = m.end()
             # a 两 after other numerals is the unit liang (十二两, 八两); 一两 is one or two before
             # another unit (一两年), one liang otherwise (一两粮食)

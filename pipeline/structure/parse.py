@@ -105,6 +105,7 @@ class StructureParser:
         self.ids: set[str] = set()
         self.paragraph_unit: list[str | None] = [None] * len(nd.paragraphs)
         self.article_paragraphs: dict[str, list[int]] = {}
+        self.child_counters: dict[str, dict[str, int]] = {}
         self.table_paragraphs = self._find_tables()
         self.readings = {i: self._read(i, p) for i, p in enumerate(nd.paragraphs)
                          if p.region == "body" and p.language == "zh" and i not in self.table_paragraphs}
@@ -277,15 +278,10 @@ class StructureParser:
         return self.units, [u or "" for u in self.paragraph_unit]
 
     def _counters(self, parent: Unit | None, root: dict[str, int]) -> dict[str, int]:
+        """The counters of unnumbered children (para_nn_1 …) of `parent`, or of the top level."""
         if parent is None:
             return root
-        return self._child_counters.setdefault(parent.unit_id, {})
-
-    @property
-    def _child_counters(self) -> dict[str, dict[str, int]]:
-        if not hasattr(self, "_cc"):
-            self._cc: dict[str, dict[str, int]] = {}
-        return self._cc
+        return self.child_counters.setdefault(parent.unit_id, {})
 
     def _body_paragraph(self, zh: _State, root: dict[str, int], p: Paragraph, r: Reading) -> Unit:
         idx = r.idx
