@@ -211,15 +211,18 @@ class StructureParser:
         return steps >= max(1, (len(nums) - 1) // 2)
 
     def _table_of_contents(self) -> set[int]:
-        """Chapter lines that list chapters repeated later (a 目录), with no text between them."""
-        chapters = [r for r in self.readings.values() if r.kind == "chapter"]
+        """Chapter lines of a 目录: the first of two lines with one chapter number, when no text but titles
+        stands between it and the next chapter line (a listing, not a chapter with its articles)."""
+        chapters = sorted((r for r in self.readings.values() if r.kind == "chapter"), key=lambda r: r.idx)
+        repeated = {r.number for k, r in enumerate(chapters) if any(x.number == r.number for x in chapters[k + 1:])}
         out: set[int] = set()
-        seen: dict[int | None, int] = {}
-        for r in chapters:
-            if r.number in seen:
-                out.add(seen[r.number])
-            seen.setdefault(r.number, r.idx)
-        # the listing is a run: keep only entries followed by another entry or by the first repeat
+        for k, r in enumerate(chapters):
+            if r.number not in repeated or any(x.number == r.number and x.idx < r.idx for x in chapters):
+                continue
+            nxt = chapters[k + 1].idx if k + 1 < len(chapters) else None
+            between = [self.readings[i] for i in range(r.idx + 1, nxt or r.idx) if i in self.readings]
+            if nxt is not None and all(x.kind == "chapter" or x.heading for x in between):
+                out.add(r.idx)  # only chapter lines or titles follow it: a listing
         return out
 
     def _article_numbers(self) -> dict[int, tuple[int | None, list[str]]]:
