@@ -133,11 +133,12 @@ def tokenizer() -> jieba.Tokenizer:
     return tok
 
 
-def tagged_words(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of a short text, each tagged from its dictionary and the lexicon (no HMM: fast, and
-    enough to tell the nouns and verbs around a number)."""
+    enough to tell the nouns and verbs around a number). The same few characters recur: kept."""
     tags = word_tags()
-    return [(w, tags.get(w, UNKNOWN_TAG)) for w in tokenizer().lcut(text, HMM=False)]
+    return tuple((w, tags.get(w, UNKNOWN_TAG)) for w in tokenizer().lcut(text, HMM=False))
 
 
 @lru_cache(maxsize=1)

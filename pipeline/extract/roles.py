@@ -102,7 +102,7 @@ def counted_noun(text: str, q: Quantity) -> str | None:
 
     after = text[q.unit_end if q.unit_end is not None else q.end:][:10]
     cut = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
-    words = tagged_words(after[:cut])
+    words = list(tagged_words(after[:cut]))
     while words and words[0][1][:1] in ("a", "b", "d") and len(words) > 1:
         words = words[1:]
     if not words:

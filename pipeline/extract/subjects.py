@@ -24,7 +24,7 @@ def _nounish(flag: str) -> bool:
 def _cut(text: str) -> list[tuple[str, str]]:
     from pipeline.extract.nlp import tagged_words
 
-    return tagged_words(text)
+    return list(tagged_words(text))
 
 
 def subject_after(text: str, q: Quantity) -> str | None:
