@@ -58,6 +58,9 @@ INLINE = {
     "paren_ar": re.compile(r"(?<=[。：:；;！!])\s*[（(](?P<num>[0-9]{1,3})[）)]"),
 }
 
+# inline points of an argument run on inside a paragraph: …：第一，…；第二，…
+INLINE_POINT_RE = re.compile(rf"(?:^|(?<=[。：:；;！!]))\s*第(?P<num>[{CN_NUMERALS}]{{1,3}})\s*[，、,]")
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 

@@ -9,7 +9,7 @@ decimal points already ASCII). Reads every form the period writes:
     十七亿一千五百余万  一点二九亿  二万亿                                 compounds and decimals with 万/亿
     百分之八十点四  百分之百  万分之八十 (0.8 %)  千分之五                 shares
     二分之一 (50 %)  1/4 (25 %)  一半 (50 %)  半数 (50 %)                fractions, read as percent
-    两三 (2..3)  七八十万 (70..80万)  三、四 (3..4)  百分之二、三十 (20..30)  approximate numbers
+    两三 (2..3)  七八十万 (70..80万)  三、四 (3..4)  百分之二、三十 (20..30)  十几 (11..19)  approximate numbers
     半斤  半月  一个半月                                                   halves (三亩半: see quantities)
     购四留六 (4 and 6 tenths)  三七开                                     tenth splits
 
@@ -59,6 +59,8 @@ LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}"
 # 购四留六, 三七开: two digits that share ten between them
 TENTHS_RE = re.compile(r"(?<=[购收留交卖])(?P<a>[一二三四五六七八九])[购收留交卖](?P<b>[一二三四五六七八九])"
                        r"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?=开|分成)")
+# 十几个, 二十几斤, 十几万: ten-something, read as the range it spans (11–19, 21–29)
+TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
 HALF_RE = re.compile(r"(?<![上下前后多个])半(?=(?:个)?(?:月|年|天|日|斤|两|亩|分|小时|钟头|星期))")
 HALF_AFTER_RE = re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?=月|小时|钟头|星期)")
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
@@ -339,6 +341,8 @@ class _Scan:
             self.approximate_pairs()
         if "半" in text:
             self.halves()
+        if "十几" in text:
+            self.teens()
         self.numbers()
         return sorted(self.found, key=lambda n: n.start)
 
@@ -398,6 +402,14 @@ class _Scan:
             lo = _DIGIT_VALUE[m.group("a")] * scale
             if lo < b:
                 self.add(Number(m.start(), m.end(), float(lo), m.group(0), high=b))
+
+    def teens(self) -> None:
+        for m in TEENS_RE.finditer(self.text):
+            if not self.free(m.start(), m.end()):
+                continue
+            tens = _DIGIT_VALUE[m.group("tens")] if m.group("tens") else 1
+            f = {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1.0)
+            self.add(Number(m.start(), m.end(), (tens * 10 + 1) * f, m.group(0), high=(tens * 10 + 9) * f))
 
     def halves(self) -> None:
         text = self.text
@@ -499,7 +511,7 @@ def find_numbers(text: str, digit_strings: bool = False) -> list[Number]:
     return _Scan(text, digit_strings).run()
 
 
-MASK_RE = re.compile(rf"(?<![{CN_CHARS}\d])[×xX＊*○〇]{{2,}}(?P<mult>[十百千万亿]*)")
+MASK_RE = re.compile(rf"(?<![{CN_CHARS}\d])[×xX＊*○〇□＿_]{{2,}}(?P<mult>[十百千万亿]*)")
 
 
 @dataclass(frozen=True)
@@ -512,7 +524,7 @@ class Masked:
 
 
 def find_masked(text: str) -> list[Masked]:
-    """Masked numbers: two or more ×, x, * or ○ standing where a number is, before a unit or multiplier."""
+    """Masked or blank numbers: two or more ×, x, *, ○, □ or _ where a number is, before a unit or multiplier."""
     out = []
     for m in MASK_RE.finditer(text):
         if m.group("mult") or _unit_starts(text, m.end()):

@@ -42,6 +42,7 @@ from pipeline.markers import (
     FAMILIES,
     FOOTNOTE_RE,
     INLINE,
+    INLINE_POINT_RE,
     NOTE_RE,
     NOTES_HEADING_RE,
     POINT_RE,
@@ -274,6 +275,7 @@ class StructureParser:
                 continue
             self.paragraph_unit[idx] = self._body_paragraph(zh, root_counters, p, self.readings[idx]).unit_id
         self._inline_items()
+        self._inline_points()
         self._paragraph_units()
         self._damaged_items()
         self._translations()
@@ -427,6 +429,35 @@ class StructureParser:
         for u in self.units:
             if u.kind == "item" and u.heading in FAMILIES:
                 u.heading = None
+
+    def _inline_points(self) -> None:
+        """Points of an argument run on inside a paragraph (…：第一，…；第二，…): a `point` unit for each,
+        when they count up from 第一 (or continue a paragraph that opened with one)."""
+        by_id = {u.unit_id: u for u in self.units}
+        for idx, uid in enumerate(self.paragraph_unit):
+            unit = by_id.get(uid or "")
+            p = self.nd.paragraphs[idx]
+            if unit is None or p.region != "body" or p.language != "zh":
+                continue
+            text = self.text(p)
+            marks = [(m.start(), parse_number(m.group("num"))[0]) for m in INLINE_POINT_RE.finditer(text)]
+            expected = (unit.number or 0) + 1 if unit.kind == "point" else 1
+            run = []
+            for a, n in marks:
+                if n == expected and not (unit.kind == "point" and a == 0):
+                    run.append((a, n))
+                    expected += 1
+            if len(run) < (1 if unit.kind == "point" else 2):
+                continue
+            parent = by_id.get(unit.parent_id or "") if unit.kind == "point" else unit
+            for k, (a, n) in enumerate(run):
+                start = p.start + a + len(text[a:]) - len(text[a:].lstrip())
+                end = p.start + run[k + 1][0] if k + 1 < len(run) else p.end
+                base = f"{parent.unit_id}__point_{n}" if parent else f"point_{n}"
+                self.units.append(Unit(self._new_id(base), "point", n, None, parent.unit_id if parent else None,
+                                       start, end, ordinal=len(self.units)))
+            if unit.kind == "point":
+                unit.end = p.start + run[0][0]
 
     def _find_tables(self) -> dict[int, int]:
         """Paragraph index → table number: runs of table rows with their labels."""

@@ -188,3 +188,11 @@ def test_markers_of_another_family_inside_an_item_are_its_subitems():
     assert items_per_article(sd) == {1: 2, 2: 1}
     subs = of_kind(sd, "subitem")
     assert [(u.number, sd.unit(u.parent_id).number) for u in subs] == [(1, 1), (2, 1)]
+
+
+def test_points_of_an_argument_run_on_inside_a_paragraph():
+    sd = _doc("一、关于定量。\n\n定量过宽，应当调整：第一，城镇居民降低一斤；第二，职工不变。\n\n二、其他。")
+    points = of_kind(sd, "point")
+    assert [p.number for p in points] == [1, 2]
+    assert sd.normalized.text[points[1].start:points[1].end] == "第二，职工不变。"
+    assert all(sd.enclosing(p.unit_id, "article").number == 1 for p in points)
