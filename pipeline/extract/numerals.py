@@ -60,7 +60,8 @@ LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}"
 TENTHS_RE = re.compile(r"(?<=[购收留交卖])(?P<a>[一二三四五六七八九])[购收留交卖](?P<b>[一二三四五六七八九])"
                        r"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?=开|分成)")
 # 十几个, 二十几斤, 十几万: ten-something, read as the range it spans (11–19, 21–29)
-TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
+TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])"
+                      r"(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
 HALF_RE = re.compile(r"(?<![上下前后多个])半(?=(?:个)?(?:月|年|天|日|斤|两|亩|分|小时|钟头|星期))")
 HALF_AFTER_RE = re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?=月|小时|钟头|星期)")
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
