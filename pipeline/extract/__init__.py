@@ -1,9 +1,9 @@
-"""Extract: StructuredDocument → rows of standards, conversion_rates and facts.
+"""Extract: StructuredDocument → typed rows of standards, conversion_rates, facts and numbers.
 
 Entry point: `extract(sd)` (document.py). The language pipelines (spaCy,
 jieba) are imported when `extract` is first used, not with the package: the
 build's main process, which loads rows and applies errata and reviews
-(errata.py, reviews.py), never needs them.
+(pipeline/load), never needs them.
 """
 from __future__ import annotations
 

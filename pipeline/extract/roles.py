@@ -90,11 +90,6 @@ def _has(cleaned: str, key: str) -> str | None:
     return next((w for w in _words()[key] if w in cleaned), None)
 
 
-def _after_noun(text: str, q: Quantity) -> str:
-    """The characters right after a count's measure word: the noun it counts begins there."""
-    return text[q.end:q.end + 6]
-
-
 def counted_noun(text: str, q: Quantity) -> str | None:
     """The noun a count counts: after its measure word and any adjectives, a one-character noun (八个县问题比较大:
     县), else the head of the nouns run together (两个实际问题: 问题; 五个基本差价: 差价)."""
@@ -193,8 +188,7 @@ class _Paragraph:
             a, b = self.minor(q)
             later = [k for k in range(i + 1, len(qs)) if qs[k].start < b and self.roles[k] is None]
             every = text.rfind("每", a, q.start)
-            if every >= 0 and q.start - every <= 4 and not any(a <= qs[k].start < q.start for k in range(len(qs))
-                                                               if k != i and qs[k].start > every):
+            if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs):
                 if later:
                     k = later[0]
                     if qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass") or qs[k].unit == "次":
@@ -211,20 +205,19 @@ class _Paragraph:
                     if qs[k].unit != q.unit or qs[k].value == 1:
                         self.leave(i, "basis of the number after it (一个乡的工作在15天内结束)")
                         continue
-                if q.unit_kind == "count" and (self._next_minor_starts_with_every(q) is not None
-                                               or self._after_household_size(i)):
+                if q.unit_kind == "count" and (self._next_minor_starts_with_every(q) or self._after_household_size(i)):
                     self.leave(i, "basis of the rate after it (养猪一头，每年留粮…)")
                     continue
             if q.unit_kind == "time" and later and self._reports(q):
                 self.leave(i, "the period of the statistic it frames")
 
-    def _next_minor_starts_with_every(self, q: Quantity) -> int | None:
+    def _next_minor_starts_with_every(self, q: Quantity) -> bool:
+        """养猪一头，每年留粮四十至五十斤: the next minor clause opens with 每 and holds a number."""
         _, b = self.minor(q)
         if b < len(self.text) and self.text[b] in "，," and self.text[b + 1:b + 2] == "每":
             _, end = self.stops["minor"].around(b + 1, b + 1)
-            if any(b < x.start < end for x in self.qs):
-                return b + 1
-        return None
+            return any(b < x.start < end for x in self.qs)
+        return False
 
     def _after_household_size(self, i: int) -> bool:
         """三至四口之家养猪一头，留粮六十至七十斤: a count after a household size in its clause, before a rate of
@@ -237,10 +230,9 @@ class _Paragraph:
         return conditioned and any(q.end <= x.start < mb and x.unit_kind != q.unit_kind for x in self.qs)
 
     def _reports(self, q: Quantity) -> bool:
-        a, b = self.minor(q)
-        ma, _ = self.major(q)
-        return bool(_has(self.clean[a:b], "narrative.perfective") or _has(self.clean[ma:q.start], "narrative")
-                    or "达" in self.text[q.end:b])
+        """Does the clause of a duration report what happened in it (了, 已, 据 …; 一年内多耗粮食达…)?"""
+        _, b = self.minor(q)
+        return bool(self._narrative(q)) or "达" in self.text[q.end:b]
 
     def indefinites(self) -> None:
         """一个 as an indefinite article or an adverb (是一个, 一个很大的数目, 一次做好), in any text; one in a

@@ -96,7 +96,7 @@ class _State:
 
 
 def _words(key: str) -> tuple[str, ...]:
-    return tuple(vocab.words("documents", key))
+    return vocab.words("documents", key)
 
 
 class StructureParser:
