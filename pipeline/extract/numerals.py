@@ -57,18 +57,23 @@ APPROX_PAIR_RE = re.compile(r"(?P<a>[一二三四五六七八九两])、(?P<b>[�
 # 六、七、八、九: three or more listed numerals are list items or months, never one quantity
 LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}")
 # 购四留六, 三七开: two digits that share ten between them
-TENTHS_RE = re.compile(r"(?<=[购收留交卖])(?P<a>[一二三四五六七八九])[购收留交卖](?P<b>[一二三四五六七八九])"
-                       r"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?=开|分成)")
 # 十几个, 二十几斤, 十几万: ten-something, read as the range it spans (11–19, 21–29)
 TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])"
                       r"(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
 HALF_RE = re.compile(r"(?<![上下前后多个])半(?=(?:个)?(?:月|年|天|日|斤|两|亩|分|小时|钟头|星期))")
+
+
+@lru_cache(maxsize=1)
+def _tenths_re() -> re.Pattern:
+    """购四留六, 三七开: two digits that share ten between them, after the verbs of schemas/qualifiers.yaml."""
+    verbs = "".join(vocab.words("qualifiers", "tenth_split_verbs"))
+    after = "|".join(map(re.escape, vocab.words("qualifiers", "tenth_split_after")))
+    return re.compile(rf"(?<=[{verbs}])(?P<a>[一二三四五六七八九])[{verbs}](?P<b>[一二三四五六七八九])"
+                      rf"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?={after})")
 HALF_AFTER_RE = re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?=月|小时|钟头|星期)")
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
 BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
 CODE_RE = re.compile(r"\d+(?:\s*[—\-－]\s*\d+){2,}")
-REFERENCE_LABELS = ("附表", "附件", "附录")
-VAGUE_BEFORE = ("几", "数", "若干", "好几")  # before 十/百/千/万: an unknown count of them
 CLAUSE_START = ("", "\n", "。", "；", "：", "，", "）", ")", "“", "「", "　", " ")
 
 
@@ -336,7 +341,7 @@ class _Scan:
         if "分之" in text or "/" in text:
             self.shares()
             self.fractions()
-        if any(c in text for c in "购收留交卖开"):
+        if any(c in text for c in _tenth_chars()):
             self.tenths()
         if "、" in text:
             self.approximate_pairs()
@@ -380,7 +385,7 @@ class _Scan:
             self.add(Number(m.start(), m.end(), round(num / den * 100, 4), m.group(0), percent=True))
 
     def tenths(self) -> None:
-        for m in TENTHS_RE.finditer(self.text):
+        for m in _tenths_re().finditer(self.text):
             a_key, b_key = ("a", "b") if m.group("a") else ("c", "d")
             a, b = _DIGIT_VALUE[m.group(a_key)], _DIGIT_VALUE[m.group(b_key)]
             if a + b != 10 or not self.free(m.start(), m.end()):
@@ -434,7 +439,7 @@ class _Scan:
             before = text[start - 1:start] if start else ""
             if before == "第" or before.isdigit() or before == ".":
                 continue  # an ordinal, or the tail of another number
-            if text[:start].endswith(REFERENCE_LABELS):
+            if text[:start].endswith(vocab.words("qualifiers", "reference_labels")):
                 continue  # 附表一
             if core == "一" and before == "%" and text[m.end("core"):m.end("core") + 1].isdigit():
                 continue  # 60%一70%: a dash printed as 一 (see quantities)
@@ -442,7 +447,7 @@ class _Scan:
                     not (m.group("more") or _unit_starts(text, m.end())) or text.startswith("分之", m.end())
                     or (before and before in "×xX＊*○几")):
                 continue  # 百分之几, 千方, ××万斤, 十几万: a multiplier alone counts one only before a unit (百余个)
-            if core[0] in "十百千万" and (text[:start].endswith(VAGUE_BEFORE)):
+            if core[0] in "十百千万" and text[:start].endswith(vocab.words("qualifiers", "vague_counts")):
                 continue  # 几十万人, 数百个: some tens of thousands, no number
             end = m.end()
             # a 两 after other numerals is the unit liang (十二两, 八两); 一两 is one or two before
@@ -499,6 +504,12 @@ class _Scan:
 
 
 ANY_NUMERAL_RE = re.compile(rf"[{CN_CHARS}\d半]")
+
+
+@lru_cache(maxsize=1)
+def _tenth_chars() -> str:
+    return "".join(vocab.words("qualifiers", "tenth_split_verbs")) + "".join(
+        w[0] for w in vocab.words("qualifiers", "tenth_split_after"))
 
 
 def find_numbers(text: str, digit_strings: bool = False) -> list[Number]:

@@ -173,7 +173,7 @@ class _Paragraph:
             elif q.value == 1 and not q.is_range and any(
                     text.endswith(w, 0, q.start) for w in _words()["demonstratives"]):
                 self.leave(i, "this/each one, not a count")
-            elif q.value == 1 and not q.is_range and re.match(r"[未不没]|也不|都不|都没", text[q.end:q.end + 2]):
+            elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
                 self.leave(i, "not even one (一吨未报): no count")
             elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
@@ -232,7 +232,7 @@ class _Paragraph:
     def _reports(self, q: Quantity) -> bool:
         """Does the clause of a duration report what happened in it (了, 已, 据 …; 一年内多耗粮食达…)?"""
         _, b = self.minor(q)
-        return bool(self._narrative(q)) or "达" in self.text[q.end:b]
+        return bool(self._narrative(q)) or bool(_has(self.clean[q.end:b], "reached"))
 
     def indefinites(self) -> None:
         """一个 as an indefinite article or an adverb (是一个, 一个很大的数目, 一次做好), in any text; one in a
@@ -262,7 +262,7 @@ class _Paragraph:
         text = self.text
         after = text[q.end:q.end + 9]
         stop = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
-        if text[:q.start].endswith("是"):
+        if text[:q.start].endswith(_words()["indefinite_before"]):
             return "是一个: an indefinite article"
         if "的" in after[:stop] and q.unit != "次":
             return "一个…的: an indefinite article before a description"

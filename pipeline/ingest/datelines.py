@@ -39,8 +39,8 @@ def _clean(line: str) -> str:
 
 
 def _is_source(simp: str) -> bool:
-    return any(simp.lstrip("·• ").startswith(w) for w in vocab.words("documents", "source_openers")) or (
-        "刊印" in simp or "翻印" in simp)
+    return any(simp.lstrip("·• ").startswith(w) for w in vocab.words("documents", "source_openers")) or any(
+        w in simp for w in vocab.words("documents", "print_words"))
 
 
 def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:

@@ -18,8 +18,10 @@ ARTICLE_MARK = re.compile(r"第[一二三四五六七八九十百0-9]+[条條]")
 
 
 @lru_cache(maxsize=1)
-def _doc_types() -> tuple[tuple[str, str], ...]:
-    return tuple((vocab.simplified(e["word"]), e["kind"]) for e in vocab.load("documents")["doc_types"]["words"])
+def _doc_types() -> tuple[tuple[str, str, str], ...]:
+    """(word, kind, characters it may not follow), from schemas/documents.yaml."""
+    return tuple((vocab.simplified(e["word"]), e["kind"], vocab.simplified("".join(e.get("not_after", []))))
+                 for e in vocab.load("documents")["doc_types"]["words"])
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +35,10 @@ def kind_from_title(title: str | None) -> str | None:
         return None
     simp = vocab.simplified(title)
     best: tuple[int, str] | None = None
-    for word, kind in _doc_types():
+    for word, kind, not_after in _doc_types():
         k = simp.rfind(word)
-        # 法 alone closes a law's title only with a longer title before it (土地改革法), not 办法/方法
-        if k < 0 or (word == "法" and (k < 4 or simp[k - 1] in "办方做说看想")):
+        # a one-character word closes a title only after a longer title (土地改革法), not inside 办法
+        if k < 0 or (len(word) == 1 and (k < 4 or simp[k - 1] in not_after)):
             continue
         end = k + len(word)
         if best is None or end > best[0] or (end == best[0] and len(word) > 1):
