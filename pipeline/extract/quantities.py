@@ -276,6 +276,35 @@ def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Numb
     return None
 
 
+@lru_cache(maxsize=1)
+def _sub_units() -> dict[str, tuple[tuple[str, float], ...]]:
+    out = {}
+    for e in vocab.load("units")["sub_units"]["entries"]:
+        parts = sorted(((vocab.simplified(k), float(v)) for k, v in e["parts"].items()), key=lambda kv: -len(kv[0]))
+        out[vocab.simplified(e["unit"])] = tuple(parts)
+    return out
+
+
+def _compound(text: str, q: Quantity, numbers: list[Number], i: int) -> int:
+    """一元二角五分: numbers right after q's unit in parts of it are added to q (in q's unit); the index of
+    the last number taken."""
+    if q.unit not in _sub_units() or q.relation is not None:
+        return i
+    unit, scale = q.unit, 1.0
+    while i + 1 < len(numbers) and numbers[i + 1].start == q.end and not numbers[i + 1].percent:
+        nxt = numbers[i + 1]
+        part = next(((w, f) for w, f in _sub_units().get(unit, ()) if text.startswith(w, nxt.end)), None)
+        if part is None:
+            break
+        word, share = part
+        scale *= share
+        q.value_min = q.value_max = float(f"{q.value_min + nxt.value * scale:.12g}")
+        q.end = nxt.end + len(word)
+        q.numbers.append(nxt)
+        unit, i = word, i + 1
+    return i
+
+
 def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
     out: list[Quantity] = []
     i = 0
@@ -348,8 +377,10 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
             lo = None
         elif relation == "min":
             hi = None
-        out.append(Quantity(start, end, lo, hi, unit.recorded if unit else None, unit.kind if unit else None,
-                            unit_start, unit_end, qual or "exact", relation, missing, used, flags,
-                            approximate=n.high is not None))
+        q = Quantity(start, end, lo, hi, unit.recorded if unit else None, unit.kind if unit else None,
+                     unit_start, unit_end, qual or "exact", relation, missing, used, flags,
+                     approximate=n.high is not None)
+        i = _compound(text, q, numbers, i)  # 一元二角: one quantity, 1.2 元
+        out.append(q)
         i += 1
     return out

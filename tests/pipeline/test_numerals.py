@@ -156,6 +156,10 @@ CASES = [
     ("十天或半月", [(10, 15, "天", "exact", "range")]),  # alternatives, in one unit
     ("两年、三年一包", [(2, 3, "年", "exact", "range")]),
     ("2倍多", [(2, 2, "倍", "more_than", None)]),
+    # a number in a bigger unit and its parts: one quantity
+    ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
+    ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
+    ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
     ("每月二十五日前", [(None, 25, "日", "at_most", "max")]),  # a recurring deadline, not a date
     # not numbers: masked, dates, markers, references, names
     ("收购原粮×××××万斤", []),
