@@ -26,11 +26,11 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
-from pipeline.ingest import read_document
+from pipeline.ingest import doc_id_for, read_document
 from pipeline.load.crossrefs import resolve_external_rows
 from pipeline.load.database import build_lock, validate, write_database
 from pipeline.load.errata import apply_errata, load_errata
-from pipeline.load.parts import PER_DOCUMENT, cached, file_key, fingerprint, write_parts
+from pipeline.load.parts import PER_DOCUMENT, cached, content_id, file_key, fingerprint, write_parts
 from pipeline.load.records import crossref_records, document_record, unit_records
 from pipeline.load.reviews import apply_reviews
 from pipeline.load.tables import frame, tables
@@ -103,9 +103,9 @@ def corpus_files(corpus: Path) -> list[Path]:
     )
 
 
-def process(path: Path) -> StructuredDocument:
-    """Ingest, normalize and structure one file."""
-    return structure(normalize(read_document(path)))
+def process(path: Path, doc_id: str | None = None) -> StructuredDocument:
+    """Ingest, normalize and structure one file (`doc_id`: what its rows carry instead of the file's id)."""
+    return structure(normalize(read_document(path, doc_id)))
 
 
 def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], DocumentSummary]:
@@ -128,41 +128,72 @@ def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], Docu
 
 
 def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[dict]:
-    """Files → cached parts. Runs in a worker process; returns small, picklable results."""
+    """Files → cached parts. Runs in a worker process; returns small, picklable results.
+
+    Whatever goes wrong with one file (unreadable input, or a fault of the pipeline's own on a text it
+    does not expect) becomes that file's error, naming the file, the stage and the reason; the other
+    files of the batch go on.
+    """
     import time
 
     results, batch = [], []
     for path in paths:
         p = Path(path)
         t0 = time.perf_counter()
-        key = file_key(p)
+        try:
+            key = file_key(p)
+        except OSError as exc:
+            results.append(_error(p.name, InputError("E107", p.name, {"detail": exc.strerror or str(exc)})))
+            continue
         hit = cached(Path(cache_dir), key)  # cached meanwhile by another build, or a caller that did not look
         if hit is not None:
             results.append(hit | {"cached": True, "timings": {"cache_lookup_s": time.perf_counter() - t0}})
             continue
+        stage = "read, normalize, structure"
         try:
-            sd = process(p)
+            sd = process(p, content_id(key))
+            t1 = time.perf_counter()
+            stage = "extract"
+            records, summary = document_tables(sd)
+            content = hashlib.sha256(simplified(sd.normalized.text).encode("utf-8")).hexdigest()
         except InputError as exc:
-            results.append({"error": {"code": exc.code, "message": str(exc)}, "source_file": p.name})
+            results.append(_error(p.name, exc))
             continue
-        t1 = time.perf_counter()
-        records, summary = document_tables(sd)
+        except Exception as exc:  # noqa: BLE001 - one document's fault must not sink the build
+            results.append(_error(p.name, PipelineError("E109", p.name, {"stage": stage, "detail": _fault(exc)})))
+            continue
         t2 = time.perf_counter()
-        content = hashlib.sha256(simplified(sd.normalized.text).encode("utf-8")).hexdigest()
-        result = {"source_file": p.name, "doc_id": sd.doc_id, "content_sha256": content, "summary": asdict(summary),
+        result = {"source_file": p.name, "content_sha256": content, "summary": asdict(summary),
                   "title": sd.normalized.source.metadata.title, "bytes": p.stat().st_size}
         batch.append((records, sd.normalized.source.text, sd.doc_id, key, result))
         results.append(result | {"cached": False, "cache_key": key,
                                  "timings": {"read_normalize_structure_s": t1 - t0, "extract_s": t2 - t1}})
     t3 = time.perf_counter()
-    write_parts(batch, Path(cache_dir), Path(failures_dir))
-    for r in results:
+    failed = write_parts(batch, Path(cache_dir), Path(failures_dir))
+    for k, r in enumerate(results):
         if r.get("cached") is False:
-            r["batch"] = cached(Path(cache_dir), r["cache_key"])["batch"]
+            if r["cache_key"] in failed:
+                results[k] = _error(r["source_file"], failed[r["cache_key"]])
+            else:
+                r["batch"] = cached(Path(cache_dir), r["cache_key"])["batch"]
     written = [r for r in results if r.get("cached") is False]
     for r in written:
         r["timings"]["validate_write_s"] = (time.perf_counter() - t3) / len(written)
     return results
+
+
+def _error(name: str, exc: PipelineError) -> dict:
+    return {"error": {"code": exc.code, "message": str(exc)}, "source_file": name}
+
+
+def _fault(exc: BaseException) -> str:
+    """An unexpected exception in one line: its type, message and the pipeline line that raised it."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "pipeline" in Path(f.filename).parts]
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}{where}"
 
 
 def split_batches(items: list, workers: int) -> list[list]:
@@ -191,26 +222,33 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
     import time
 
     t0 = time.perf_counter()
-    results: dict[str, dict] = {}
-    todo = []
+    results: dict[str, dict] = {}  # by file name
+    todo: dict[str, list[Path]] = {}  # cache key → the files holding those bytes: processed once
     for f in files:
-        hit = cached(cache_dir, file_key(f))
+        try:
+            key = file_key(f)
+        except OSError as exc:
+            results[f.name] = _error(f.name, InputError("E107", f.name, {"detail": exc.strerror or str(exc)}))
+            continue
+        hit = cached(cache_dir, key)
         if hit is None:
-            todo.append(f)
+            todo.setdefault(key, []).append(f)
         else:
-            results[f.name] = hit | {"cached": True}
+            results[f.name] = _named(hit | {"cached": True}, f)
     report.timings["cache_lookup_s"] = time.perf_counter() - t0
     done = len(results)
     if progress and done:
         progress(files[-1].name, done, len(files))
     n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM or executor is not None else 1
-    batches = split_batches(todo, n)
+    batches = split_batches([same[0] for same in todo.values()], n)
+    copies = {same[0].name: same for same in todo.values()}
 
     def collect(batch: list[Path], out: list[dict]) -> None:
         nonlocal done
         for f, r in zip(batch, out, strict=True):
-            results[f.name] = r
-        done += len(batch)
+            for copy in copies[f.name]:
+                results[copy.name] = _named(r, copy, f.name)
+                done += 1
         if progress:
             progress(batch[-1].name, done, len(files))
 
@@ -230,6 +268,20 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
             for fut in as_completed(futures):
                 collect(futures[fut], fut.result())
     return [results[f.name] for f in files]
+
+
+def _named(result: dict, path: Path, processed_as: str | None = None) -> dict:
+    """A document's result (processed or cached under any name) with the name and id of the file `path`."""
+    out = dict(result, source_file=path.name)
+    if "error" in out:
+        message = out["error"]["message"]
+        if processed_as and processed_as != path.name and message.startswith(processed_as):
+            message = path.name + message[len(processed_as):]
+        out["error"] = dict(out["error"], message=message)
+        return out
+    out["doc_id"] = doc_id_for(path)
+    out["summary"] = dict(out["summary"], source_file=path.name, doc_id=out["doc_id"])
+    return out
 
 
 def inputs_sha256(corpus: Path, results: list[dict]) -> str:
@@ -292,9 +344,11 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     with build_lock(db):
         results = _run(corpus_files(corpus), cache_dir, db.parent, workers, progress, report, executor)
         report.timings["documents_s"] = time.perf_counter() - t0
-        kept = _keep(results, report)
+        kept = _keep(results, report, _loaded_files(db))
         if not kept:
-            raise PipelineError("E202", str(corpus), {"path": corpus})
+            why = [i.message for i in report.skipped]
+            listed = "; ".join(why[:5]) + (f"; and {len(why) - 5} more" if len(why) > 5 else "")
+            raise PipelineError("E202", str(corpus), {"path": corpus, "why": listed or "the folder holds no text file"})
         inputs = inputs_sha256(corpus, results)
         previous = None if force else _unchanged(db, inputs)
         if previous is not None:
@@ -303,16 +357,37 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             report.up_to_date = True
         else:
             t1 = time.perf_counter()
-            report.tables = _load(corpus, db, kept, inputs, report)
+            report.tables = _load(corpus, db, cache_dir, kept, inputs, report)
             report.timings["load_s"] = time.perf_counter() - t1
     report.peak_memory_mb = _peak_memory_mb(report.workers > 1 and executor is None)
     return report
 
 
-def _keep(results: list[dict], report: BuildReport) -> list[dict]:
-    """The results to load: not failed, not a duplicate text or id of an earlier file. The rest become issues."""
+def _loaded_files(db: Path) -> set[str]:
+    """The files the current database holds (none when there is no readable database)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True) if db.is_file() else None
+    except duckdb.Error:
+        return set()
+    if con is None:
+        return set()
+    try:
+        return {name for (name,) in con.execute("select source_file from documents").fetchall()}
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
+
+
+def _keep(results: list[dict], report: BuildReport, loaded: set[str] = frozenset()) -> list[dict]:
+    """The results to load: not failed, not a duplicate text or id of another file. The rest become issues.
+
+    Of two files with the same text or id, the one the database already holds stays (so errata and reviews
+    that name it keep applying), else the first by name."""
     kept, seen_content, seen_ids = [], {}, {}
-    for r in results:
+    for r in sorted(results, key=lambda r: r["source_file"] not in loaded):  # stable: by name within each
         if "error" in r:
             report.issues.append(Issue(r["source_file"], "ingest", r["error"]["code"], "error", r["error"]["message"]))
             continue
@@ -329,14 +404,17 @@ def _keep(results: list[dict], report: BuildReport) -> list[dict]:
         report.documents.append(DocumentSummary(**r["summary"]))
         report.processed += not r["cached"]
         report.cached += r["cached"]
-    return kept
+    report.documents.sort(key=lambda d: d.source_file)
+    return sorted(kept, key=lambda r: r["source_file"])
 
 
-def _load(corpus: Path, db: Path, kept: list[dict], inputs: str, report: BuildReport) -> dict[str, int]:
+def _load(corpus: Path, db: Path, cache_dir: Path, kept: list[dict], inputs: str,
+          report: BuildReport) -> dict[str, int]:
     """Write the database from the kept documents' parts, with the steps that need every document."""
-    batches = sorted({r["batch"] for r in kept})
-    parts = {name: [str(Path(b) / f"{name}.parquet") for b in batches] for name in PER_DOCUMENT}
-    live = [(r["cache_key"], str(Path(r["batch"]))) for r in kept]
+    batches = sorted({(cache_dir / r["batch"]).resolve().as_posix() for r in kept})
+    parts = {name: [f"{b}/{name}.parquet" for b in batches] for name in PER_DOCUMENT}
+    live = [(r["cache_key"], (cache_dir / r["batch"]).resolve().as_posix(), r["doc_id"], r["source_file"])
+            for r in kept]
 
     def corpus_steps(con) -> list[Issue]:
         """Steps that need every document: external citations, errata, review decisions."""

@@ -5,12 +5,14 @@ the file, the place and the problem (tracebacks only with --debug).
 """
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import PipelineError
@@ -27,10 +29,25 @@ def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks 
     STATE["debug"] = debug
 
 
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(text: object) -> str:
+    """Text from files or users as it may reach a terminal: control and escape codes (and bidi overrides)
+    shown as \\xNN, never obeyed."""
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                          else f"\\u{ord(m.group()):04x}", str(text))
+
+
+def _safe(text: object) -> str:
+    """`_plain`, with rich markup ([red], [zh, en]) shown as written, for lines printed with markup."""
+    return escape(_plain(text))
+
+
 def _fail(exc: Exception) -> None:
     if STATE["debug"]:
         raise exc
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    err.print(f"[red]error:[/red] {_safe(exc)}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -61,7 +78,7 @@ def build(
             task = bar.add_task("reading", total=None)
 
             def progress(name: str, done: int, total: int) -> None:
-                bar.update(task, description=f"reading {name}", completed=done, total=total)
+                bar.update(task, description=f"reading {_safe(name)}", completed=done, total=total)
 
             with ExitStack() as stack:
                 executor = None
@@ -86,20 +103,22 @@ SUMMARY_DOCUMENTS = 25  # documents listed on screen; build_report.json lists th
 def _print_summary(report) -> None:
     """One screen: a line per document (the flagged ones first, up to SUMMARY_DOCUMENTS), then totals and
     what was skipped and why."""
-    t = Table(title=f"built {report.db}", show_lines=False, box=None, pad_edge=False)
+    t = Table(title=f"built {_safe(report.db)}", show_lines=False, box=None, pad_edge=False)
     for col in ("file", "read as", "structure", "xrefs", "standards", "rates", "facts", "flagged"):
         t.add_column(col, overflow="fold")
     shown = sorted(report.documents, key=lambda d: d.flags == 0)[:SUMMARY_DOCUMENTS]
     for d in sorted(shown, key=lambda d: d.source_file):
         shape = " ".join(f"{d.units[k]} {short}" for k, short in STRUCTURE_KINDS.items() if d.units.get(k))
-        t.add_row(d.source_file, f"{d.layout}, {d.encoding}, {d.script}", shape or f"{sum(d.units.values())} units",
+        t.add_row(_safe(d.source_file), f"{d.layout}, {d.encoding}, {d.script}",
+                  shape or f"{sum(d.units.values())} units",
                   str(d.cross_references), str(d.standards), str(d.conversion_rates), str(d.facts), str(d.flags))
     if len(report.documents) > len(shown):
         t.caption = f"{len(shown)} of {len(report.documents)} documents shown, flagged ones first"
     out.print(t)
     for issue in report.issues:
         colour = "red" if issue.severity == "error" else "yellow"
-        out.print(f"[{colour}]{'skipped' if issue.severity == 'error' else 'warning'}:[/{colour}] {issue.message}",
+        label = "skipped" if issue.severity == "error" else "warning"
+        out.print(f"[{colour}]{label}:[/{colour}] {_safe(issue.message)}",
                   highlight=False)
     totals = report.tables
     out.print(f"{len(report.documents)} documents loaded, {len(report.skipped)} files skipped; "
@@ -110,7 +129,7 @@ def _print_summary(report) -> None:
               f"{report.cached} from the cache; "
               f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
     if report.up_to_date:
-        out.print(f"nothing it is built from has changed: {report.db} was left as it was (--force rewrites it)",
+        out.print(f"nothing it is built from has changed: {_safe(report.db)} was left as it was (--force rewrites it)",
                   highlight=False)
 
 
@@ -124,7 +143,7 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary(), encoding="utf-8")
-    err.print(f"wrote {out}")
+    err.print(f"wrote {_safe(out)}", highlight=False)
 
 
 @app.command()
@@ -145,7 +164,7 @@ def query(
         return
     t = Table(*columns)
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        t.add_row(*["" if v is None else _safe(v) for v in row])
     out.print(t)
 
 
@@ -174,7 +193,7 @@ def calc(
         return
     counts = result.output["class"].value_counts().to_dict()
     out_console = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    err.print(f"{len(result.output)} households ({out_console}) by {result.rules.doc_id}; wrote {out}",
+    err.print(f"{len(result.output)} households ({out_console}) by {_safe(result.rules.doc_id)}; wrote {_safe(out)}",
               highlight=False)
 
 
@@ -200,7 +219,7 @@ def explain(
         _fail(exc)
         return
     for line in lines:
-        out.print(line, highlight=False, markup=False, soft_wrap=True)
+        out.print(_plain(line), highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("share-fund")
@@ -225,7 +244,8 @@ def share_fund(
     except PipelineError as exc:
         _fail(exc)
         return
-    err.print(f"{len(result)} joiners by {result['rule_doc'].iloc[0] if len(result) else '-'}; wrote {out}",
+    by = _safe(result["rule_doc"].iloc[0]) if len(result) else "-"
+    err.print(f"{len(result)} joiners by {by}; wrote {_safe(out)}",
               highlight=False)
 
 
@@ -245,7 +265,7 @@ def report(
     except PipelineError as exc:
         _fail(exc)
         return
-    err.print(f"wrote {out}", highlight=False)
+    err.print(f"wrote {_safe(out)}", highlight=False)
 
 
 @app.command()
@@ -268,11 +288,11 @@ def diff(
         out.print(f"[bold]{d.table}[/bold]: {len(d.added)} added, {len(d.removed)} removed, "
                   f"{len(d.changed)} changed values")
         for rid in d.added:
-            out.print(f"  + {rid}", highlight=False, markup=False, soft_wrap=True)
+            out.print(f"  + {_plain(rid)}", highlight=False, markup=False, soft_wrap=True)
         for rid in d.removed:
-            out.print(f"  - {rid}", highlight=False, markup=False, soft_wrap=True)
+            out.print(f"  - {_plain(rid)}", highlight=False, markup=False, soft_wrap=True)
         for rid, column, old_value, new_value in d.changed:
-            out.print(f"  ~ {rid} {column}: {old_value!r} → {new_value!r}", highlight=False, markup=False,
+            out.print(_plain(f"  ~ {rid} {column}: {old_value!r} → {new_value!r}"), highlight=False, markup=False,
                       soft_wrap=True)
 
 
@@ -292,7 +312,7 @@ def export(
     except PipelineError as exc:
         _fail(exc)
         return
-    err.print(f"wrote {len(written)} tables to {parquet}", highlight=False)
+    err.print(f"wrote {len(written)} tables to {_safe(parquet)}", highlight=False)
 
 
 @app.command()
@@ -318,10 +338,11 @@ def add(
     (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
     skipped = [i for i in report.skipped if i.source_file == name]
     if skipped:
-        err.print(f"[red]not understood:[/red] {skipped[0].message}", highlight=False)
+        err.print(f"[red]not understood:[/red] {_safe(skipped[0].message)}", highlight=False)
         raise typer.Exit(1)
     d = next(x for x in report.documents if x.source_file == name)
-    out.print(f"added {name}: {d.title or '(no title)'} — {d.layout}, {d.encoding}, {d.script}", highlight=False)
+    out.print(f"added {_safe(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
+              highlight=False)
     out.print("  found: " + ", ".join(f"{v} {k}" for k, v in sorted(d.units.items())), highlight=False)
     out.print(f"  {d.cross_references} cross-references, {d.standards} standards, {d.conversion_rates} conversion "
               f"rows, {d.facts} facts; {d.flags} rows flagged for review", highlight=False)

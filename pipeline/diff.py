@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.errors import PipelineError
 from pipeline.query import connect
 
 TABLES = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
@@ -61,14 +62,42 @@ def _plain(value: object) -> object:
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:
-    """Every table of the database as a Parquet file in `folder`."""
+    """Every table and view of the database as a Parquet file in `folder`, with the database's comments as
+    field and file metadata (`description`).
+
+    The rows are read through the sealed connection and written by pyarrow, each file first under a temporary
+    name: an interrupted export leaves earlier files whole and no half-written file.
+    """
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if folder.exists() and not folder.is_dir():
+        raise PipelineError("E304", str(folder), {})
     folder.mkdir(parents=True, exist_ok=True)
     con = connect(db)
     written = []
     try:
-        for (name,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall():
+        relations = con.execute(
+            "select table_name, comment from duckdb_tables() where database_name = current_database() "
+            "union all select view_name, comment from duckdb_views() where not internal "
+            "and database_name = current_database() order by 1").fetchall()
+        for name, comment in relations:
+            described = dict(con.execute("select column_name, comment from duckdb_columns() "
+                                         "where database_name = current_database() and table_name = ?",
+                                         [name]).fetchall())
+            table = pa.table(con.sql(f'select * from "{name.replace(chr(34), chr(34) * 2)}"'))
+            fields = [f.with_metadata({"description": described[f.name]}) if described.get(f.name) else f
+                      for f in table.schema]
+            schema = pa.schema(fields, metadata={"description": comment} if comment else None)
             path = folder / f"{name}.parquet"
-            con.execute(f"copy \"{name}\" to '{path.as_posix()}' (format parquet)")
+            tmp = folder / f".{name}.parquet.tmp-{os.getpid()}"
+            try:
+                pq.write_table(table.cast(schema), tmp)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
             written.append(path)
     finally:
         con.close()

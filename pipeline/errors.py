@@ -17,20 +17,28 @@ MESSAGES: dict[str, str] = {
     "E106": "the sidecar {sidecar} could not be read: {detail}",
     "E107": "the file could not be read: {detail}",
     "E108": "its document id (from the file name) is already taken by {other}; rename one of them",
+    "E109": "the pipeline failed on this text ({stage}): {detail}; the file is skipped. This is a fault of the "
+            "pipeline, not of the file: please report it with the file",
     # build
     "E201": "the corpus folder {path} does not exist",
-    "E202": "no document in {path} could be built",
+    "E202": "no document in {path} could be built: {why}",
     "E203": "another build is writing {db}; wait for it or remove the stale lock {lock}",
     "E204": "validation failed for table {table}: {count} failing cases, saved to {path}",
     "E205": "the erratum {where} does not apply: {detail}",
     "E206": "the errata file {path} is malformed: {detail}",
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed)",
     "E208": "the review file {path} is malformed: {detail}",
+    "E211": "the erratum {where} conflicts with another that sets the same reading ({detail}); neither is "
+            "applied until one is withdrawn",
+    "E212": "the review decision {where} conflicts with another on the same row ({detail}); neither is "
+            "applied until one is withdrawn",
     "E209": "building on a Dask cluster needs dask and distributed: pip install -e '.[dask]'",
     "E210": "the Dask scheduler at {address} could not be reached: {detail}",
     # query / calc
     "E301": "the database {db} does not exist; run `python -m pipeline build` first",
     "E302": "the query failed: {detail}",
+    "E303": "the database could not be opened: {detail}",
+    "E304": "is a file, not a folder; give --parquet a folder to write the tables into",
     "E401": "no document in the database carries the concepts the calculation needs ({missing})",
     "E402": "several documents could be the rule set: {candidates}; choose one with --rules",
     "E403": "the rule set {doc} has no standard for {concept}",

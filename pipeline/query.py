@@ -1,4 +1,13 @@
-"""Read-only queries on a built database."""
+"""Read-only access to a built database, sealed off from the file system.
+
+Every reader (`query`, `report`, `diff`, `export`, `calc`) connects here. The
+connection is an in-memory DuckDB that attaches the database read-only and
+then switches off everything that reaches outside it: no file reads or writes
+(`read_text`, `read_csv`, `copy … to`, `export database`, `attach`), no
+extension install or autoload (no network), and a locked configuration so a
+query cannot switch them back on. Because the in-memory instance is private to
+the connection, a notebook's own connection to the same file is untouched.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,13 +17,31 @@ import duckdb
 
 from pipeline.errors import PipelineError
 
+ALIAS = "corpus"
+SEALED = ("SET enable_external_access = false", "SET lock_configuration = true")
+
 
 def connect(db: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; many readers may hold one while a build swaps the file."""
-    if not Path(db).exists():
+    """A read-only connection to `db` that cannot touch anything but `db`."""
+    db = Path(db)
+    if not db.is_file():
         raise PipelineError("E301", str(db), {"db": db})
-    # no extra config: DuckDB refuses a second connection to one file with a different configuration
-    return duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    try:
+        con.execute(f"ATTACH ? AS {ALIAS} (READ_ONLY)", [str(db.resolve())])
+        con.execute(f"USE {ALIAS}")
+        for statement in SEALED:
+            con.execute(statement)
+    except duckdb.Error as exc:
+        con.close()
+        raise PipelineError("E303", str(db), {"detail": _message(exc)}) from None
+    return con
+
+
+def _message(exc: duckdb.Error) -> str:
+    """DuckDB's whole message, hints and the marked place in the SQL included ("Did you mean …")."""
+    return str(exc).strip()
 
 
 def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -24,6 +51,6 @@ def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         columns = [d[0] for d in cur.description] if cur.description else []
         return columns, cur.fetchall()
     except duckdb.Error as exc:
-        raise PipelineError("E302", str(db), {"detail": str(exc).splitlines()[0]}) from None
+        raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
     finally:
         con.close()

@@ -58,7 +58,7 @@ def _group_names(tokens: list[Token], count: int) -> tuple[list[Token], bool]:
     if len(tokens) == count:
         return tokens, True
     chars = [t for t in tokens if len(t.text) == 1]
-    if len(chars) == len(tokens) and count and len(chars) % count == 0:
+    if chars and len(chars) == len(tokens) and count and len(chars) % count == 0:
         size = len(chars) // count
         return [Token("".join(c.text for c in chars[k:k + size]), chars[k].start, chars[k + size - 1].end)
                 for k in range(0, len(chars), size)], True

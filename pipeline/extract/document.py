@@ -9,7 +9,7 @@ the original text for every row.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import vocab
 from pipeline.crops import reference_grain
@@ -50,11 +50,13 @@ def extract(sd: StructuredDocument) -> Extraction:
     nd = sd.normalized
     ex = Extraction()
     digit_strings = writes_digit_strings(nd.simplified)
-    zh = []  # (index, paragraph, its unit, its context)
+    zh = []  # (index, paragraph or a piece of a long one, its unit, its context)
     for i, p in enumerate(nd.paragraphs):
         if p.language == "zh":
             unit = sd.unit(sd.paragraph_unit[i])
-            zh.append((i, p, unit, context_of(sd, unit)))
+            ctx = context_of(sd, unit)
+            for piece in [p] if unit.kind == "table" else pieces(nd.simplified, p):
+                zh.append((len(zh), piece, unit, ctx))
     # Segment only what extraction needs: a paragraph without a number holds no row, and places are
     # read only where statistics stand. The numbers found here go with the text.
     read = ((i, nd.simplified[p.start:p.end], ctx) for i, p, unit, ctx in zh if unit.kind not in NOT_READ)
@@ -115,6 +117,48 @@ def extract(sd: StructuredDocument) -> Extraction:
         ex.numbers.append(number)
     _match_translations(sd, ex.facts)
     return ex
+
+
+# A paragraph longer than this is read in pieces cut at sentence ends, so that a text without line
+# breaks (a whole book on one line) is read at the speed of any other: every step reads a sentence
+# and its neighbours, never a whole paragraph, and spaCy takes at most 1,000,000 characters at once.
+PIECE_MAX = 4000
+SENTENCE_ENDS = "。！？；!?;"
+CLAUSE_ENDS = "，、：,:\t "
+
+
+def pieces(text: str, p: Paragraph, size: int = PIECE_MAX) -> list[Paragraph]:
+    """`p` cut into pieces of at most `size` characters of `text`: after the last sentence end of a piece's
+    second half, else after its last clause end, else between two characters that are not both parts of a
+    number; never inside a number (1,000)."""
+    if p.end - p.start <= size:
+        return [p]
+    out, start = [], p.start
+    while p.end - start > size:
+        cut = _cut(text, start + size // 2, start + size)
+        out.append(replace(p, start=start, end=cut))
+        start = cut
+    out.append(replace(p, start=start))
+    return out
+
+
+def _cut(text: str, low: int, high: int) -> int:
+    """Where to cut text[low:high] (the cut falls after the returned position - 1)."""
+    def inside_number(k: int) -> bool:  # a cut before text[k]
+        return _number_char(text[k - 1]) and _number_char(text[k])
+
+    for ends in (SENTENCE_ENDS, CLAUSE_ENDS):
+        for k in range(high - 1, low - 1, -1):
+            if text[k] in ends and not inside_number(k + 1):
+                return k + 1
+    k = high
+    while k > low and inside_number(k):
+        k -= 1
+    return k
+
+
+def _number_char(ch: str) -> bool:
+    return ch.isdigit() or ch.isnumeric() or ch in "〇零两半几余多.,，点"
 
 
 def is_report(sd: StructuredDocument, unit: Unit) -> bool:

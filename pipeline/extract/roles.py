@@ -37,6 +37,10 @@ MINOR = "，、,；;。！？!?：:（）()"
 MAJOR = "；;。！？!?：:"
 SENTENCE = "。！？!?"
 STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
+# what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
+# caption words (单位：), CAPTION_MAX characters at most
+CAPTION_MAX = 12
+CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 NEWS = "news"
 
@@ -78,6 +82,14 @@ def _words() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _mask_pattern() -> re.Pattern:
     return re.compile("|".join(map(re.escape, _words()["masks"])))
+
+
+def _is_caption(rest: str) -> bool:
+    """What stands around a quantity is nothing but brackets, punctuation and caption words (单位：)."""
+    rest = CAPTION_RE.sub("", rest)
+    for word in _words()["caption_words"]:
+        rest = rest.replace(word, "")
+    return not rest
 
 
 def _clean(text: str) -> str:
@@ -162,6 +174,8 @@ class _Paragraph:
             big = q.multiplied or (q.value or 0) >= 100
             if q.unit is None and not big:
                 self.leave(i, "no unit: not a quantity")
+            elif len(text) - (q.end - q.start) <= CAPTION_MAX and _is_caption(text[:q.start] + text[q.end:]):
+                self.leave(i, "the unit caption of a table or column ((百市斤)), not a value")
             elif q.unit in _words()["abstract_measure_words"] or (
                     q.unit_kind == "count" and _counted_noun_is(text, q, "discourse_nouns")):
                 self.leave(i, "counts points or kinds of the text itself")

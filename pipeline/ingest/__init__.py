@@ -62,8 +62,10 @@ def detect_script(text: str) -> str:
     return "mixed"
 
 
-def read_document(path: Path) -> SourceDocument:
-    """Read one corpus file; raise InputError naming the file when it cannot be used."""
+def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
+    """Read one corpus file; raise InputError naming the file when it cannot be used.
+
+    `doc_id` replaces the id from the file name (the build gives a content id, named at load time)."""
     where = path.name
     try:
         data = path.read_bytes()
@@ -92,7 +94,7 @@ def read_document(path: Path) -> SourceDocument:
                                               "detail": f"kind {meta.kind!r} is not one of {', '.join(KINDS)}"})
     structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
     return SourceDocument(
-        doc_id=doc_id_for(path),
+        doc_id=doc_id or doc_id_for(path),
         source_file=path.name,
         text=text,
         encoding=encoding,
@@ -123,13 +125,42 @@ def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
         if not isinstance(data, dict):
             raise ValueError("expected a mapping of field: value")
         known = {f.name for f in fields(Metadata)}
-        unknown = set(data) - known
+        unknown = set(map(str, data)) - known
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}; allowed: {sorted(known)}")
         for key, value in data.items():
-            if key in ("date", "adopted", "approved") and value is not None and not isinstance(value, date):
-                value = date.fromisoformat(str(value))
-            setattr(meta, key, value)
+            setattr(meta, key, sidecar_value(key, value))
             sources[key] = "sidecar"
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise InputError("E106", path.name, {"sidecar": side.name, "detail": exc}) from exc
+        raise InputError("E106", path.name, {"sidecar": side.name, "detail": " ".join(str(exc).split())}) from exc
+
+
+DATE_FIELDS = ("date", "adopted", "approved")
+
+
+def sidecar_value(key: str, value: object) -> object:
+    """A sidecar field's value in its declared type, or ValueError saying what the field takes.
+
+    Dates are ISO dates (1955-10-08); page a whole number from 1; languages a list of language
+    codes (zh, en); every other field text. null leaves the field as the text gives it."""
+    if value is None:
+        return None
+    if key in DATE_FIELDS:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"{key}: {value!r} is not a date; write YYYY-MM-DD") from None
+    if key == "page":
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
+            raise ValueError(f"page: {value!r} is not a page number; write a whole number from 1")
+        return int(value)
+    if key == "languages":
+        if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z]{2,3}", v)
+                                                  for v in value):
+            raise ValueError(f"languages: {value!r} is not a list of language codes; write for example [zh, en]")
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key}: {value!r} is not text; write it in quotes ({key}: \"{value}\")")
+    return value

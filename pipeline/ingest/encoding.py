@@ -83,6 +83,8 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
                 text = data.decode(name)
             except UnicodeDecodeError as exc:
                 raise InputError("E103", f"{where} (byte {exc.start})") from exc
+            if not text.lstrip("\ufeff").strip():
+                raise InputError("E101", f"{where} (a byte-order mark and no text)")
             return _checked(text, where), name.replace("-sig", " with BOM") if "sig" in name else name
     try:
         return _checked(data.decode("utf-8"), where), "utf-8"

@@ -19,7 +19,7 @@ import pandera.errors
 
 from pipeline.errors import PipelineError
 from pipeline.load.checks import make_checks
-from pipeline.load.tables import comments, ddl, pandera_schema, tables
+from pipeline.load.tables import Column, comments, ddl, pandera_schema, tables
 
 # DuckDB spills beyond this, so the load's memory stays bounded whatever the corpus size. Loading 20,000
 # documents: 128MB → 12.5 s, peak 571 MB; 256MB → 11.8 s, 673 MB; 1GB → 11.2 s, 1,134 MB (the main process).
@@ -41,20 +41,32 @@ def build_lock(db: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_dir: Path) -> None:
-    """Validate every table lazily; save failure cases and raise naming the table."""
+def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_dir: Path, prefix: str = "") -> None:
+    """Validate every table lazily; save failure cases (to a file named by `prefix` and the table) and raise
+    naming the table."""
     checks = make_checks(texts)
     for name, df in frames.items():
         try:
             pandera_schema(name, checks).validate(df, lazy=True)
         except pandera.errors.SchemaErrors as err:
             failures_dir.mkdir(parents=True, exist_ok=True)
-            path = failures_dir / f"validation_failures_{name}.csv"
+            path = failures_dir / f"validation_failures_{prefix + '_' if prefix else ''}{name}.csv"
             err.failure_cases.to_csv(path, index=False)
             raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases), "path": path}) from None
 
 
-def write_database(parts: dict[str, list[str]], live: list[tuple[str, str]],
+def _named(column: Column) -> str:
+    """The select expression that names a cached row's document: its own doc_id for the content id."""
+    c = f'p."{column.name}"'
+    if column.name == "source_file":
+        return "l.source_file"
+    if column.name.endswith("_id") and column.type == "VARCHAR":
+        return (f"CASE WHEN starts_with({c}, '@' || p.cache_key) THEN l.doc_id || substr({c}, length(p.cache_key) + 2)"
+                f' ELSE {c} END AS "{column.name}"')
+    return c
+
+
+def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, str]],
                    small_tables: Callable[[], dict[str, pd.DataFrame]],
                    corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path,
                    views: list[str] | None = None) -> dict[str, int]:
@@ -62,7 +74,9 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str]],
 
     Per-document tables are loaded in bulk from their Parquet parts, keeping the rows of each
     (cache_key, batch folder) pair in `live` (the current version of each document, from the one
-    batch its summary names: a killed build may have left the same document in another batch); then
+    batch its summary names: a killed build may have left the same document in another batch). The
+    rows carry a content id for the document (pipeline.load.parts.content_id): each `*_id` column
+    gets the file's own doc_id in its place, and `source_file` its name, both from `live`. Then
     `corpus_steps(con)` runs the cross-document updates, and `small_tables()`
     supplies the tables that depend on them (dataset, build_issues).
     """
@@ -75,17 +89,19 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str]],
                                                "autoload_known_extensions": False,
                                                "memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
         try:
-            con.execute("create temp table live (cache_key varchar primary key, batch varchar)")
-            con.execute("insert into live select unnest(?), unnest(?)", [[k for k, _ in live], [b for _, b in live]])
+            con.execute("create temp table live (cache_key varchar primary key, batch varchar, doc_id varchar, "
+                        "source_file varchar)")
+            con.execute("insert into live select unnest(?), unnest(?), unnest(?), unnest(?)",
+                        [list(column) for column in zip(*live, strict=True)] if live else [[], [], [], []])
             for name in tables():
                 con.execute(ddl(name))
                 for stmt in comments(name):  # comment before any index exists
                     con.execute(stmt)
             for name, files in parts.items():
                 if files:
-                    cols = ", ".join(f'"{c}"' for c in tables()[name].column_names)
+                    cols = ", ".join(_named(c) for c in tables()[name].columns)
                     con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?, filename = true) p '
-                                f"SEMI JOIN live l ON p.cache_key = l.cache_key "
+                                f"JOIN live l ON p.cache_key = l.cache_key "
                                 f"AND p.filename = l.batch || '/{name}.parquet'", [files])
             corpus_steps(con)
             for name, df in small_tables().items():

@@ -18,6 +18,7 @@ build issue; the rows stay as extracted.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,14 +27,16 @@ from typing import Any
 import yaml
 
 from pipeline.errors import PipelineError
+from pipeline.load.tables import tables
 from pipeline.vocab import simplified
 
 READING_FIELDS = {
-    "standards": {"reading_min", "reading_max"},
-    "conversion_rates": {"crop_reading"},
-    "facts": set(),
+    "standards": {"reading_min": "amount", "reading_max": "amount"},
+    "conversion_rates": {"crop_reading": "text"},
+    "facts": {},
 }
 REQUIRED = ("document", "table", "match", "set", "reason", "author")
+ID_COLUMNS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
 
 
 @dataclass
@@ -66,10 +69,65 @@ def entries_of(folder: Path, key: str, code: str) -> tuple[list[tuple[str, objec
             if not isinstance(entries, list):
                 raise ValueError(f"expected a top-level `{key}:` list")
         except (OSError, ValueError, yaml.YAMLError) as exc:
-            problems.append(PipelineError(code, path.name, {"path": path.name, "detail": exc}))
+            problems.append(PipelineError(code, path.name, {"path": path.name, "detail": " ".join(str(exc).split())}))
             continue
         out += [(f"{path.name} entry {k}", e) for k, e in enumerate(entries, start=1)]
     return out, problems
+
+
+def text_field(entry: dict, name: str) -> str:
+    value = entry.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}: {value!r} is not text; write it in quotes")
+    return value
+
+
+def typed(name: str, value: object, kind: str) -> object:
+    """A value an entry sets, checked: `amount` a finite number from 0, `text` non-empty text."""
+    if kind == "amount":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name}: {value!r} is not an amount; write a number from 0 (480, 7.5)")
+        return float(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}: {value!r} is not text; write it in quotes")
+    return value
+
+
+def in_order(low_name: str, low: object, high_name: str, high: object) -> None:
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{low_name} {low:g} is above {high_name} {high:g}")
+
+
+def _erratum(where: str, e: object) -> Erratum:
+    """One entry as an Erratum, or ValueError saying what is wrong with it."""
+    missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
+    if missing:
+        raise ValueError(f"missing {missing}")
+    table = e["table"]
+    if table not in READING_FIELDS:
+        raise ValueError(f"table {table!r} is not one of {sorted(READING_FIELDS)}")
+    allowed = READING_FIELDS[table]
+    match, values = e["match"], e["set"]
+    if not isinstance(match, dict) or not match:
+        raise ValueError(f"match: {match!r} is not a mapping of column: value ({{article_no: 7, position: 1}})")
+    columns = set(tables()[table].column_names)
+    for column, value in match.items():
+        if column not in columns:
+            raise ValueError(f"match: {table} has no column {column!r}")
+        if not isinstance(value, str | int | float | bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"match: {column}: {value!r} is not a single value")
+    if not isinstance(values, dict) or not values or not set(values) <= set(allowed):
+        raise ValueError(f"set: table {table!r} takes readings {sorted(allowed)}, not {values!r}")
+    values = {name: typed(name, value, allowed[name]) for name, value in values.items()}
+    in_order("reading_min", values.get("reading_min"), "reading_max", values.get("reading_max"))
+    when = e.get("date")
+    if when is not None and not isinstance(when, date):
+        try:
+            when = date.fromisoformat(str(when))
+        except ValueError:
+            raise ValueError(f"date: {when!r} is not a date; write YYYY-MM-DD") from None
+    return Erratum(where, text_field(e, "document"), table, dict(match), values, text_field(e, "reason"),
+                   text_field(e, "author"), when)
 
 
 def load_errata(folder: Path) -> tuple[list[Erratum], list[PipelineError]]:
@@ -77,18 +135,10 @@ def load_errata(folder: Path) -> tuple[list[Erratum], list[PipelineError]]:
     out: list[Erratum] = []
     entries, problems = entries_of(folder, "errata", "E206")
     for where, e in entries:
-        missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
-        if missing:
-            problems.append(PipelineError("E206", where, {"path": where, "detail": f"missing {missing}"}))
-            continue
-        allowed = READING_FIELDS.get(e["table"])
-        if allowed is None or not set(e["set"]) <= allowed:
-            problems.append(PipelineError("E206", where, {
-                "path": where, "detail": f"table {e['table']!r} takes readings {sorted(allowed or [])}, "
-                                         f"not {sorted(e['set'])}"}))
-            continue
-        out.append(Erratum(where, str(e["document"]), e["table"], dict(e["match"]), dict(e["set"]),
-                           str(e["reason"]), str(e["author"]), e.get("date")))
+        try:
+            out.append(_erratum(where, e))
+        except ValueError as exc:
+            problems.append(PipelineError("E206", where, {"path": where, "detail": exc}))
     return out, problems
 
 
@@ -103,12 +153,32 @@ def _matches(row: dict[str, Any], match: dict[str, Any]) -> bool:
     return True
 
 
-ID_COLUMNS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
+def conflicts(claims: list[tuple[tuple, object, str]], code: str) -> tuple[set[str], list[PipelineError]]:
+    """The entries that set one place to different values, and an error per entry naming the others.
+
+    `claims` holds (place, value, entry) for every value an entry sets; a place is set once or by
+    entries that agree. Conflicting entries are applied neither: the maintainers withdraw one."""
+    by_place: dict[tuple, list[tuple[object, str]]] = {}
+    for place, value, entry in claims:
+        by_place.setdefault(place, []).append((value, entry))
+    losers: dict[str, list[str]] = {}
+    for place, said in by_place.items():
+        if len({repr(v) for v, _ in said}) > 1:
+            for value, entry in said:
+                others = [f"{o} ({v!r})" for v, o in said if o != entry]
+                what = f"{place[-1]} of {place[-2]}: {value!r} against {', '.join(others)}"
+                losers.setdefault(entry, []).append(what)
+    problems = [PipelineError(code, entry, {"where": entry, "detail": "; ".join(what)})
+                for entry, what in losers.items()]
+    return set(losers), problems
 
 
 def apply_errata(con, errata: list[Erratum], doc_ids: dict[str, str]) -> list[PipelineError]:
-    """Set readings on the matching rows of a database being built; `doc_ids` maps file names to doc ids."""
+    """Set readings on the matching rows of a database being built; `doc_ids` maps file names to doc ids.
+
+    Two errata that set the same reading of a row differently are both reported and neither is applied."""
     problems = []
+    hits: dict[str, list[str]] = {}
     for e in errata:
         doc_id = doc_ids.get(e.document)
         id_col = ID_COLUMNS[e.table]
@@ -117,12 +187,17 @@ def apply_errata(con, errata: list[Erratum], doc_ids: dict[str, str]) -> list[Pi
             cur = con.execute(f'select * from "{e.table}" where doc_id = ?', [doc_id])
             cols = [d[0] for d in cur.description]
             rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-        hits = [r[id_col] for r in rows if _matches(r, e.match)]
-        if not hits:
+        hits[e.source] = [r[id_col] for r in rows if _matches(r, e.match)]
+        if not hits[e.source]:
             detail = f"document {e.document} is not in the corpus" if doc_id is None else f"no row matches {e.match}"
             problems.append(PipelineError("E205", e.source, {"where": e.source, "detail": detail}))
-            continue
-        for column, value in e.values.items():  # column names were checked against READING_FIELDS
-            con.execute(f'update "{e.table}" set "{column}" = ?, erratum = ? where "{id_col}" in '
-                        f'(select unnest(?))', [value, e.describe(), hits])
+    claims = [((e.table, row, column), value, e.source) for e in errata for row in hits[e.source]
+              for column, value in e.values.items()]
+    withdrawn, clashes = conflicts(claims, "E211")
+    problems += clashes
+    for e in errata:
+        if hits[e.source] and e.source not in withdrawn:
+            for column, value in e.values.items():  # column names were checked against READING_FIELDS
+                con.execute(f'update "{e.table}" set "{column}" = ?, erratum = ? where "{ID_COLUMNS[e.table]}" in '
+                            f'(select unnest(?))', [value, e.describe(), hits[e.source]])
     return problems

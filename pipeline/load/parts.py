@@ -1,10 +1,15 @@
 """Per-document results as validated Parquet parts, cached by content.
 
 A document's rows are validated (pandera, with its own text for the span
-checks) and written as one Parquet file per table into a folder named by a
-key over the file's bytes, its sidecar and the pipeline's fingerprint. The
-folder is written under a temporary name and renamed when complete, so a
-killed build never leaves a half-written part; a later build reuses it.
+checks) and written as one Parquet file per table into a batch folder. Each
+document is keyed by its content alone: the file's bytes, its sidecar and the
+pipeline's fingerprint. Its rows carry a content id (`content_id(key)`) where
+the document id goes, and the load puts the file's own name and id in its
+place: a renamed file or a byte-identical copy is never processed again, and
+never shows a name it no longer has. Paths inside the cache are relative to
+the cache folder, so a build may run from any folder. Folders are written under
+a temporary name and renamed when complete, so a killed build never leaves a
+half-written part; a later build reuses it.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
+from pipeline.errors import PipelineError
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 
@@ -49,32 +55,59 @@ def file_key(path: Path) -> str:
     return h.hexdigest()[:32]
 
 
+def content_id(key: str) -> str:
+    """What stands for the document id in a cached document's rows until the load names it."""
+    return f"@{key}"
+
+
 def cached(cache_dir: Path, key: str) -> dict | None:
-    """The summary of a document processed before, with the batch folder holding its rows."""
+    """The summary of a document processed before, with its batch folder (relative to `cache_dir`)."""
     summary = cache_dir / "docs" / f"{key}.json"
-    if summary.exists():
-        return json.loads(summary.read_text(encoding="utf-8"))
-    return None
+    try:
+        data = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not cached, or a summary from an unreadable or older cache
+        return None
+    batch = data.get("batch")
+    if not isinstance(batch, str) or Path(batch).is_absolute() or not (cache_dir / batch).is_dir():
+        return None
+    return data
 
 
 def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], cache_dir: Path,
-                failures_dir: Path) -> None:
+                failures_dir: Path) -> dict[str, PipelineError]:
     """Validate a batch of documents' rows together and write them as one Parquet file per table.
 
     `batch` holds (records, original text, doc_id, cache key, summary) per document. Validating and
-    writing a batch at once spreads pandera's and Parquet's fixed costs over many documents. Rows
-    carry their document's cache key (`cache_key`), so a load takes only the current version of
-    each document. The batch folder appears by rename, then each document's summary: a killed
-    build leaves at most an unreferenced folder, never a half-written part.
+    writing a batch at once spreads pandera's and Parquet's fixed costs over many documents. When
+    the batch fails validation, each document is validated alone: those that fail are left out and
+    returned (cache key → the error, naming the file), the rest are written. Rows carry their
+    document's cache key (`cache_key`), so a load takes only the current version of each document.
+    The batch folder appears by rename, then each document's summary: a killed build leaves at most
+    an unreferenced folder, never a half-written part.
     """
+    failed: dict[str, PipelineError] = {}
     if not batch:
-        return
-    frames = {name: frame(name, [r for records, *_ in batch for r in records.get(name, [])])
-              for name in PER_DOCUMENT}
-    validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, failures_dir)
+        return failed
+    frames = _frames(batch)
+    try:
+        validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, failures_dir)
+    except PipelineError:
+        kept = []
+        for item in batch:
+            records, text, doc_id, key, summary = item
+            try:
+                validate(_frames([item]), {doc_id: text}, failures_dir, prefix=_safe(summary["source_file"]))
+                kept.append(item)
+            except PipelineError as exc:
+                failed[key] = PipelineError(exc.code, summary["source_file"], exc.detail)
+        batch = kept
+        if not batch:
+            return failed
+        frames = _frames(batch)
     keys = {doc_id: key for _, _, doc_id, key, _ in batch}
     batch_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:24]
-    folder = cache_dir / "batches" / batch_id
+    relative = f"batches/{batch_id}"
+    folder = cache_dir / relative
     tmp = folder.with_name(f".{batch_id}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -91,6 +124,16 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
     docs.mkdir(parents=True, exist_ok=True)
     for _, _, _, key, summary in batch:
         part = docs / f".{key}.tmp-{os.getpid()}"
-        part.write_text(json.dumps(summary | {"batch": str(folder), "cache_key": key}, ensure_ascii=False),
+        part.write_text(json.dumps(summary | {"batch": relative, "cache_key": key}, ensure_ascii=False),
                         encoding="utf-8")
         part.replace(docs / f"{key}.json")
+    return failed
+
+
+def _frames(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]]) -> dict:
+    return {name: frame(name, [r for records, *_ in batch for r in records.get(name, [])]) for name in PER_DOCUMENT}
+
+
+def _safe(name: str) -> str:
+    """A file name as a harmless part of another file's name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:80]

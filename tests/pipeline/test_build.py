@@ -128,24 +128,34 @@ def test_failed_build_keeps_the_previous_database(tmp_path: Path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
 
 
-def test_invalid_rows_fail_validation_and_save_the_cases(tmp_path: Path, monkeypatch):
+def test_invalid_rows_skip_their_document_naming_it_and_save_the_cases(tmp_path: Path, monkeypatch):
     db = tmp_path / "db.duckdb"
     build(CORPUS, db)
     before = db.read_bytes()
     import pipeline.build as b
 
     real = b.unit_records
+    broken = {"003_b69152d1adbf7c19.txt"}
 
     def wrong_kind(sd):
         rows = real(sd)
-        rows[0].kind = "chapterette"
+        if sd.normalized.source.source_file in broken:
+            rows[0].kind = "chapterette"
         return rows
 
     monkeypatch.setattr(b, "unit_records", wrong_kind)
-    with pytest.raises(PipelineError) as exc:  # a fresh cache: the documents are processed again
-        build(CORPUS, db, cache_dir=tmp_path / "fresh-cache")
-    assert exc.value.code == "E204" and "units" in str(exc.value)
-    assert "chapterette" in (tmp_path / "validation_failures_units.csv").read_text()
+    report = build(CORPUS, tmp_path / "other.duckdb", cache_dir=tmp_path / "fresh-cache")
+    assert [(i.source_file, i.code) for i in report.skipped] == [("003_b69152d1adbf7c19.txt", "E204")]
+    assert "units" in report.skipped[0].message
+    assert {d.source_file for d in report.documents} == {"000_7c73fe4ff602b772.txt", "002_f63fa80ed67a2d57.txt"}
+    saved = tmp_path / "validation_failures_003_b69152d1adbf7c19.txt_units.csv"
+    assert "chapterette" in saved.read_text()
+
+    broken |= {"000_7c73fe4ff602b772.txt", "002_f63fa80ed67a2d57.txt"}  # nothing valid: no database is written
+    with pytest.raises(PipelineError) as exc:
+        build(CORPUS, db, cache_dir=tmp_path / "fresher-cache")
+    assert exc.value.code == "E202"
+    assert all(f"{name}: validation failed for table units" in str(exc.value) for name in broken)
     assert db.read_bytes() == before
 
 

@@ -119,12 +119,20 @@ def test_diff_lists_what_changed(built_db, tmp_path):
     assert run.returncode == 0 and f"~ {ox} value_min: 40.0 → 45.0" in run.stdout
 
 
-def test_export_writes_every_table(built_db, tmp_path):
+def test_export_writes_every_table_and_view_with_its_descriptions(built_db, tmp_path):
+    import pyarrow.parquet as pq
+
     written = {p.stem for p in export_parquet(built_db, tmp_path / "parquet")}
     con = duckdb.connect(str(built_db), read_only=True)
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    assert written == tables
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    assert written == tables | views and views
     assert duckdb.sql(f"select count(*) from '{tmp_path / 'parquet' / 'standards.parquet'}'").fetchall() == [(22,)]
+    schema = pq.read_schema(tmp_path / "parquet" / "standards.parquet")
+    described = con.execute("select comment from duckdb_columns() where table_name = 'standards' "
+                            "and column_name = 'value_min'").fetchone()[0]
+    assert schema.field("value_min").metadata[b"description"].decode() == described
+    assert not list((tmp_path / "parquet").glob(".*"))  # no temporary file left
 
 
 def test_add_copies_writes_a_sidecar_rebuilds_and_reports(tmp_path):
