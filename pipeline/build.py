@@ -28,7 +28,7 @@ from pipeline import __version__
 from pipeline.errors import InputError, PipelineError
 from pipeline.ingest import doc_id_for, read_document
 from pipeline.load.crossrefs import resolve_external_rows
-from pipeline.load.database import build_lock, validate, write_database
+from pipeline.load.database import build_lock, remove_stale, validate, write_database
 from pipeline.load.errata import apply_errata, load_errata
 from pipeline.load.parts import PER_DOCUMENT, cached, content_id, file_key, fingerprint, write_parts
 from pipeline.load.records import crossref_records, document_record, unit_records
@@ -164,7 +164,8 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
             continue
         t2 = time.perf_counter()
         result = {"source_file": p.name, "content_sha256": content, "summary": asdict(summary),
-                  "title": sd.normalized.source.metadata.title, "bytes": p.stat().st_size}
+                  "title": sd.normalized.source.metadata.title, "bytes": p.stat().st_size,
+                  "warnings": [[code, detail] for code, detail in sd.normalized.source.warnings]}
         batch.append((records, sd.normalized.source.text, sd.doc_id, key, result))
         results.append(result | {"cached": False, "cache_key": key,
                                  "timings": {"read_normalize_structure_s": t1 - t0, "extract_s": t2 - t1}})
@@ -190,10 +191,33 @@ def _fault(exc: BaseException) -> str:
     """An unexpected exception in one line: its type, message and the pipeline line that raised it."""
     import traceback
 
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "pipeline" in Path(f.filename).parts]
+    package = Path(__file__).resolve().parent
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(package)]
     where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     text = " ".join(str(exc).split())[:300]
     return f"{type(exc).__name__}: {text}{where}"
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker ends when the build that started it ends, even by `kill -9` (which
+    no handler in the build can see). Linux ends it at once (PR_SET_PDEATHSIG); elsewhere, or when the
+    build was gone before that took hold, a watchdog notices within a second that its parent changed."""
+    import ctypes
+    import signal
+    import threading
+    import time
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def split_batches(items: list, workers: int) -> list[list]:
@@ -261,7 +285,8 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
         for batch in batches:
             collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir)))
     else:
-        pool = nullcontext(executor) if executor is not None else ProcessPoolExecutor(max_workers=report.workers)
+        pool = nullcontext(executor) if executor is not None else ProcessPoolExecutor(
+            max_workers=report.workers, initializer=_die_with_parent, initargs=(os.getpid(),))
         with pool as runner:
             futures = {runner.submit(_process_batch, [str(f) for f in b], str(cache_dir), str(failures_dir)): b
                        for b in batches}
@@ -342,6 +367,7 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     report = BuildReport(db=str(db), corpus=str(corpus))
     t0 = time.perf_counter()
     with build_lock(db):
+        remove_stale(db.parent, cache_dir / "batches", cache_dir / "docs")
         results = _run(corpus_files(corpus), cache_dir, db.parent, workers, progress, report, executor)
         report.timings["documents_s"] = time.perf_counter() - t0
         kept = _keep(results, report, _loaded_files(db))
@@ -399,6 +425,9 @@ def _keep(results: list[dict], report: BuildReport, loaded: set[str] = frozenset
             continue
         seen_content[r["content_sha256"]] = seen_ids[r["doc_id"]] = r["source_file"]
         kept.append(r)
+        for code, detail in r.get("warnings", []):
+            report.issues.append(Issue(r["source_file"], "ingest", code, "warning",
+                                       str(PipelineError(code, r["source_file"], detail))))
         for stage, seconds in r.get("timings", {}).items():
             report.timings[stage] = report.timings.get(stage, 0.0) + seconds
         report.documents.append(DocumentSummary(**r["summary"]))
@@ -465,23 +494,55 @@ def _peak_memory_mb(had_workers: bool) -> dict[str, float]:
 
 
 def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[BuildReport, str]:
-    """Copy `file` into the corpus (never over a different file), write a sidecar, rebuild."""
+    """Copy `file` into the corpus (never over a different file), write a sidecar, rebuild.
+
+    All or nothing: the options are checked before anything is written, the database is rebuilt into
+    a temporary file, and when the new text cannot be built (unreadable, a duplicate, a fault) the
+    copy and its sidecar are removed, an earlier sidecar is restored, and the database is left as it
+    was; the error names the file and the reason.
+    """
     import shutil
 
     import yaml
 
-    from pipeline.ingest import sidecar_path
+    from pipeline.ingest import sidecar_path, sidecar_value
 
-    file, corpus = Path(file), Path(corpus)
+    file, corpus, db = Path(file), Path(corpus), Path(db)
     if not file.is_file():
         raise InputError("E107", str(file), {"detail": "no such file"})
+    try:
+        given = {k: sidecar_value(k, v) for k, v in metadata.items() if v is not None and v != ""}
+    except ValueError as exc:
+        raise InputError("E110", str(file), {"detail": exc}) from None
     target = corpus / file.name
     if target.exists() and target.read_bytes() != file.read_bytes():
         raise InputError("E107", str(target), {"detail": "a different file of that name is already in the corpus"})
-    corpus.mkdir(parents=True, exist_ok=True)
-    if target.resolve() != file.resolve():
-        shutil.copyfile(file, target)
-    given = {k: v for k, v in metadata.items() if v}
-    if given:
-        sidecar_path(target).write_text(yaml.safe_dump(given, allow_unicode=True), encoding="utf-8")
-    return build(corpus, db), target.name
+    side = sidecar_path(target)
+    had_target, old_side = target.exists(), side.read_bytes() if side.exists() else None
+    tmp = db.with_name(f".{db.name}.add.tmp-{os.getpid()}")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(db):
+        try:
+            corpus.mkdir(parents=True, exist_ok=True)
+            if not had_target:
+                shutil.copyfile(file, target)
+            if given:
+                side.write_text(yaml.safe_dump(given, allow_unicode=True), encoding="utf-8")
+            report = build(corpus, tmp, cache_dir=db.parent / ".cache" / "documents", force=True)
+            failed = [i for i in report.skipped if i.source_file == target.name]
+            if failed:
+                raise PipelineError("E111", str(file), {"detail": failed[0].message})
+            os.replace(tmp, db)
+        except BaseException:
+            if not had_target:
+                target.unlink(missing_ok=True)
+            if old_side is not None:
+                side.write_bytes(old_side)
+            elif given:
+                side.unlink(missing_ok=True)
+            raise
+        finally:
+            for leftover in (tmp, tmp.with_name(f".{tmp.name}.lock")):
+                leftover.unlink(missing_ok=True)
+    report.db = str(db)
+    return report, target.name

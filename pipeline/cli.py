@@ -55,7 +55,7 @@ def _fail(exc: Exception) -> None:
 def build(
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
-    workers: int = typer.Option(None, help="Worker processes (default: the machine's cores for corpora of "
+    workers: int = typer.Option(None, min=1, help="Worker processes (default: the machine's cores for corpora of "
                                            "8 or more changed files, else 1)."),
     force: bool = typer.Option(False, "--force", help="Rewrite the database even when nothing it is built from "
                                                       "has changed."),
@@ -235,10 +235,11 @@ def share_fund(
     Example: python -m pipeline share-fund --db outputs/corpus.duckdb --joiners corpus/examples/joiners.csv
     --out outputs/share_fund.csv
     """
-    from pipeline.calc import write_table
+    from pipeline.calc import check_output, write_table
     from pipeline.calc.sharefund import settle
 
     try:
+        check_output(out)
         result = settle(db, joiners, rules)
         write_table(result, out)
     except PipelineError as exc:
@@ -336,10 +337,6 @@ def add(
         _fail(exc)
         return
     (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
-    skipped = [i for i in report.skipped if i.source_file == name]
-    if skipped:
-        err.print(f"[red]not understood:[/red] {_safe(skipped[0].message)}", highlight=False)
-        raise typer.Exit(1)
     d = next(x for x in report.documents if x.source_file == name)
     out.print(f"added {_safe(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
               highlight=False)

@@ -19,10 +19,14 @@ MESSAGES: dict[str, str] = {
     "E108": "its document id (from the file name) is already taken by {other}; rename one of them",
     "E109": "the pipeline failed on this text ({stage}): {detail}; the file is skipped. This is a fault of the "
             "pipeline, not of the file: please report it with the file",
+    "E112": "the copy is damaged: it is UTF-8 but for bytes that are not ({what} by U+FFFD, the first at "
+            "character {at}: «{context}»); read as it is, check it against another copy",
+    "E110": "cannot be added: {detail}",
+    "E111": "was not added, and the corpus and database are as they were: {detail}",
     # build
     "E201": "the corpus folder {path} does not exist",
     "E202": "no document in {path} could be built: {why}",
-    "E203": "another build is writing {db}; wait for it or remove the stale lock {lock}",
+    "E203": "another build is writing {db} (it holds {lock}); wait for it to finish",
     "E204": "validation failed for table {table}: {count} failing cases, saved to {path}",
     "E205": "the erratum {where} does not apply: {detail}",
     "E206": "the errata file {path} is malformed: {detail}",
@@ -55,6 +59,8 @@ MESSAGES: dict[str, str] = {
     "E411": "the input {path} is invalid: {detail}",
     "E412": "household {household} is not in {path}",
     "E413": "--rules {wanted} matches no document; documents: {candidates}",
+    "E415": "the output {path} cannot be written: {detail}",
+    "E414": "the rule set {doc} sets none of what this command needs ({concepts}); documents that do: {suited}",
 }
 
 

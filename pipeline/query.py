@@ -26,6 +26,14 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     db = Path(db)
     if not db.is_file():
         raise PipelineError("E301", str(db), {"db": db})
+    try:
+        with open(db, "rb") as fh:
+            header = fh.read(12)
+    except OSError as exc:
+        raise PipelineError("E303", str(db), {"detail": exc.strerror or str(exc)}) from None
+    if header[8:12] != b"DUCK":  # every DuckDB file carries its magic bytes there
+        raise PipelineError("E303", str(db), {"detail": "it is not a DuckDB database (build one with "
+                                                         "`python -m pipeline build`)"})
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
     try:

@@ -86,25 +86,59 @@ def compute(db: Path, households: Path, plots: Path, rules: str | None = None, c
     return CalcResult(rule_set, params, h, p, out)
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+def check_output(path: Path) -> Path:
+    """An output path the command can write: .csv or .parquet, not a folder. Checked before any work."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    if path.suffix.lower() == ".parquet":
-        df.to_parquet(tmp, index=False)
-    elif path.suffix.lower() == ".csv":
-        df.to_csv(tmp, index=False)
-    else:
-        raise PipelineError("E411", str(path), {"path": path, "detail": "the output must end in .csv or .parquet"})
-    tmp.replace(path)
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise PipelineError("E415", str(path), {"path": path, "detail": "its name must end in .csv or .parquet"})
+    if path.is_dir():
+        raise PipelineError("E415", str(path), {"path": path, "detail": "is a folder; give a file name"})
+    return path
+
+
+def write_tables(outputs: list[tuple[pd.DataFrame, Path]]) -> None:
+    """Write every output, or none: each goes to a temporary file first, and all are renamed into place
+    once all are written, so a failure leaves every earlier file as it was."""
+    import os
+
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for df, path in outputs:
+            path = check_output(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            staged.append((tmp, path))
+            if path.suffix.lower() == ".parquet":
+                df.to_parquet(tmp, index=False)
+            else:
+                df.to_csv(tmp, index=False)
+        for tmp, path in staged:
+            tmp.replace(path)
+    except OSError as exc:
+        raise PipelineError("E415", str(staged[-1][1] if staged else ""), {
+            "path": staged[-1][1] if staged else "", "detail": exc.strerror or str(exc)}) from None
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    write_tables([(df, path)])
 
 
 def run(db: Path, households: Path, plots: Path, out: Path, rules: str | None = None,
         county_rules: Path | None = None, citations: Path | None = None, reviewed_only: bool = False) -> CalcResult:
+    for path in (out, citations):
+        if path is not None:
+            check_output(path)
     result = compute(db, households, plots, rules, county_rules, reviewed_only)
-    write_table(result.output[OUTPUT_COLUMNS], out)
+    outputs = [(result.output[OUTPUT_COLUMNS], out)]
     if citations is not None:
-        write_table(result.citations(), citations)
+        outputs.append((result.citations(), citations))
+    write_tables(outputs)
     return result
 
 

@@ -12,6 +12,7 @@ and must lie in its range; a banded standard takes `concept[condition]` keys
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +65,9 @@ def _rule(name: str, spec: object, path: str, known: set[str]) -> CountyRule:
         if concept not in known:
             raise PipelineError("E410", path, {"path": path, "detail": f"{name}: unknown concept {key!r}; known: "
                                                                         f"{', '.join(sorted(known))}"})
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise PipelineError("E410", path, {"path": path, "detail": f"{name}: {key} must be a number"})
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise PipelineError("E410", path, {"path": path, "detail": f"{name}: {key}: {value!r} is not an amount; "
+                                                                        "write a finite number from 0"})
         out[str(key)] = float(value)
     return CountyRule(name, policy, out)
 

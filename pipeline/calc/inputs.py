@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
@@ -64,6 +65,28 @@ def read_table(path: Path) -> pd.DataFrame:
     raise PipelineError("E411", str(path), {"path": path, "detail": "expected a .csv or .parquet file"})
 
 
+def _numbers_as_written(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> None:
+    """Numbers checked before pandera coerces them: a count holds a whole number (coercion would cut 5.7 to
+    5) and an amount a finite one (inf and NaN pass a `>= 0` check or poison a sum)."""
+    problems = []
+    for name, column in schema.columns.items():
+        if name not in df.columns or str(column.dtype) not in ("int64", "float64"):
+            continue
+        values = pd.to_numeric(df[name], errors="coerce")
+        bad = values.isna() & df[name].notna()  # not a number at all: pandera's coercion reports it
+        bad = ~bad & (~np.isfinite(values.astype("float64")) | values.isna())
+        if str(column.dtype) == "int64":
+            bad |= values.notna() & np.isfinite(values.astype("float64")) & (values % 1 != 0)
+        for i in df.index[bad.to_numpy()][:FIRST_ROWS]:
+            what = "a whole number" if str(column.dtype) == "int64" else "a finite number"
+            value = df.at[i, name]
+            got = "it is empty" if pd.isna(value) else f"got {value.item() if hasattr(value, 'item') else value!r}"
+            problems.append(f"row {i + 2}: column {name} must be {what} ({got})")
+    if problems:
+        raise PipelineError("E411", str(path), {"path": path, "detail": "; ".join(problems[:FIRST_ROWS])
+                                                + " (row numbers count the CSV header as 1)"})
+
+
 def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, kind: str) -> pd.DataFrame:
     for col, value in DEFAULTS[kind].items():
         if col not in df.columns:
@@ -72,6 +95,7 @@ def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, kind: st
     for col in ("county", "exemption"):
         if col in df.columns:
             df[col] = df[col].astype(object).where(df[col].notna(), None)
+    _numbers_as_written(df, schema, path)
     try:
         return schema.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as err:

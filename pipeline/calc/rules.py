@@ -104,6 +104,10 @@ def choose_document(con: duckdb.DuckDBPyConnection, wanted: str | None, concepts
         hits = [d for d, f, t in docs if w in (d, f) or (t and vocab.simplified(t) == w)]
         if len(hits) != 1:
             raise PipelineError("E413", wanted, {"wanted": wanted, "candidates": ", ".join(d for d, _, _ in docs)})
+        carrying = dict(_documents_with(con, concepts))
+        if hits[0] not in carrying:
+            suited = ", ".join(carrying) or "none"
+            raise PipelineError("E414", wanted, {"doc": hits[0], "concepts": ", ".join(concepts), "suited": suited})
         return hits[0]
     counts = _documents_with(con, concepts)
     if not counts:

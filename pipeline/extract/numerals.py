@@ -134,6 +134,8 @@ def parse_chinese(s: str) -> float | None:
     except (ValueError, KeyError, TypeError, IndexError):
         if "亿" in s2[:-1]:  # 十七亿一千五百: cn2an wants the lower part whole
             head, _, tail = s2.rpartition("亿")
+            if not tail or not head or "亿" in head:  # 亿亿, 一亿亿: no reading (and no endless recursion)
+                return None
             a, b = parse_chinese(head + "亿"), parse_chinese(tail)
             if a is not None and b is not None:
                 return (a + b) * mult
@@ -520,7 +522,9 @@ def find_numbers(text: str, digit_strings: bool = False) -> list[Number]:
     """
     if not ANY_NUMERAL_RE.search(text):
         return []
-    return _Scan(text, digit_strings).run()
+    numbers = _Scan(text, digit_strings).run()
+    masks = find_masked(text)  # 〇〇〇□□万: a masked number, not a zero beside a blank
+    return [n for n in numbers if not any(n.start < m.end and m.start < n.end for m in masks)] if masks else numbers
 
 
 MASK_RE = re.compile(rf"(?<![{CN_CHARS}\d])[×xX＊*○〇□＿_]{{2,}}(?P<mult>[十百千万亿]*)")

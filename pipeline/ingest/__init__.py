@@ -93,6 +93,11 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         raise InputError("E106", path.name, {"sidecar": sidecar_path(path).name,
                                               "detail": f"kind {meta.kind!r} is not one of {', '.join(KINDS)}"})
     structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
+    warnings = []
+    if "damaged" in encoding:
+        first = text.index("\ufffd")
+        warnings.append(("E112", {"what": encoding.split(", ", 1)[1], "at": first,
+                                  "context": text[max(0, first - 10):first + 10].replace("\n", " ")}))
     return SourceDocument(
         doc_id=doc_id or doc_id_for(path),
         source_file=path.name,
@@ -104,6 +109,7 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         script=detect_script(structured or text),
         metadata_sources=sources,
+        warnings=warnings,
     )
 
 
@@ -121,7 +127,7 @@ def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
     if not side.exists():
         return
     try:
-        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+        data = yaml.load(side.read_text(encoding="utf-8"), Loader=TextDatesLoader) or {}
         if not isinstance(data, dict):
             raise ValueError("expected a mapping of field: value")
         known = {f.name for f in fields(Metadata)}
@@ -136,6 +142,16 @@ def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
 
 
 DATE_FIELDS = ("date", "adopted", "approved")
+
+
+class TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text until `sidecar_value` reads them, so that 1955-02-30 is
+    reported with its field rather than as YAML's own "day is out of range for month"."""
+
+
+TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def sidecar_value(key: str, value: object) -> object:
@@ -161,6 +177,8 @@ def sidecar_value(key: str, value: object) -> object:
                                                   for v in value):
             raise ValueError(f"languages: {value!r} is not a list of language codes; write for example [zh, en]")
         return value
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         raise ValueError(f"{key}: {value!r} is not text; write it in quotes ({key}: \"{value}\")")
+    if not value.strip():
+        raise ValueError(f"{key} is empty; leave it out to read it from the text")
     return value

@@ -48,6 +48,9 @@ _IMPLAUSIBLE = re.compile("[^\x00-\x7f\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u4
 _BINARY = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 
 
+_CONTROL_BYTES = [*range(0x00, 0x09), *range(0x0e, 0x20)]  # bytes that no GB or Big5 text holds but for a stray one
+
+
 def _plausible_share(text: str) -> float:
     """Share of characters a Chinese or English text is made of."""
     if not text:
@@ -73,8 +76,16 @@ def _is_binary(text: str) -> bool:
     return len(_BINARY.findall(text)) > max(2, len(text) // 100)
 
 
+# A UTF-8 file with at most this share of bytes that are not UTF-8 (a damaged copy) is read with
+# them replaced by U+FFFD, and the build warns; more than that, and it is another encoding.
+DAMAGED_SHARE = 1 / 2000
+
+
 def decode(data: bytes, where: str) -> tuple[str, str]:
-    """Return (text, encoding name) or raise InputError naming the file."""
+    """Return (text, encoding name) or raise InputError naming the file.
+
+    A UTF-8 text with a few damaged bytes is read with U+FFFD in their place; its encoding name
+    says how many (`utf-8, 2 damaged places replaced`)."""
     if not data.strip():
         raise InputError("E101", where)
     for bom, name in _BOMS:
@@ -96,7 +107,11 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             return _checked(data.decode(utf16), where), utf16
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data:
+    damaged = _damaged_utf8(data)
+    if damaged:
+        text, bad = damaged
+        return _checked(text, where), f"utf-8, {bad} damaged place{'s' if bad > 1 else ''} replaced"
+    if sum(data.count(bytes([b])) for b in _CONTROL_BYTES) > max(2, len(data) // 100):
         raise InputError("E102", where)
     candidates = []
     for name, block in (("gb18030", "gb2312"), ("big5", "big5"), ("big5hkscs", "big5")):
@@ -110,6 +125,15 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
     candidates.sort(key=lambda c: c[0], reverse=True)
     _, name, text = candidates[0]
     return _checked(text, where), name
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, damaged places) when `data` is UTF-8 but for a few damaged bytes, else None."""
+    text = data.decode("utf-8", "replace")
+    bad = len(re.findall("\ufffd+", text)) - len(re.findall("\ufffd+", data.decode("utf-8", "ignore")))
+    if bad > max(2, len(data) * DAMAGED_SHARE):
+        return None
+    return text, bad
 
 
 def _checked(text: str, where: str) -> str:

@@ -51,3 +51,4 @@ class SourceDocument:
     sha256: str
     script: str = "mixed"
     metadata_sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, dict]] = field(default_factory=list)  # (code, detail): read, but look at it

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,40 @@ from pipeline.load.tables import Column, comments, ddl, pandera_schema, tables
 MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "256MB")
 
 
+# Temporary files and folders carry the id of the process writing them: `.NAME.tmp-PID` (and DuckDB's
+# `.NAME.tmp-PID.wal`). One whose process is gone was left by a killed build.
+STALE_RE = re.compile(r"^\..+\.tmp-(?P<pid>\d+)(?:\.wal)?$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process: alive
+        return True
+    return True
+
+
+def remove_stale(*folders: Path) -> list[Path]:
+    """Remove the temporary files and folders in `folders` whose writing process is gone; return them."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            m = STALE_RE.match(path.name)
+            if m and not _alive(int(m.group("pid"))):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
 @contextmanager
 def build_lock(db: Path) -> Iterator[None]:
     lock = db.with_name(f".{db.name}.lock")
@@ -41,14 +77,18 @@ def build_lock(db: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_dir: Path, prefix: str = "") -> None:
-    """Validate every table lazily; save failure cases (to a file named by `prefix` and the table) and raise
-    naming the table."""
+def validate(frames: dict[str, pd.DataFrame], texts: dict[str, str], failures_dir: Path | None,
+             prefix: str = "") -> None:
+    """Validate every table lazily; save failure cases (in `failures_dir`, unless None, to a file named by
+    `prefix` and the table) and raise naming the table."""
     checks = make_checks(texts)
     for name, df in frames.items():
         try:
             pandera_schema(name, checks).validate(df, lazy=True)
         except pandera.errors.SchemaErrors as err:
+            if failures_dir is None:
+                raise PipelineError("E204", name, {"table": name, "count": len(err.failure_cases),
+                                                   "path": "(not saved)"}) from None
             failures_dir.mkdir(parents=True, exist_ok=True)
             path = failures_dir / f"validation_failures_{prefix + '_' if prefix else ''}{name}.csv"
             err.failure_cases.to_csv(path, index=False)

@@ -79,8 +79,9 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
 
     `batch` holds (records, original text, doc_id, cache key, summary) per document. Validating and
     writing a batch at once spreads pandera's and Parquet's fixed costs over many documents. When
-    the batch fails validation, each document is validated alone: those that fail are left out and
-    returned (cache key → the error, naming the file), the rest are written. Rows carry their
+    the batch fails validation, the documents that fail are found (see `_valid`), left out and
+    returned (cache key → the error, naming the file; their failure cases saved in `failures_dir`),
+    and the rest are written. Rows carry their
     document's cache key (`cache_key`), so a load takes only the current version of each document.
     The batch folder appears by rename, then each document's summary: a killed build leaves at most
     an unreferenced folder, never a half-written part.
@@ -90,17 +91,9 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
         return failed
     frames = _frames(batch)
     try:
-        validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, failures_dir)
+        validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, None)
     except PipelineError:
-        kept = []
-        for item in batch:
-            records, text, doc_id, key, summary = item
-            try:
-                validate(_frames([item]), {doc_id: text}, failures_dir, prefix=_safe(summary["source_file"]))
-                kept.append(item)
-            except PipelineError as exc:
-                failed[key] = PipelineError(exc.code, summary["source_file"], exc.detail)
-        batch = kept
+        batch = _valid(batch, failures_dir, failed)
         if not batch:
             return failed
         frames = _frames(batch)
@@ -128,6 +121,23 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
                         encoding="utf-8")
         part.replace(docs / f"{key}.json")
     return failed
+
+
+def _valid(batch: list, failures_dir: Path, failed: dict[str, PipelineError]) -> list:
+    """The documents of `batch` whose rows validate. A failing batch is halved until each failing document
+    stands alone (a few validations more than the batch's one), so one bad document costs little; each
+    failing document goes into `failed` (cache key → the error, naming its file)."""
+    alone = len(batch) == 1
+    try:
+        validate(_frames(batch), {doc_id: text for _, text, doc_id, _, _ in batch},
+                 failures_dir if alone else None, prefix=_safe(batch[0][4]["source_file"]))
+        return batch
+    except PipelineError as exc:
+        if len(batch) == 1:
+            failed[batch[0][3]] = PipelineError(exc.code, batch[0][4]["source_file"], exc.detail)
+            return []
+    half = len(batch) // 2
+    return _valid(batch[:half], failures_dir, failed) + _valid(batch[half:], failures_dir, failed)
 
 
 def _frames(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]]) -> dict:

@@ -1,0 +1,540 @@
+"""A hostile or careless user: each way the build, `query`, `calc` and `add` were broken, reproduced.
+
+Each test builds the bad input the way a user would make it and asserts what they must see: the file,
+the place and the problem named, the rest built, nothing already built lost or half-written.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.build import build
+from pipeline.errors import PipelineError
+from pipeline.query import run_query
+from tests.conftest import CORPUS, ROOT, WIKISOURCE_SEED, copy_corpus
+
+EXAMPLES = ROOT / "corpus" / "examples"
+HUBEI = ROOT / "tests/data/period/hubei_rules_1955.txt"
+RATION = "003_b69152d1adbf7c19/chp_3__art_9__item_2/ration.retained/1"
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def tables_of(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0]
+                for t in ("documents", "standards", "conversion_rates", "facts")}
+    finally:
+        con.close()
+
+
+# -- 1. query cannot touch the file system -----------------------------------------------------------
+
+@pytest.mark.parametrize("sql", [
+    "copy (select 'x') to '{db}' (header false)",
+    "copy standards to '{out}/standards.csv'",
+    "select content from read_text('/etc/hostname')",
+    "select * from read_csv('{examples}/village_households.csv')",
+    "select * from read_parquet('{out}/*.parquet')",
+    "export database '{out}/dump'",
+    "attach '{out}/other.duckdb' as other",
+    "install httpfs",
+    "load httpfs",
+    "set enable_external_access = true",
+    "select * from glob('/etc/*')",
+])
+def test_query_cannot_read_or_write_outside_the_database(built_db, tmp_path, sql):
+    db = tmp_path / "corpus.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    before = db.read_bytes()
+    statement = sql.format(db=db, out=tmp_path, examples=EXAMPLES)
+    run = cli("query", "--db", str(db), statement)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "disabled" in run.stderr or "locked" in run.stderr or "Permission" in run.stderr, run.stderr
+    assert db.read_bytes() == before  # the database is whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.duckdb"]  # nothing written beside it
+    assert run_query(db, "select count(*) from documents")[1] == [(3,)]
+
+
+def test_query_shows_duckdbs_whole_message_with_its_hints(built_db):
+    with pytest.raises(PipelineError) as exc:
+        run_query(built_db, "select standrd_id from standards")
+    assert "Candidate bindings" in str(exc.value) and "standard_id" in str(exc.value)
+
+
+def test_a_notebooks_own_connection_is_not_sealed_by_a_query(built_db, tmp_path):
+    mine = duckdb.connect(str(built_db), read_only=True)
+    run_query(built_db, "select 1")
+    out = tmp_path / "mine.csv"
+    mine.execute(f"copy (select 1 as a) to '{out}'")  # the user's connection keeps its own settings
+    mine.close()
+    assert out.read_text().startswith("a")
+
+
+# -- 2. one bad file never sinks a build -------------------------------------------------------------
+
+def test_a_fault_on_one_text_skips_that_file_naming_file_stage_and_reason(tmp_path, monkeypatch):
+    import pipeline.build as b
+
+    real = b.document_tables
+
+    def faulty(sd):
+        if sd.normalized.source.source_file == WIKISOURCE_SEED:
+            raise ValueError("range() arg 3 must not be zero")
+        return real(sd)
+
+    monkeypatch.setattr(b, "document_tables", faulty)
+    report = build(CORPUS, tmp_path / "db.duckdb")
+    (issue,) = report.skipped
+    assert issue.source_file == WIKISOURCE_SEED and issue.code == "E109"
+    assert "(extract)" in issue.message and "ValueError: range() arg 3 must not be zero" in issue.message
+    assert "test_reliability.py" not in issue.message  # the pipeline's line is named, not the test's
+    assert tables_of(tmp_path / "db.duckdb")["documents"] == 2
+
+
+def test_a_table_label_with_numbers_in_brackets_builds(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    seed = corpus / WIKISOURCE_SEED
+    seed.write_text(seed.read_text("utf-8").replace("折合稻穀", "折合稻穀（抄本91號，第484頁）", 1), "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    assert report.skipped == []
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    # the caption (百市斤) of the broken table is not read as a standard of 100 斤
+    assert con.execute("select count(*) from standards where quote like '%百市斤%'").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_text_of_a_million_characters_on_one_line_is_read_in_pieces(tmp_path):
+    (tmp_path / "c").mkdir()
+    text = "第一條 每人每年口糧規定為四百八十斤。" + "各地應當認真執行本辦法，" * 84_000 + "每頭牛規定留飼料五百斤。"
+    assert len(text) > 1_000_000  # beyond what spaCy takes at once
+    (tmp_path / "c" / "long.txt").write_text(text, "utf-8")
+    report = build(tmp_path / "c", tmp_path / "db.duckdb")
+    assert report.skipped == []
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    rows = con.execute("select value_min, char_start from standards order by char_start").fetchall()
+    con.close()
+    assert [v for v, _ in rows] == [480.0, 500.0] and rows[1][1] > 1_000_000
+
+
+def test_pieces_cover_a_paragraph_exactly_and_never_cut_a_number():
+    from pipeline.extract.document import pieces
+    from pipeline.normalize import Paragraph
+
+    text = "共收购1,234,567斤，" * 300 + "二百三十四万五千斤" * 300
+    parts = pieces(text, Paragraph(0, len(text), "body", "zh"), size=500)
+    assert "".join(text[p.start:p.end] for p in parts) == text
+    assert all(p.end - p.start <= 500 for p in parts)
+    assert not any(text[p.end - 1].isdigit() and text[p.end].isdigit() for p in parts[:-1])
+
+
+@pytest.mark.parametrize("sidecar, named", [
+    ("title: 12345\n", "title: 12345 is not text"),
+    ("page: abc\n", "page: 'abc' is not a page number"),
+    ("languages: 5\n", "languages: 5 is not a list of language codes"),
+    ("date: 1955-02-30\n", "date"),
+    ("kind: poem\n", "kind 'poem'"),
+])
+def test_a_sidecar_of_the_wrong_type_skips_its_file_naming_field_and_value(tmp_path, sidecar, named):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "002_f63fa80ed67a2d57.meta.yaml").write_text(sidecar, "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    (issue,) = report.skipped
+    assert issue.source_file == "002_f63fa80ed67a2d57.txt" and issue.code == "E106"
+    assert "002_f63fa80ed67a2d57.meta.yaml" in issue.message and named in issue.message
+    assert tables_of(tmp_path / "db.duckdb")["documents"] == 2
+
+
+def test_two_files_with_one_doc_id_keep_the_loaded_one_and_name_both(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    other = corpus / "003 b69152d1adbf7c19.md"  # the same id, 003_b69152d1adbf7c19, another text
+    other.write_text((corpus / WIKISOURCE_SEED).read_text("utf-8").replace("江西", "湖南"), "utf-8")
+    report = build(corpus, db)
+    (issue,) = report.skipped
+    assert issue.source_file == other.name and issue.code == "E108" and WIKISOURCE_SEED in issue.message
+    assert tables_of(db) == {"documents": 3, "standards": 22, "conversion_rates": 13, "facts": 30}
+
+
+@pytest.mark.parametrize("entry, named", [
+    ("{document: 003_b69152d1adbf7c19.txt, table: conversion_rates, match: {position: 1}, set: 5, "
+     "reason: r, author: a}", "set: table 'conversion_rates' takes readings"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: conversion_rates, match: 'abc', set: {crop_reading: 小麥}, "
+     "reason: r, author: a}", "match: 'abc' is not a mapping"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: standards, match: {concept: ration.retained}, "
+     "set: {reading_min: abc}, reason: r, author: a}", "reading_min: 'abc' is not an amount"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: standards, match: {concept: ration.retained}, "
+     "set: {reading_min: 9999, reading_max: 1}, reason: r, author: a}", "reading_min 9999 is above reading_max 1"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: standards, match: {no_such_column: 1}, "
+     "set: {reading_min: 1}, reason: r, author: a}", "has no column 'no_such_column'"),
+])
+def test_an_erratum_of_the_wrong_type_is_reported_and_applies_nothing(tmp_path, entry, named):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "errata" / "bad.yaml").write_text(f"errata:\n  - {entry}\n", "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    problems = [i for i in report.issues if i.source_file == "bad.yaml"]
+    assert len(problems) == 1 and problems[0].code == "E206" and "bad.yaml entry 1" in problems[0].message
+    assert named in problems[0].message, problems[0].message
+    assert len(report.documents) == 3
+
+
+@pytest.mark.parametrize("entry, named", [
+    (f"{{id: {RATION}, decision: correct, set: {{min: 9999, max: 1}}, reason: r, reviewer: a}}",
+     "min 9999 is above max 1"),
+    (f"{{id: {RATION}, decision: correct, set: {{min: 9999}}, reason: r, reviewer: a}}",
+     "min 9999 is above max 520"),
+    (f"{{id: {RATION}, decision: correct, set: 5, reason: r, reviewer: a}}", "sets one or more of"),
+    (f"{{id: {RATION}, decision: correct, set: {{min: abc}}, reason: r, reviewer: a}}", "min: 'abc' is not an amount"),
+    (f"{{id: {RATION}, decision: correct, set: {{min: .inf}}, reason: r, reviewer: a}}", "min: inf is not an amount"),
+    (f"{{id: {RATION}, decision: confirm, set: {{min: 1}}, reason: r, reviewer: a}}", "a confirm sets nothing"),
+    (f"{{id: {RATION}, decision: confirm, reason: 5, reviewer: a}}", "reason: 5 is not text"),
+])
+def test_a_review_of_the_wrong_type_is_reported_and_the_row_keeps_its_value(tmp_path, entry, named):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir()
+    (corpus / "reviews" / "bad.yaml").write_text(f"reviews:\n  - {entry}\n", "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    problems = [i for i in report.issues if i.stage == "reviews"]
+    assert len(problems) == 1 and "bad.yaml entry 1" in problems[0].message
+    assert named in problems[0].message, problems[0].message
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select review_status, reviewed_min from standards where standard_id = ?",
+                       [RATION]).fetchone() == ("unreviewed", None)
+    con.close()
+
+
+# -- 3. duplicates and the cache ---------------------------------------------------------------------
+
+def test_a_byte_identical_copy_is_skipped_and_not_loaded(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    (corpus / "aaa_copy.txt").write_bytes((corpus / WIKISOURCE_SEED).read_bytes())  # sorts first
+    report = build(corpus, db)
+    assert [(i.source_file, i.code) for i in report.skipped] == [("aaa_copy.txt", "E104")]
+    assert WIKISOURCE_SEED in report.skipped[0].message
+    assert tables_of(db) == {"documents": 3, "standards": 22, "conversion_rates": 13, "facts": 30}
+
+
+def test_deleting_a_copy_keeps_the_names_and_the_errata(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    (corpus / "aaa_copy.txt").write_bytes((corpus / WIKISOURCE_SEED).read_bytes())
+    build(corpus, db)  # the copy is processed first and fills the cache
+    (corpus / "aaa_copy.txt").unlink()
+    report = build(corpus, db)
+    assert report.cached == 3 and report.issues == []  # from the cache, and every erratum applies
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select source_file from documents where doc_id = '003_b69152d1adbf7c19'").fetchone() == (
+        WIKISOURCE_SEED,)
+    assert con.execute("select count(*) from conversion_rates where crop_reading is not null").fetchone()[0] == 3
+    con.close()
+
+
+def test_a_renamed_file_shows_its_new_name_and_id_without_being_processed_again(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    (corpus / "000_7c73fe4ff602b772.txt").rename(corpus / "peoples_daily_1955.txt")
+    report = build(corpus, db)
+    assert report.processed == 0 and report.cached == 3
+    con = duckdb.connect(str(db), read_only=True)
+    assert ("peoples_daily_1955", "peoples_daily_1955.txt") in con.execute(
+        "select doc_id, source_file from documents").fetchall()
+    ids = [r[0] for r in con.execute("select fact_id from facts").fetchall()]
+    assert len(ids) == 30 and all(i.startswith("peoples_daily_1955/") for i in ids)
+    assert con.execute("select count(*) from documents where doc_id like '000_%'").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_build_started_from_another_folder_uses_the_same_cache(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    assert cli("build", "--corpus", "c", "--db", "out/db.duckdb", cwd=tmp_path).returncode == 0
+    (tmp_path / "elsewhere").mkdir()
+    run = cli("build", "--corpus", "../c", "--db", "../out/db.duckdb", "--force", cwd=tmp_path / "elsewhere")
+    assert run.returncode == 0, run.stderr
+    assert "3 from the cache" in " ".join(run.stdout.split())
+    assert corpus.is_dir()
+
+
+# -- 4. no silent wrong answers in calc --------------------------------------------------------------
+
+def _calc(db: Path, tmp_path: Path, households: pd.DataFrame | None = None, county: str | None = None,
+          *extra: str) -> subprocess.CompletedProcess:
+    h = EXAMPLES / "village_households.csv"
+    if households is not None:
+        h = tmp_path / "households.csv"
+        households.to_csv(h, index=False)
+    rules = EXAMPLES / "county_rules.yaml"
+    if county is not None:
+        rules = tmp_path / "county.yaml"
+        rules.write_text(county, "utf-8")
+    return cli("calc", "--db", str(db), "--households", str(h), "--plots", str(EXAMPLES / "village_plots.csv"),
+               "--county-rules", str(rules), "--out", str(tmp_path / "q.csv"), *extra)
+
+
+@pytest.mark.parametrize("column, value, named", [
+    ("paddy_sown_mu", "inf", "row 2: column paddy_sown_mu must be a finite number (got inf)"),
+    ("persons", "5.7", "row 2: column persons must be a whole number (got 5.7)"),
+    ("persons", "", "row 2: column persons must be a whole number (it is empty)"),
+    ("oxen", "-1", "oxen"),
+])
+def test_calc_rejects_non_finite_fractional_and_negative_inputs(built_db, tmp_path, column, value, named):
+    h = pd.read_csv(EXAMPLES / "village_households.csv", dtype=str)
+    h.loc[0, column] = value
+    run = _calc(built_db, tmp_path, households=h)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert named in " ".join(run.stderr.split()) and "households.csv" in run.stderr
+    assert not (tmp_path / "q.csv").exists()
+
+
+@pytest.mark.parametrize("value", [".nan", "-470", ".inf", "'470'"])
+def test_calc_rejects_county_values_that_are_not_amounts(built_db, tmp_path, value):
+    run = _calc(built_db, tmp_path, county=f"default:\n  values: {{ration.non_grain: {value}}}\n")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "ration.non_grain" in run.stderr and "county.yaml" in run.stderr
+
+
+def test_a_rules_document_without_what_the_command_needs_is_an_error(built_db, tmp_path):
+    run = cli("share-fund", "--db", str(built_db), "--joiners", str(EXAMPLES / "joiners.csv"),
+              "--out", str(tmp_path / "s.csv"), "--rules", "003_b69152d1adbf7c19")
+    assert run.returncode == 1 and "E414" in run.stderr and "002_f63fa80ed67a2d57" in run.stderr
+    assert not (tmp_path / "s.csv").exists()
+    run = _calc(built_db, tmp_path, None, None, "--rules", "002_f63fa80ed67a2d57")
+    assert run.returncode == 1 and "E414" in run.stderr
+
+
+# -- 5. conflicting decisions are withdrawn, both named ----------------------------------------------
+
+def test_two_errata_setting_one_reading_differently_are_both_withdrawn(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "errata" / "zz_other.yaml").write_text(
+        "errata:\n  - {document: 003_b69152d1adbf7c19.txt, table: conversion_rates, match: {position: 1}, "
+        "set: {crop_reading: 大豆}, reason: another reading, author: b}\n", "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    clashes = [i for i in report.issues if i.code == "E211"]
+    assert len(clashes) == 2
+    assert all("003_jiangxi_conversion_table.yaml entry 1" in i.message and "zz_other.yaml entry 1" in i.message
+               for i in clashes)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select crop_reading from conversion_rates where position = 1").fetchone() == (None,)
+    assert con.execute("select count(*) from conversion_rates where crop_reading is not null").fetchone()[0] == 2
+    con.close()
+
+
+def test_two_reviews_of_one_row_that_differ_are_both_withdrawn_and_agreeing_ones_apply(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir()
+    (corpus / "reviews" / "a.yaml").write_text(
+        f"reviews:\n  - {{id: {RATION}, decision: confirm, reason: checked, reviewer: a}}\n", "utf-8")
+    (corpus / "reviews" / "b.yaml").write_text(
+        f"reviews:\n  - {{id: {RATION}, decision: correct, set: {{min: 470}}, reason: other copy, reviewer: b}}\n",
+        "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    clashes = [i for i in report.issues if i.code == "E212"]
+    assert len(clashes) == 2 and all("a.yaml entry 1" in i.message and "b.yaml entry 1" in i.message
+                                     for i in clashes)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select review_status, reviewed_min from standards where standard_id = ?",
+                       [RATION]).fetchone() == ("unreviewed", None)
+    con.close()
+    (corpus / "reviews" / "b.yaml").write_text(
+        f"reviews:\n  - {{id: {RATION}, decision: confirm, reason: also checked, reviewer: b}}\n", "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb")
+    assert not [i for i in report.issues if i.code == "E212"]
+
+
+# -- 6. a killed build leaks neither processes nor files ---------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(") ")[-1].startswith("Z"))  # a zombie has ended
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc and uses pgrep")
+def test_a_killed_parallel_build_leaves_no_workers_and_the_next_build_no_temporary_files(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = HUBEI.read_text("utf-8")
+    for k in range(200):
+        (corpus / f"copy_{k:03d}.txt").write_text(text.replace("湖北", f"第{k}號"), "utf-8")
+    db = tmp_path / "out" / "db.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db),
+                             "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.1)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, "the build never started its workers"
+    time.sleep(1.0)  # mid-work
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers outlived the killed build"
+    # what a build killed during its load leaves: the temporary database and its WAL, owned by a dead process
+    stale = db.with_name(f".{db.name}.tmp-{_dead_pid()}")
+    stale.write_bytes(b"half a database")
+    stale.with_name(stale.name + ".wal").write_bytes(b"log")
+    run = cli("build", "--corpus", str(corpus), "--db", str(db), "--workers", "2")
+    assert run.returncode == 0, run.stderr
+    leftovers = [p for p in db.parent.rglob("*") if ".tmp-" in p.name]
+    assert leftovers == []
+
+
+# -- 7. add and calc complete or leave every file as it was ------------------------------------------
+
+def test_a_failed_add_leaves_corpus_and_database_as_they_were(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    before_files = sorted(p.name for p in corpus.iterdir())
+    before_db = db.read_bytes()
+    latin = tmp_path / "passwd"
+    latin.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    copy = tmp_path / "again.txt"
+    copy.write_bytes((corpus / WIKISOURCE_SEED).read_bytes())
+    for args, named in ((["add", str(latin)], "no Chinese text"),
+                        (["add", str(HUBEI), "--date", "1955-13-45"], "'1955-13-45' is not a date"),
+                        (["add", str(HUBEI), "--title", " "], "title is empty"),
+                        (["add", str(copy)], f"the same text as {WIKISOURCE_SEED}")):
+        run = cli(*args, "--corpus", str(corpus), "--db", str(db))
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+        assert named in " ".join(run.stderr.split())
+        assert sorted(p.name for p in corpus.iterdir()) == before_files
+        assert db.read_bytes() == before_db
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".add" in p.name]
+    run = cli("add", str(HUBEI), "--corpus", str(corpus), "--db", str(db), "--date", "1955-10-08")
+    assert run.returncode == 0 and (corpus / "hubei_rules_1955.meta.yaml").read_text("utf-8") == "date: 1955-10-08\n"
+
+
+def test_calc_writes_both_outputs_or_neither(built_db, tmp_path):
+    (tmp_path / "q.csv").write_text("earlier results\n", "utf-8")
+    run = _calc(built_db, tmp_path, None, None, "--citations", str(tmp_path / "cit.txt"))
+    assert run.returncode == 1 and "cit.txt" in run.stderr and ".csv or .parquet" in run.stderr
+    assert (tmp_path / "q.csv").read_text("utf-8") == "earlier results\n"
+    run = _calc(built_db, tmp_path, None, None, "--citations", str(tmp_path / "cit.parquet"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "cit.parquet").exists() and "household_id" in (tmp_path / "q.csv").read_text("utf-8")
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+
+
+# -- 8. smaller ones ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n", b"\xff\xfe"])
+def test_a_file_holding_only_a_byte_order_mark_is_empty(tmp_path, data):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "bom.txt").write_bytes(data)
+    report = build(corpus, tmp_path / "db.duckdb")
+    (issue,) = report.skipped
+    assert issue.code == "E101" and "bom.txt" in issue.message and "empty" in issue.message
+
+
+def test_a_utf8_copy_with_a_damaged_byte_is_read_and_warned_about(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    data = (corpus / "002_f63fa80ed67a2d57.txt").read_bytes()
+    (corpus / "002_f63fa80ed67a2d57.txt").write_bytes(data[:3000] + b"\xff" + data[3001:])
+    report = build(corpus, tmp_path / "db.duckdb")
+    assert report.skipped == []
+    (warning,) = [i for i in report.issues if i.code == "E112"]
+    assert warning.source_file == "002_f63fa80ed67a2d57.txt" and "U+FFFD" in warning.message
+
+
+def test_the_lock_message_speaks_of_another_build_not_a_stale_lock(tmp_path):
+    from pipeline.load.database import build_lock
+
+    db = tmp_path / "db.duckdb"
+    with build_lock(db), pytest.raises(PipelineError) as exc:
+        build(CORPUS, db)
+    assert exc.value.code == "E203" and "stale" not in str(exc.value) and "another build" in str(exc.value)
+
+
+def test_export_to_a_folder_with_a_quote_in_its_name(built_db, tmp_path):
+    folder = tmp_path / "out" / "it's here"
+    run = cli("export", "--db", str(built_db), "--parquet", str(folder))
+    assert run.returncode == 0, run.stderr
+    assert duckdb.sql("select count(*) from read_parquet(?)", params=[str(folder / "standards.parquet")]
+                      ).fetchall() == [(22,)]
+
+
+def test_escape_codes_in_file_names_never_reach_the_terminal(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "evil\x1b[2J\x1b]0;owned\x07.txt").write_bytes(b"")
+    (corpus / "[red]markup[bold].txt").write_bytes(b"")
+    run = cli("build", "--corpus", str(corpus), "--db", str(tmp_path / "db.duckdb"))
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert "evil\\x1b[2J\\x1b]0;owned\\x07.txt" in run.stdout.replace("\n", "")
+    assert "[red]markup[bold].txt" in run.stdout.replace("\n", "")
+
+
+EXISTING_FILE = "README.md"
+
+
+@pytest.mark.parametrize("args, named", [
+    (["build", "--workers", "-3"], "--workers"),
+    (["build", "--workers", "0"], "--workers"),
+    (["build", "--corpus", "no/such/folder"], "no/such/folder"),
+    (["build", "--corpus", EXISTING_FILE], "README.md"),
+    (["query", "--db", "{tmp}/none.duckdb", "select 1"], "none.duckdb"),
+    (["query", "--db", "{csv}", "select 1"], "not a DuckDB database"),
+    (["query", "--db", "{db}", "select * from nothing_here"], "nothing_here"),
+    (["query", "--db", "{db}", "delete from units"], "read-only"),
+    (["export", "--db", "{db}", "--parquet", EXISTING_FILE], "is a file, not a folder"),
+    (["export", "--db", "{csv}", "--parquet", "{tmp}/p"], "not a DuckDB database"),
+    (["calc", "--db", "{csv}", "--households", "{csv}", "--plots", "{plots}", "--out", "{tmp}/q.csv"],
+     "not a DuckDB database"),
+    (["calc", "--db", "{db}", "--households", "{plots}", "--plots", "{plots}", "--out", "{tmp}/q.csv"],
+     "household"),
+    (["calc", "--db", "{db}", "--households", "{csv}", "--plots", "{plots}", "--out", "{tmp}/q.txt"],
+     "q.txt"),
+    (["calc", "--db", "{db}", "--households", "{tmp}/none.csv", "--plots", "{plots}", "--out", "{tmp}/q.csv"],
+     "none.csv"),
+    (["calc", "--db", "{db}", "--households", "{csv}", "--plots", "{plots}", "--out", "{tmp}/q.csv",
+      "--county-rules", "{csv}"], "county rules"),
+    (["calc", "--db", "{db}", "--households", "{csv}", "--plots", "{plots}", "--out", "{tmp}/q.csv",
+      "--rules", "no such document"], "no such document"),
+    (["explain", "--db", "{db}", "--households", "{csv}", "--plots", "{plots}", "--household", "H99",
+      "--county-rules", "{rules}"], "H99"),
+    (["share-fund", "--db", "{db}", "--joiners", "{csv}", "--out", "{tmp}/s.csv"], "joiners"),
+    (["report", "--db", "{tmp}/none.duckdb"], "none.duckdb"),
+    (["diff", "{db}", "{csv}"], "not a DuckDB database"),
+    (["add", "{tmp}/none.txt", "--corpus", "{tmp}/c"], "none.txt"),
+    (["add", "{csv}", "--corpus", "{tmp}/c", "--date", "tomorrow"], "'tomorrow' is not a date"),
+    (["nonsense"], "No such command"),
+])
+def test_every_command_with_bad_arguments_fails_cleanly_naming_the_problem(built_db, tmp_path, args, named):
+    values = {"tmp": tmp_path, "db": built_db, "csv": EXAMPLES / "village_households.csv",
+              "plots": EXAMPLES / "village_plots.csv", "rules": EXAMPLES / "county_rules.yaml"}
+    run = cli(*[a.format(**values) for a in args])
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr + run.stdout
+    assert named in " ".join((run.stderr + run.stdout).split()), run.stderr
