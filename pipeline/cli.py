@@ -146,23 +146,36 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
     err.print(f"wrote {_safe(out)}", highlight=False)
 
 
+FORMATS = ("table", "csv", "json", "jsonl", "markdown")
+
+
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run (read-only)."),
+    sql: str = typer.Argument(..., help="SQL to run (read-only; the database is all it can see)."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to read."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table (for reading; says how many rows came "
+                                                                "back), csv, json, jsonl or markdown (for "
+                                                                "scripts: every value whole, nothing cut)."),
 ) -> None:
     """Run SQL on a read-only connection and print the result.
 
-    Example: python -m pipeline query "select concept, value_min, value_max, unit from standards"
+    Example: python -m pipeline query "select concept, value_min, value_max, unit from standards" --format csv
     """
-    from pipeline.query import run_query
+    from pipeline.query import render, run_query
 
+    if output_format not in FORMATS:
+        _fail(PipelineError("E305", output_format, {"format": output_format, "formats": ", ".join(FORMATS)}))
     try:
         columns, rows = run_query(db, sql)
     except PipelineError as exc:
         _fail(exc)
         return
-    t = Table(*columns)
+    if output_format != "table":
+        sys.stdout.write(render(columns, rows, output_format))
+        return
+    t = Table(*columns, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    for c in t.columns:
+        c.overflow = "fold"  # wrap long ids and quotes, never cut them
     for row in rows:
         t.add_row(*["" if v is None else _safe(v) for v in row])
     out.print(t)

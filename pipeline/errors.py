@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "E302": "the query failed: {detail}",
     "E303": "the database could not be opened: {detail}",
     "E304": "is a file, not a folder; give --parquet a folder to write the tables into",
+    "E305": "--format {format} is not one of {formats}",
     "E401": "no document in the database carries the concepts the calculation needs ({missing})",
     "E402": "several documents could be the rule set: {candidates}; choose one with --rules",
     "E403": "the rule set {doc} has no standard for {concept}",

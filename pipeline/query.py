@@ -10,6 +10,12 @@ the connection, a notebook's own connection to the same file is untouched.
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
+import math
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +68,45 @@ def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
     finally:
         con.close()
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: dates and times as ISO text, decimals as numbers, lists as lists."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else str(value)
+    return value
+
+
+def render(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
+    """Rows as csv, json (an array of objects), jsonl (an object per line) or markdown: every value whole."""
+    records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for r in records:
+            writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                             for v in r.values()])
+        return buffer.getvalue()
+    if fmt == "markdown":
+        def cell(v: Any) -> str:
+            text = "" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list) else str(v)
+            return text.replace("|", "\\|").replace("\n", "<br>")
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(cell(v) for v in r.values()) + " |" for r in records]
+        return "\n".join(lines) + "\n"
+    raise ValueError(fmt)

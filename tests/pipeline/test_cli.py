@@ -58,3 +58,49 @@ def test_a_large_build_summary_fits_a_screen_and_lists_the_flagged_first(monkeyp
     assert any(line.startswith("doc_033.txt") for line in listed)  # flagged, though past the first 25
     assert f"{cli.SUMMARY_DOCUMENTS} of 40 documents shown" in text
     assert "40 documents loaded" in text and "40 processed (2 workers, process pool)" in text
+
+
+LONG_ROWS = ("select standard_id, doc_id, quote, flags, value_min, value_max, review_status from standards "
+             "order by standard_id")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_query_output_for_scripts_round_trips_through_pandas_whole(built_db, fmt):
+    import io
+    import json
+
+    import duckdb
+    import pandas as pd
+
+    run = subprocess.run([sys.executable, "-m", "pipeline", "query", "--db", str(built_db), "--format", fmt,
+                          LONG_ROWS], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    got = {"csv": lambda t: pd.read_csv(io.StringIO(t), keep_default_na=False),
+           "json": lambda t: pd.read_json(io.StringIO(t), orient="records"),
+           "jsonl": lambda t: pd.read_json(io.StringIO(t), orient="records", lines=True)}[fmt](run.stdout)
+    want = duckdb.connect(str(built_db), read_only=True).execute(LONG_ROWS).df()
+    assert list(got.columns) == list(want.columns) and len(got) == len(want) == 22
+    assert got["standard_id"].tolist() == want["standard_id"].tolist()  # long ids whole
+    assert got["quote"].tolist() == want["quote"].tolist()
+    flags = got["flags"].map(json.loads) if fmt == "csv" else got["flags"]
+    assert [list(f) for f in flags] == [list(f) for f in want["flags"]]
+    assert "…" not in run.stdout
+
+
+def test_query_table_says_how_many_rows_and_cuts_nothing(built_db):
+    run = subprocess.run([sys.executable, "-m", "pipeline", "query", "--db", str(built_db), LONG_ROWS], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "22 rows" in run.stdout and "…" not in run.stdout
+    import duckdb
+
+    first_column = "".join(line.split("│")[1].strip() for line in run.stdout.splitlines() if line.startswith("│"))
+    ids = [r[0] for r in duckdb.connect(str(built_db), read_only=True).execute(LONG_ROWS).fetchall()]
+    assert first_column == "".join(ids)  # every id whole, folded over lines
+
+
+def test_query_markdown_is_a_table_with_a_row_per_result(built_db):
+    run = subprocess.run([sys.executable, "-m", "pipeline", "query", "--db", str(built_db), "--format", "markdown",
+                          "select doc_id, title from documents order by doc_id"], cwd=ROOT, capture_output=True,
+                         text=True)
+    lines = run.stdout.splitlines()
+    assert lines[0] == "| doc_id | title |" and lines[1] == "|---|---|" and len(lines) == 5
