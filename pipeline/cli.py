@@ -1,4 +1,4 @@
-"""`python -m pipeline …`: thin commands over the package's functions.
+"""`grain …` (or `python -m pipeline …`): thin commands over the package's functions (see pipeline.api).
 
 Every command's help carries an example; errors print as one line naming
 the file, the place and the problem (tracebacks only with --debug).
@@ -17,15 +17,26 @@ from rich.table import Table
 
 from pipeline.errors import PipelineError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 err = Console(stderr=True)
 out = Console()
 DEFAULT_DB = Path("outputs/corpus.duckdb")
 STATE = {"debug": False}
 
 
+def _version(show: bool) -> None:
+    if show:
+        from pipeline import __version__
+
+        out.print(f"grain-rules-pipeline {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+             version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")) -> None:
     STATE["debug"] = debug
 
 
@@ -139,7 +150,7 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
 
     Example: python -m pipeline dictionary --out docs/data_dictionary.md
     """
-    from pipeline.load.tables import data_dictionary
+    from pipeline.load.dictionary import data_dictionary
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary(), encoding="utf-8")
@@ -183,7 +194,7 @@ def query(
 
 @app.command()
 def calc(
-    households: Path = typer.Option(..., help="Households, CSV or Parquet (columns: spec/quotas.md)."),
+    households: Path = typer.Option(..., help="Households, CSV or Parquet (columns: docs/calculation.md)."),
     plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
     out: Path = typer.Option(..., help="Output file; .csv or .parquet."),
     db: Path = typer.Option(DEFAULT_DB, help="Built database."),
@@ -192,7 +203,7 @@ def calc(
     citations: Path = typer.Option(None, help="Also write the per-step citations here (.parquet or .csv)."),
     reviewed_only: bool = typer.Option(False, help="Use confirmed or corrected standards only."),
 ) -> None:
-    """Compute household quotas from the loaded standards (spec/quotas.md).
+    """Compute household quotas from the loaded standards (docs/calculation.md).
 
     Example: python -m pipeline calc --db outputs/corpus.duckdb --households corpus/examples/village_households.csv
     --plots corpus/examples/village_plots.csv --county-rules corpus/examples/county_rules.yaml --out outputs/quotas.csv
@@ -315,7 +326,8 @@ def export(
     parquet: Path = typer.Option(..., "--parquet", help="Folder to write one Parquet file per table into."),
     db: Path = typer.Option(DEFAULT_DB, help="Built database."),
 ) -> None:
-    """Write every table of the database as Parquet.
+    """Write every table and view of the database as Parquet (column descriptions as field metadata), with a
+    dataset card (README.md: sources, licence, build, files).
 
     Example: python -m pipeline export --db outputs/corpus.duckdb --parquet outputs/parquet
     """
@@ -326,7 +338,9 @@ def export(
     except PipelineError as exc:
         _fail(exc)
         return
-    err.print(f"wrote {len(written)} tables to {_safe(parquet)}", highlight=False)
+    tables = [p for p in written if p.suffix == ".parquet"]
+    err.print(f"wrote {len(tables)} tables and views to {_safe(parquet)}, with the dataset card README.md",
+              highlight=False)
 
 
 @app.command()

@@ -99,6 +99,40 @@ def export_parquet(db: Path, folder: Path) -> list[Path]:
             finally:
                 tmp.unlink(missing_ok=True)
             written.append(path)
+        card = folder / "README.md"
+        card.write_text(dataset_card(con, relations, written), encoding="utf-8")
+        written.append(card)
     finally:
         con.close()
     return written
+
+
+def dataset_card(con, relations: list[tuple[str, str | None]], files: list[Path]) -> str:
+    """The export's README: what the data are, where they come from, under what licence, which build."""
+    (build_id, built_at, version, corpus, inputs, loaded, skipped, licence, description), = con.execute(
+        "select build_id, built_at, pipeline_version, corpus_dir, inputs_sha256, documents_loaded, files_skipped, "
+        "licence, description from dataset").fetchall()
+    docs = con.execute("select source_file, coalesce(title, ''), cast(date as varchar), coalesce(issuer, ''), "
+                       "coalesce(source, ''), coalesce(licence, '') from documents order by source_file").fetchall()
+
+    def cell(v: object) -> str:
+        return " ".join(str(v or "").split()).replace("|", "\\|")
+
+    lines = [f"# {description}", "", "## Build", "",
+             f"- build {build_id}, {built_at:%Y-%m-%d %H:%M} UTC, pipeline {version}",
+             f"- corpus folder `{corpus}`: {loaded} documents loaded, {skipped} files skipped",
+             f"- inputs SHA-256 {inputs} (the same inputs build the same data)", "",
+             "## Licence", "", str(licence or ""), "",
+             "## Sources", "", "| file | title | date | issuer | source | licence |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in docs]
+    lines += ["", "## Files", "", "Each file is one table or view of the DuckDB database; every column carries its "
+              "description as Parquet field metadata (`description`).", "", "| file | rows | what |", "|---|---|---|"]
+    counts = {p.stem: pq_rows(p) for p in files}
+    lines += [f"| {name}.parquet | {counts.get(name, '')} | {cell(comment)} |" for name, comment in relations]
+    return "\n".join(lines) + "\n"
+
+
+def pq_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows

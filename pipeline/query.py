@@ -43,7 +43,8 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
     try:
-        con.execute(f"ATTACH ? AS {ALIAS} (READ_ONLY)", [str(db.resolve())])
+        path = str(db.resolve()).replace("'", "''")  # a literal: ATTACH takes no parameters before DuckDB 2
+        con.execute(f"ATTACH '{path}' AS {ALIAS} (READ_ONLY)")
         con.execute(f"USE {ALIAS}")
         for statement in SEALED:
             con.execute(statement)
@@ -56,6 +57,17 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
 def _message(exc: duckdb.Error) -> str:
     """DuckDB's whole message, hints and the marked place in the SQL included ("Did you mean …")."""
     return str(exc).strip()
+
+
+def query_frame(db: Path, sql: str):
+    """The result of `sql` as a pandas DataFrame, on the sealed connection."""
+    con = connect(db)
+    try:
+        return con.execute(sql).df()
+    except duckdb.Error as exc:
+        raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
+    finally:
+        con.close()
 
 
 def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -19,7 +19,7 @@ _T2S = opencc.OpenCC("t2s")
 
 
 def simplified(text: str) -> str:
-    """The simplified-script form of `text`; same length (see LIBRARY_NOTES)."""
+    """The simplified-script form of `text`; same length (see docs/libraries.md)."""
     out = _T2S.convert(text)
     if len(out) != len(text):  # never seen with t2s, but offsets depend on it
         out = "".join(_T2S.convert(c) if len(_T2S.convert(c)) == 1 else c for c in text)

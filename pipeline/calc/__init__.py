@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.calc.county import load_county_rules
 from pipeline.calc.engine import COUNTY_VALUES, OUTPUT_COLUMNS, PIGS, SCALARS, Parameters, calculate
-from pipeline.calc.inputs import load_households, load_plots
+from pipeline.calc.inputs import Source, load_households, load_plots, name_of
 from pipeline.calc.rules import HOUSEHOLD_CONCEPTS, RuleSet, load_rules
 from pipeline.errors import PipelineError
 
@@ -76,8 +76,10 @@ class CalcResult:
                              "rule_doc": [self.rules.doc_id] * n})
 
 
-def compute(db: Path, households: Path, plots: Path, rules: str | None = None, county_rules: Path | None = None,
-            reviewed_only: bool = False) -> CalcResult:
+def compute(db: Path, households: Source, plots: Source, rules: str | None = None,
+            county_rules: Path | dict | None = None, reviewed_only: bool = False) -> CalcResult:
+    """The calculation of docs/calculation.md: households and plots as files or DataFrames, county rules as a
+    YAML file or the same mapping."""
     rule_set = load_rules(db, rules, HOUSEHOLD_CONCEPTS, reviewed_only)
     county = load_county_rules(county_rules, set(HOUSEHOLD_CONCEPTS) | {f"{PIGS}"})
     h = load_households(households)
@@ -129,8 +131,9 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     write_tables([(df, path)])
 
 
-def run(db: Path, households: Path, plots: Path, out: Path, rules: str | None = None,
-        county_rules: Path | None = None, citations: Path | None = None, reviewed_only: bool = False) -> CalcResult:
+def run(db: Path, households: Source, plots: Source, out: Path, rules: str | None = None,
+        county_rules: Path | dict | None = None, citations: Path | None = None,
+        reviewed_only: bool = False) -> CalcResult:
     for path in (out, citations):
         if path is not None:
             check_output(path)
@@ -142,13 +145,14 @@ def run(db: Path, households: Path, plots: Path, out: Path, rules: str | None = 
     return result
 
 
-def explain(db: Path, households: Path, plots: Path, household: str, rules: str | None = None,
-            county_rules: Path | None = None) -> list[str]:
+def explain(db: Path, households: Source, plots: Source, household: str, rules: str | None = None,
+            county_rules: Path | dict | None = None) -> list[str]:
     """The computation of one household, step by step, each number with the article behind it."""
     result = compute(db, households, plots, rules, county_rules)
     rows = result.output.index[result.output["household_id"] == household]
     if len(rows) == 0:
-        raise PipelineError("E412", household, {"household": household, "path": households})
+        where = name_of(households, "households")
+        raise PipelineError("E412", household, {"household": household, "path": where})
     i = rows[0]
     o, h = result.output.loc[i], result.households.loc[i]
     prm = result.params.table.loc[h["county"] if isinstance(h.get("county"), str) and h["county"] else ""]

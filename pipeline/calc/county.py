@@ -72,14 +72,18 @@ def _rule(name: str, spec: object, path: str, known: set[str]) -> CountyRule:
     return CountyRule(name, policy, out)
 
 
-def load_county_rules(path: Path | None, known: set[str]) -> CountyRules:
-    if path is None:
+def load_county_rules(source: Path | str | dict | None, known: set[str]) -> CountyRules:
+    """County rule sets from a YAML file or the same mapping given directly (from a notebook)."""
+    if source is None:
         return CountyRules()
-    where = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise PipelineError("E410", where, {"path": where, "detail": exc}) from None
+    if isinstance(source, dict):
+        where, data = "the county rules mapping", source
+    else:
+        where = str(source)
+        try:
+            data = yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise PipelineError("E410", where, {"path": where, "detail": exc}) from None
     if not isinstance(data, dict) or set(data) - {"default", "counties"}:
         raise PipelineError("E410", where, {"path": where, "detail": "expected top-level `default` and `counties`"})
     known = known | set(COUNTY_ONLY)

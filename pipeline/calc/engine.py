@@ -1,4 +1,4 @@
-"""The household calculation of spec/quotas.md, vectorised over all households at once.
+"""The household calculation of docs/calculation.md, vectorised over all households at once.
 
 Every number comes from the rule set (standards and conversion rates of one
 document, chosen per county by the county rules); the steps below cite the
@@ -17,8 +17,8 @@ from pipeline.calc.county import CountyRules, choose
 from pipeline.calc.rules import RuleSet, RuleStandard
 from pipeline.errors import PipelineError
 
-DAYS_PER_YEAR = 365  # spec: a year has 365 days for the deficit-days test
-DAYS_PER_MONTH = 30  # spec: supply months = ceil(days short / 30)
+DAYS_PER_YEAR = 365  # docs/calculation.md: a year has 365 days for the deficit-days test
+DAYS_PER_MONTH = 30  # docs/calculation.md: supply months = ceil(days short / 30)
 
 # parameter → concept (scalar standards, chosen per county)
 SCALARS = {

@@ -52,8 +52,18 @@ DEFAULTS = {"households": {"corvee_days": 0.0, "actual_increase_jin": 0.0, "coun
             "plots": {"exemption": None}, "joiners": {"hardship": "none"}}
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    path = Path(path)
+Source = Path | str | pd.DataFrame  # a CSV or Parquet file, or a DataFrame (from a notebook)
+
+
+def name_of(source: Source, kind: str) -> str:
+    """How messages name an input: its path, or `the households DataFrame`."""
+    return f"the {kind} DataFrame" if isinstance(source, pd.DataFrame) else str(source)
+
+
+def read_table(source: Source) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        return source.reset_index(drop=True).copy()
+    path = Path(source)
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
@@ -65,7 +75,14 @@ def read_table(path: Path) -> pd.DataFrame:
     raise PipelineError("E411", str(path), {"path": path, "detail": "expected a .csv or .parquet file"})
 
 
-def _numbers_as_written(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> None:
+def _row(i: object, path: str) -> str:
+    """A row as its reader counts it: the line of a CSV file (header = 1), the index of a DataFrame."""
+    if pd.isna(i):
+        return "row ?"
+    return f"row index {int(i)}" if path.endswith("DataFrame") else f"row {int(i) + 2}"
+
+
+def _numbers_as_written(df: pd.DataFrame, schema: pa.DataFrameSchema, path: str) -> None:
     """Numbers checked before pandera coerces them: a count holds a whole number (coercion would cut 5.7 to
     5) and an amount a finite one (inf and NaN pass a `>= 0` check or poison a sum)."""
     problems = []
@@ -81,13 +98,17 @@ def _numbers_as_written(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path
             what = "a whole number" if str(column.dtype) == "int64" else "a finite number"
             value = df.at[i, name]
             got = "it is empty" if pd.isna(value) else f"got {value.item() if hasattr(value, 'item') else value!r}"
-            problems.append(f"row {i + 2}: column {name} must be {what} ({got})")
+            problems.append(f"{_row(i, path)}: column {name} must be {what} ({got})")
     if problems:
         raise PipelineError("E411", str(path), {"path": path, "detail": "; ".join(problems[:FIRST_ROWS])
-                                                + " (row numbers count the CSV header as 1)"})
+                                                + _counting(path)})
 
 
-def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, kind: str) -> pd.DataFrame:
+def _counting(path: str) -> str:
+    return "" if path.endswith("DataFrame") else " (row numbers count the CSV header as 1)"
+
+
+def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: str, kind: str) -> pd.DataFrame:
     for col, value in DEFAULTS[kind].items():
         if col not in df.columns:
             df[col] = value
@@ -101,27 +122,28 @@ def _validate(df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, kind: st
     except pandera.errors.SchemaErrors as err:
         cases = err.failure_cases.head(FIRST_ROWS)
         lines = "; ".join(
-            f"row {'' if pd.isna(r['index']) else int(r['index']) + 2}: column {r['column']} "
+            f"{_row(r['index'], path)}: column {r['column']} "
             f"{r['check']} (got {r['failure_case']!r})" for _, r in cases.iterrows())
         more = len(err.failure_cases) - len(cases)
-        detail = f"{lines}{f' … and {more} more' if more > 0 else ''} (row numbers count the CSV header as 1)"
+        detail = f"{lines}{f' … and {more} more' if more > 0 else ''}{_counting(path)}"
         raise PipelineError("E411", str(path), {"path": path, "detail": detail}) from None
 
 
-def load_households(path: Path) -> pd.DataFrame:
-    return _validate(read_table(path), HOUSEHOLDS, path, "households")
+def load_households(source: Source) -> pd.DataFrame:
+    return _validate(read_table(source), HOUSEHOLDS, name_of(source, "households"), "households")
 
 
-def load_plots(path: Path, households: pd.DataFrame) -> pd.DataFrame:
-    plots = _validate(read_table(path), PLOTS, path, "plots")
+def load_plots(source: Source, households: pd.DataFrame) -> pd.DataFrame:
+    path = name_of(source, "plots")
+    plots = _validate(read_table(source), PLOTS, path, "plots")
     unknown = ~plots["household_id"].isin(households["household_id"])
     if unknown.any():
         rows = plots.index[unknown][:FIRST_ROWS]
-        detail = "; ".join(f"row {i + 2}: household {plots.at[i, 'household_id']!r} is not in the households file"
-                           for i in rows)
+        detail = "; ".join(f"{_row(i, path)}: household {plots.at[i, 'household_id']!r} is not among the "
+                           f"households" for i in rows)
         raise PipelineError("E411", str(path), {"path": path, "detail": detail})
     return plots
 
 
-def load_joiners(path: Path) -> pd.DataFrame:
-    return _validate(read_table(path), JOINERS, path, "joiners")
+def load_joiners(source: Source) -> pd.DataFrame:
+    return _validate(read_table(source), JOINERS, name_of(source, "joiners"), "joiners")

@@ -17,7 +17,7 @@ from pipeline import vocab
 from pipeline.errors import PipelineError
 from pipeline.query import connect
 
-# The concepts the household calculation of spec/quotas.md uses (step by step in engine.py).
+# The concepts the household calculation of docs/calculation.md uses (step by step in engine.py).
 HOUSEHOLD_CONCEPTS = (
     "seed.paddy", "ration.retained", "feed.ox", "feed.sow_breeding_boar", "feed.fattening_pig", "feed.extra_pig",
     "purchase.rate", "purchase.rate_rich_peasant", "ration.deficit_general", "ration.deficit_disaster",
@@ -129,8 +129,8 @@ def load_rules(db: Path, wanted: str | None = None, concepts: tuple[str, ...] = 
         rules = RuleSet(doc_id, title, date)
         review = _review_filter(con, reviewed_only)
         rows = con.execute(f"""
-            select concept, relation, coalesce(reviewed_min, value_min, reading_min),
-                   coalesce(reviewed_max, value_max, reading_max), unit,
+            select concept, relation, coalesce(reviewed_min, reading_min, value_min),
+                   coalesce(reviewed_max, reading_max, value_max), unit,
                    base_min, base_max, condition, unit_id, article_no, item_no, quote, flags, value_min, value_max
             from standards where doc_id = ? and concept is not null and review_status <> 'rejected' {review}
             order by char_start""", [doc_id]).fetchall()

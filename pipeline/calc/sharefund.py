@@ -1,4 +1,4 @@
-"""Share-fund settlement for people joining a cooperative (spec/quotas.md, last section).
+"""Share-fund settlement for people joining a cooperative (docs/calculation.md, last section).
 
 The category → article → outcome reading lives in schemas/share_fund_rules.yaml;
 the article's unit is looked up in the rule-set document, so each row cites it.
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import vocab
-from pipeline.calc.inputs import load_joiners
+from pipeline.calc.inputs import Source, load_joiners, name_of
 from pipeline.calc.rules import SHARE_FUND_CONCEPTS, load_rules
 from pipeline.errors import PipelineError
 
@@ -20,13 +20,15 @@ OUTPUT = ["joiner_id", "category", "contribution", "offset_by_remuneration", "su
           "shortfall_from_salary", "status", "article_no", "unit_id", "rule_doc"]
 
 
-def settle(db: Path, joiners: Path, rules: str | None = None) -> pd.DataFrame:
+def settle(db: Path, joiners: Source, rules: str | None = None) -> pd.DataFrame:
+    """Each joiner's settlement; joiners as a CSV or Parquet file or a DataFrame."""
     rule_set = load_rules(db, rules, SHARE_FUND_CONCEPTS)
     cats = vocab.load("share_fund_rules")["categories"]
     j = load_joiners(joiners)
     unknown = sorted(set(j["category"]) - set(cats))
     if unknown:
-        raise PipelineError("E411", str(joiners), {"path": joiners, "detail": f"unknown categories {unknown}; "
+        where = name_of(joiners, "joiners")
+        raise PipelineError("E411", where, {"path": where, "detail": f"unknown categories {unknown}; "
                                                                               f"known: {', '.join(cats)}"})
     outcome = j["category"].map(lambda c: cats[c]["outcome"]).to_numpy()
     article = j["category"].map(lambda c: cats[c]["article"]).to_numpy()

@@ -22,7 +22,7 @@ no unit, measure word, qualifier or connector), list markers (一、at the start
 of a clause) and runs of three or more listed numerals (六、七、八、九).
 
 cn2an reads the plain Chinese numerals; scanning, offsets, compounds, digit
-strings and approximations are ours (see LIBRARY_NOTES.md).
+strings and approximations are ours (see docs/libraries.md).
 """
 from __future__ import annotations
 

@@ -31,11 +31,17 @@ def _small(s: str) -> int:
     return int(cn2an.cn2an(s.replace("兩", "二").replace("两", "二"), "smart"))
 
 
+class MonthDate(date):
+    """A date the text gives to the month only (一九五五年九月): held as the month's first day, and
+    known to be that (documents.date_precision = month)."""
+
+
 def parse_date_match(m: re.Match) -> date | None:
     try:
         y, mo = _year(m.group("y")), _small(m.group("m"))
-        d = _small(m.group("d")) if m.group("d") else 1
-        return date(y, mo, d)
+        if not m.group("d"):
+            return MonthDate(y, mo, 1)
+        return date(y, mo, _small(m.group("d")))
     except (ValueError, KeyError):
         return None
 

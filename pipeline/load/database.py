@@ -21,11 +21,15 @@ import pandera.errors
 
 from pipeline.errors import PipelineError
 from pipeline.load.checks import make_checks
-from pipeline.load.tables import Column, comments, ddl, pandera_schema, tables
+from pipeline.load.tables import Column, comments, ddl, pandera_schema, primary_key, tables
+from pipeline.load.views import create_views
 
 # DuckDB spills beyond this, so the load's memory stays bounded whatever the corpus size. Loading 20,000
 # documents: 128MB → 12.5 s, peak 571 MB; 256MB → 11.8 s, 673 MB; 1GB → 11.2 s, 1,134 MB (the main process).
 MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "256MB")
+# The storage format the database is written in: what DuckDB 1.1 and every later release reads (the
+# DuckDB CLI or Python package a data user has may be older than the one that builds).
+STORAGE_VERSION = "v1.1.0"
 
 
 # Temporary files and folders carry the id of the process writing them: `.NAME.tmp-PID` (and DuckDB's
@@ -108,8 +112,7 @@ def _named(column: Column) -> str:
 
 def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, str]],
                    small_tables: Callable[[], dict[str, pd.DataFrame]],
-                   corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path,
-                   views: list[str] | None = None) -> dict[str, int]:
+                   corpus_steps: Callable[[duckdb.DuckDBPyConnection], object], db: Path) -> dict[str, int]:
     """Write every declared table to `db` through a temporary file and an atomic rename.
 
     Per-document tables are loaded in bulk from their Parquet parts, keeping the rows of each
@@ -127,6 +130,7 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, 
     try:
         con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False,
                                                "autoload_known_extensions": False,
+                                               "storage_compatibility_version": STORAGE_VERSION,
                                                "memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
         try:
             con.execute("create temp table live (cache_key varchar primary key, batch varchar, doc_id varchar, "
@@ -149,8 +153,10 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, 
                     con.register("incoming", df)
                     con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
                     con.unregister("incoming")
-            for stmt in views or []:
-                con.execute(stmt)
+            for name in tables():
+                if stmt := primary_key(name):
+                    con.execute(stmt)
+            create_views(con)
             counts = {name: con.execute(f'select count(*) from "{name}"').fetchall()[0][0] for name in tables()}
             con.execute("CHECKPOINT")
         finally:

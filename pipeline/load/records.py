@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from pipeline.ingest.dates import MonthDate
 from pipeline.rows import CrossReferenceRow, DocumentRow, UnitRow
 from pipeline.structure import StructuredDocument
 from pipeline.vocab import simplified
@@ -18,6 +19,7 @@ def document_record(sd: StructuredDocument) -> DocumentRow:
         "title_en": meta.title_en,
         "kind": meta.kind,
         "date": meta.date,
+        "date_precision": None if meta.date is None else "month" if isinstance(meta.date, MonthDate) else "day",
         "issuer": meta.issuer,
         "adopted": meta.adopted,
         "approved": meta.approved,
@@ -55,10 +57,14 @@ def unit_records(sd: StructuredDocument) -> list[UnitRow]:
 def crossref_records(sd: StructuredDocument) -> list[CrossReferenceRow]:
     nd = sd.normalized
     out = []
+    seen: dict[tuple[str, int], int] = {}
     for r in sd.cross_references:
         a, b = nd.original_span(r.start, r.end)
+        place = (r.from_unit_id, a)
+        seen[place] = seen.get(place, 0) + 1
         out.append(CrossReferenceRow(
-            doc_id=sd.doc_id, from_unit_id=r.from_unit_id, from_article_no=r.from_article_no,
+            reference_id=f"{sd.doc_id}/{r.from_unit_id}/{a}/{seen[place]}", doc_id=sd.doc_id,
+            from_unit_id=r.from_unit_id, from_article_no=r.from_article_no,
             target_title=r.target_title, target_issuer=r.target_issuer,
             target_chapter_no=r.target_chapter_no, target_article_no=r.target_article_no,
             target_item_no=r.target_item_no, kind=r.kind,

@@ -43,6 +43,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     checks: tuple[str, ...] = ()
+    primary_key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -58,7 +59,8 @@ def tables() -> dict[str, Table]:
             checks = {k: c[k] for k in ("isin", "ge", "le", "regex") if k in c}
             cols.append(Column(cname, c["type"], c["description"], c.get("nullable", True), c.get("unique", False),
                                checks))
-        out[name] = Table(name, spec["description"], tuple(cols), tuple(spec.get("checks", [])))
+        out[name] = Table(name, spec["description"], tuple(cols), tuple(spec.get("checks", [])),
+                          tuple(spec.get("primary_key", [])))
     return out
 
 
@@ -127,6 +129,14 @@ def ddl(table: str) -> str:
     return f'CREATE TABLE "{table}" (\n  {cols}\n)'
 
 
+def primary_key(table: str) -> str | None:
+    """The statement declaring a table's primary key, run once its rows are loaded (an index built at the
+    end costs less than one kept up to date through a bulk load)."""
+    key = tables()[table].primary_key
+    return f'ALTER TABLE "{table}" ADD PRIMARY KEY ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in key)})' if key \
+        else None
+
+
 def _sql_text(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
@@ -136,20 +146,6 @@ def comments(table: str) -> list[str]:
     out = [f'COMMENT ON TABLE "{table}" IS {_sql_text(t.description)}']
     out += [f'COMMENT ON COLUMN "{table}"."{c.name}" IS {_sql_text(c.description)}' for c in t.columns]
     return out
-
-
-def data_dictionary() -> str:
-    """Markdown: every table and column with type and description."""
-    lines = ["# Data dictionary", "", "Generated from `schemas/tables.yaml`; the same text is in the database "
-             "(`COMMENT ON`, see `duckdb_columns()`).", ""]
-    for t in tables().values():
-        lines += [f"## {t.name}", "", t.description, "", "| column | type | null | description |",
-                  "|---|---|---|---|"]
-        for c in t.columns:
-            extra = f" One of: {', '.join(map(str, c.checks['isin']))}." if "isin" in c.checks else ""
-            lines.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {c.description}{extra} |")
-        lines.append("")
-    return "\n".join(lines)
 
 
 ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int64", "BIGINT": "int64", "DOUBLE": "float64", "BOOLEAN": "bool",

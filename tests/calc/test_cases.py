@@ -1,4 +1,4 @@
-"""Calculation cases written by hand from spec/quotas.md: household in, figures out (tests/calc/cases/*.yaml)."""
+"""Calculation cases written by hand from docs/calculation.md: household in, figures out (tests/calc/cases/*.yaml)."""
 from pathlib import Path
 
 import pandas as pd

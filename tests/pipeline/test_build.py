@@ -55,6 +55,51 @@ def test_every_table_and_column_is_documented(built_db):
         assert all(cols.values()), name
 
 
+def test_every_view_and_view_column_is_documented(built_db):
+    from pipeline.load.views import views
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    described = dict(con.execute("select view_name, comment from duckdb_views() where not internal").fetchall())
+    assert set(described) == set(views()) and all(described.values())
+    undocumented = con.execute("select table_name, column_name from duckdb_columns() where comment is null "
+                               "and table_name in (select view_name from duckdb_views() where not internal)"
+                               ).fetchall()
+    assert undocumented == []
+
+
+def test_tables_have_primary_keys_that_name_their_rows(built_db):
+    con = duckdb.connect(str(built_db), read_only=True)
+    keys = {t: cols for t, cols in con.execute(
+        "select table_name, constraint_column_names from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+    ).fetchall()}
+    assert keys == {name: list(t.primary_key) for name, t in tables().items() if t.primary_key}
+    assert {"standards", "facts", "units", "conversion_rates", "numbers", "documents", "cross_references"} <= set(keys)
+
+
+def test_effective_values_take_review_over_erratum_over_text(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir()
+    seed = "003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1"
+    duck = "003_b69152d1adbf7c19/chp_4__art_17__item_3/feed.duck/1"
+    first_row = "003_b69152d1adbf7c19/chp_2__art_7__table_1/1"
+    (corpus / "reviews" / "r.yaml").write_text(f"""reviews:
+  - {{id: {seed}, decision: correct, set: {{min: 8}}, reason: county copy, reviewer: t}}
+  - {{id: {duck}, decision: reject, reason: out of scope, reviewer: t}}
+  - {{id: {first_row}, decision: correct, set: {{crop: 燕麥}}, reason: another reading, reviewer: t}}
+""", "utf-8")
+    build(corpus, tmp_path / "db.duckdb")
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "select standard_id, value_min, value_max, value_source, printed_min from standards_effective").fetchall()}
+    assert rows[seed] == (8.0, 10.0, "review", None)
+    assert rows[duck][:3] == (None, None, "rejected")
+    assert {v[2] for k, v in rows.items() if k not in (seed, duck)} == {"text"}
+    crops = dict(con.execute("select rate_id, crop || '/' || crop_source from conversion_rates_effective"
+                             ).fetchall())
+    assert crops[first_row] == "燕麥/review"  # over the erratum's 小麥
+    assert sorted(v for v in crops.values() if v.endswith("/erratum")) == ["粟子/erratum", "蠶豆/erratum"]
+
+
 def _canon(s: str) -> str:
     import re
 
@@ -193,7 +238,7 @@ def test_report_lists_documents(tmp_path: Path):
 
 
 def test_the_committed_data_dictionary_is_current():
-    from pipeline.load.tables import data_dictionary
+    from pipeline.load.dictionary import data_dictionary
     from tests.conftest import ROOT
 
     assert (ROOT / "docs" / "data_dictionary.md").read_text("utf-8") == data_dictionary(), \

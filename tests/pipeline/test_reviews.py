@@ -122,7 +122,10 @@ def test_diff_lists_what_changed(built_db, tmp_path):
 def test_export_writes_every_table_and_view_with_its_descriptions(built_db, tmp_path):
     import pyarrow.parquet as pq
 
-    written = {p.stem for p in export_parquet(built_db, tmp_path / "parquet")}
+    files = export_parquet(built_db, tmp_path / "parquet")
+    written = {p.stem for p in files if p.suffix == ".parquet"}
+    card = (tmp_path / "parquet" / "README.md").read_text("utf-8")
+    assert "## Licence" in card and "003_b69152d1adbf7c19.txt" in card and "| standards.parquet | 22 |" in card
     con = duckdb.connect(str(built_db), read_only=True)
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
@@ -154,10 +157,14 @@ def test_add_copies_writes_a_sidecar_rebuilds_and_reports(tmp_path):
     assert run.returncode == 1 and "empty.txt" in run.stderr and "empty" in run.stderr
 
 
-def test_readme_example_queries_run(built_db):
+def test_readme_example_queries_run_and_return_no_duplicate_rows(built_db):
     readme = (ROOT / "README.md").read_text("utf-8")
-    queries = re.findall(r'python3 -m pipeline query "([^"]+)"', readme)
-    assert len(queries) >= 4
+    queries = re.findall(r'python3 -m pipeline query (?:--format \w+ )?"([^"]+)"', readme)
+    assert len(queries) >= 6
     con = duckdb.connect(str(built_db), read_only=True)
     for q in queries:
-        assert con.execute(q).fetchall(), q
+        rows = con.execute(q).fetchall()
+        assert rows, q
+        assert len({repr(r) for r in rows}) == len(rows), f"duplicate rows: {q}"
+        if " limit " in q:
+            assert " order by " in q, f"a sample must be the same from run to run: {q}"
