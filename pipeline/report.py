@@ -1,225 +1,344 @@
-"""The review report: one self-contained HTML page over a built database.
+"""The review report: one self-contained HTML page over a built database, a reviewer's workbench.
 
-Per document: its structure outline and every standard, conversion row and
-fact, each quote highlighted inside its source sentence, with flags, review
-status and id; a summary of the flags to resolve; charts (inline SVG) of the
-standards by concept across documents, the conversion rates and each
-report's statistics. A small script renders the counts and a filter box.
+The page (pipeline/templates/report.html.j2, rendered by Jinja2 with autoescape: every value from the
+database is escaped by the template engine) holds:
+  - the summary counts and a table of contents, readable without JavaScript;
+  - the flags to resolve, each with its quote marked in its sentence and a copy-ready review entry
+    for corpus/reviews/;
+  - charts with axes, units and legends: each concept's standards compared across documents
+    (issuer and year), the conversion tables, and each report's statistics, one chart per unit;
+  - per document, its structure with the text of each unit, every row with its evidence, and the flagged
+    numbers no row reads (masked figures);
+  - the glossary of flags (schemas/flags.yaml).
+Filters (document, flagged only, free text) hide rows and chart marks alike. The layout works from a
+phone's 390 px to a desktop's 1400 px.
 """
 from __future__ import annotations
 
-import html
-import json
 import math
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import vocab
 from pipeline.query import connect
 
 SENTENCE_ENDS = "。；！？\n"
-PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"]
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b8860b", "#b07aa1", "#9c755f", "#2f4b7c",
+           "#d45087"]
+TEMPLATES = Path(__file__).parent / "templates"
+CHART_WIDTH = 720  # SVG user units; the chart scales to the width of the page
+STATISTICS_PER_CHART = 20  # the largest values of a unit in one report; the rest are listed below it
+CORRECTIONS = {"standard": "{min: …, max: …}", "conversion": "{crop: …, to_qty: …}", "fact": "{value: …}"}
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def highlight(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end], with the evidence marked."""
+def highlight(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The sentence around text[start:end], cut into (before, evidence, after)."""
     a = max((text.rfind(c, 0, start) for c in SENTENCE_ENDS), default=-1) + 1
     ends = [k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0]
     b = min(ends) + 1 if ends else len(text)
-    return f"{_e(text[a:start].lstrip())}<mark>{_e(text[start:end])}</mark>{_e(text[end:b].rstrip())}"
+    return text[a:start].lstrip(), text[start:end], text[end:b].rstrip()
 
 
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
+def fmt(v: float | None) -> str:
+    """A value as a reader writes it: 83,000,000,000 rather than 8.3e+10, 0.3 rather than 0.30000000000000004."""
+    return "?" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.15g}"
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `top`."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    step = 10 ** math.floor(math.log10(raw))
+    step *= next(m for m in (1, 2, 2.5, 5, 10) if step * m >= raw)
+    n = math.ceil(top / step - 1e-9)
+    return [round(k * step, 10) for k in range(n + 1)]
+
+
+# -- charts: geometry computed here, drawn by the template ----------------------------------------------
+
+@dataclass
+class Mark:
+    """One row of a chart: a label line above a bar (x0 to x1) or a dot (x0 = x1) and its value."""
+
+    y: float
+    x0: float
+    x1: float
+    label: str
+    value: str
+    colour: str
+    doc: str
+    flagged: bool
+    search: str
+    dashed: bool = False
+
+
+@dataclass
+class Chart:
+    title: str
+    axis_title: str
+    marks: list[Mark] = field(default_factory=list)
+    description: str = ""
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""
+    width: int = CHART_WIDTH
+    left: int = 8
+    right: int = CHART_WIDTH - 110
+    row: int = 38
+
+    @property
+    def height(self) -> int:
+        return int(len(self.marks) * self.row + 46)
+
+    @property
+    def axis_y(self) -> int:
+        return int(len(self.marks) * self.row + 8)
+
+
+def _chart(title: str, axis_title: str, rows: list[dict], top: float) -> Chart:
+    """rows: label, lo, hi, value, colour, doc, flagged, search, dashed."""
+    chart = Chart(title, axis_title)
+    ticks = nice_ticks(top)
+    span = ticks[-1] or 1
+
+    def x(v: float) -> float:
+        return chart.left + (chart.right - chart.left) * v / span
+
+    chart.ticks = [(x(t), fmt(t)) for t in ticks]
+    for k, r in enumerate(rows):
+        y = k * chart.row + 24
+        chart.marks.append(Mark(y, x(r["lo"]), x(r["hi"]), r["label"], r["value"], r["colour"], r["doc"],
+                                r["flagged"], r["search"], r.get("dashed", False)))
+    return chart
+
+
+def compare_charts(standards: list[dict], docs: dict[str, dict], colours: dict[str, str]) -> list[Chart]:
+    """One chart per concept and unit: its standards across documents, labelled by issuer and year, on one
+    linear axis in one unit (a concept written in two units gets two charts)."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in standards:
+        if r["concept"] == "unclassified" or (r["value_min"] is None and r["value_max"] is None):
+            continue
+        base = r["base_unit"] is not None and (r["base_min"] is not None or r["base_max"] is not None)
+        unit = r["base_unit"] if base else r["unit"]
+        groups[(r["concept"], unit or "", r["per"] or "")].append(r | {"_base": base})
+    charts = []
+    for (concept, unit, per), rows in sorted(groups.items()):
+        marks, top = [], 0.0
+        for r in sorted(rows, key=lambda r: (str(docs[r["doc_id"]]["date"] or ""), r["doc_id"], r["char_start"])):
+            lo = r["base_min"] if r["_base"] else r["value_min"]
+            hi = r["base_max"] if r["_base"] else r["value_max"]
+            d = docs[r["doc_id"]]
+            year = str(d["date"])[:4] if d["date"] else "undated"
+            who = d["issuer"] or (d["title"] or d["doc_id"])[:18]
+            where = f"art. {r['article_no']}" + (f"({r['item_no']})" if r["item_no"] else "") if r["article_no"] \
+                else r["unit_id"]
+            cond = f" · {r['condition']}" if r["condition"] else ""
+            shown_lo = 0.0 if lo is None else lo
+            shown_hi = shown_lo if hi is None else hi
+            top = max(top, shown_hi)
+            value = {"max": f"≤ {fmt(hi)}", "min": f"≥ {fmt(lo)}"}.get(r["relation"], fmt(lo) if lo == hi
+                                                                        else f"{fmt(lo)}–{fmt(hi)}")
+            marks.append({"label": f"{who} · {year} · {where}{cond}", "lo": shown_lo, "hi": shown_hi,
+                          "value": f"{value} {unit}", "colour": colours[r["doc_id"]], "doc": r["doc_id"],
+                          "flagged": bool(r["flags"]), "search": _search(r, "concept"),
+                          "dashed": lo is None or r["relation"] == "max"})
+        axis = f"{unit or 'as written'}{' ' + basis_label(per) if per else ''}"
+        chart = _chart(concept, axis, marks, top)
+        chart.description = vocab.load("concepts")["concepts"].get(concept, {}).get("description", "")
+        chart.legend = [(colours[d], _doc_label(docs[d])) for d in dict.fromkeys(r["doc_id"] for r in rows)]
+        if any(m.dashed for m in chart.marks):
+            chart.note = "A dashed bar starts at 0: an upper limit (≤), or a range whose lower bound the copy lost."
+        charts.append(chart)
+    return charts
+
+
+def conversion_charts(rates: list[dict], docs: dict[str, dict], colours: dict[str, str]) -> list[Chart]:
+    """One chart per conversion table: each crop's rate against the table's reference grain."""
+    tables: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rates:
+        if r["to_qty"] is not None and r["from_qty"]:
+            tables[(r["doc_id"], r["unit_id"], r["to_crop"], r["to_unit"], r["from_unit"])].append(r)
+    charts = []
+    for (doc_id, _unit, to_crop, to_unit, from_unit), rows in tables.items():
+        values = [r["to_qty"] * 100 / r["from_qty"] for r in rows]
+        marks = [{"label": r["crop"] + (f" (read as {r['crop_reading']})" if r["crop_reading"] else ""),
+                  "lo": 0.0, "hi": v, "value": f"{fmt(v)} {to_unit}", "colour": colours[doc_id], "doc": doc_id,
+                  "flagged": bool(r["flags"]), "search": _search(r, "crop")} for r, v in zip(rows, values, strict=True)]
+        chart = _chart(f"{_doc_label(docs[doc_id])}: conversion table",
+                       f"{to_unit} of {to_crop} for 100 {from_unit} of the crop", marks, max(values))
+        chart.legend = [(colours[doc_id], _doc_label(docs[doc_id]))]
+        charts.append(chart)
+    return charts
+
+
+def statistics_charts(facts: list[dict], doc: dict, colour: str) -> list[Chart]:
+    """A report's statistics, one chart per unit (户, 社, 万斤 … never on one axis), largest first."""
+    by_unit: dict[str, list[dict]] = defaultdict(list)
+    for f in facts:
+        if f["language"] == "zh" and f["value"] is not None and f["unit"]:
+            by_unit[f["unit"]].append(f)
+    charts = []
+    for unit, rows in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
+        if len(rows) < 2:
+            continue
+        rows = sorted(rows, key=lambda f: -f["value"])
+        shown = rows[:STATISTICS_PER_CHART]
+        marks = [{"label": " · ".join(x for x in (f["place"], f["subject"]) if x) or f["quote"], "lo": 0.0,
+                  "hi": f["value"], "value": f"{_qualified(f)} {unit}", "colour": colour, "doc": f["doc_id"],
+                  "flagged": bool(f["flags"]), "search": _search(f, "subject")} for f in shown]
+        chart = _chart(f"in {unit}", f"{unit} (linear scale from 0)", marks, shown[0]["value"])
+        if len(rows) > len(shown):
+            chart.note = f"The {len(shown)} largest of {len(rows)} figures in {unit}; every one is listed below."
+        charts.append(chart)
+    return charts
+
+
+def basis_label(per: str) -> str:
+    """`per person and year` for person_year (schemas/units.yaml, bases.labels); the code itself if unlabelled."""
+    return vocab.load("units")["bases"].get("labels", {}).get(per, per)
+
+
+def _span(lo: float | None, hi: float | None) -> str:
+    """480–520, or 480 when both bounds are one value."""
+    return fmt(lo) if lo == hi else f"{fmt(lo)}–{fmt(hi)}"
+
+
+def _qualified(f: dict) -> str:
+    sign = {"more_than": "> ", "nearly": "≈ ", "about": "~ ", "at_least": "≥ ", "at_most": "≤ "}
+    return sign.get(f["qualifier"], "") + fmt(f["value"])
+
+
+def _doc_label(d: dict) -> str:
+    year = str(d["date"])[:4] if d["date"] else "undated"
+    return f"{d['issuer'] or (d['title'] or d['doc_id'])[:24]}, {year}"
+
+
+def _search(r: dict, what: str) -> str:
+    parts = [r.get("standard_id") or r.get("rate_id") or r.get("fact_id"), r.get(what), r.get("unit"),
+             r.get("quote"), *(r.get("flags") or [])]
+    return " ".join(str(p) for p in parts if p).lower()
+
+
+# -- rows, as the template shows them ------------------------------------------------------------------------
+
+def _row(kind: str, r: dict, text: str) -> dict:
+    rid = r.get("standard_id") or r.get("rate_id") or r.get("fact_id")
+    if kind == "standard":
+        what = r["concept"]
+        value = f"{_span(r['value_min'], r['value_max'])} {r['unit'] or ''}".strip()
+        detail = [("relation", r["relation"]),
+                  ("base", f"{_span(r['base_min'], r['base_max'])} {r['base_unit']}" if r["base_unit"] else ""),
+                  ("per", basis_label(r["per"]) if r["per"] else None), ("condition", r["condition"]),
+                  ("subject", r["subject"]), ("why", r["reason"])]
+    elif kind == "conversion":
+        what = r["crop"] + (f" → {r['crop_reading']}" if r["crop_reading"] else "")
+        value = f"{fmt(r['from_qty'])} {r['from_unit']} → {fmt(r['to_qty'])} {r['to_unit']} {r['to_crop']}"
+        detail = [("position", r["position"]), ("erratum", r["erratum"])]
+    else:
+        what = r["subject"] or ""
+        value = f"{_qualified(r)} {r['unit'] or ''}".strip()
+        detail = [("place", r["place"]), ("language", r["language"]), ("why", r["reason"])]
+    where = (f"art. {r['article_no']}" + (f"({r['item_no']})" if r.get("item_no") else "")) \
+        if r.get("article_no") else r["unit_id"]
+    return {"kind": kind, "id": rid, "doc": r["doc_id"], "where": where, "what": what, "value": value,
+            "detail": [(k, v) for k, v in detail if v not in (None, "")], "flags": list(r["flags"] or []),
+            "status": r["review_status"], "note": r.get("review_note"), "evidence": highlight(text, r["char_start"],
+                                                                                          r["char_end"]),
+            "search": _search(r, {"standard": "concept", "conversion": "crop", "fact": "subject"}[kind]),
+            "review": _review_entry(kind, rid, r)}
+
+
+def _review_entry(kind: str, rid: str, r: dict) -> str:
+    flags = ", ".join(r["flags"] or []) or "none"
+    return (f"reviews:\n  - id: {rid}\n    decision: confirm        # confirm, correct or reject\n"
+            f"    # set: {CORRECTIONS[kind]}   # with decision: correct\n"
+            f"    reason: \"checked against …; flags: {flags}\"\n    reviewer: \"…\"\n")
+
+
+def _outline(units: list[dict], text: str) -> list[dict]:
+    """The units as a flat list in reading order with their depth; leaves carry their text."""
+    children: dict[str | None, list[dict]] = defaultdict(list)
+    for u in units:
+        if u["language"] == "zh":
+            children[u["parent_id"]].append(u)
+    out: list[dict] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for u in sorted(children.get(parent, []), key=lambda u: u["ordinal"]):
+            leaf = not children.get(u["unit_id"])
+            out.append({"id": u["unit_id"], "kind": u["kind"], "depth": depth, "flags": list(u["flags"] or []),
+                        "label": u["number_text"] or u["heading"] or u["kind"],
+                        "heading": u["heading"] if u["kind"] in ("chapter", "section") else None,
+                        "text": u["text"] if leaf else None})
+            walk(u["unit_id"], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _rows(con, sql: str) -> list[dict]:
+    cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def _fmt(v: float | None) -> str:
-    return "?" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:g}"
-
-
-def _flags(flags) -> str:
-    return " ".join(f'<span class="flag">{_e(f)}</span>' for f in (flags or []))
-
-
-def _bar_chart(items: list[tuple[str, float, str]], unit: str, log: bool = False, width: int = 640) -> str:
-    """Horizontal bars: (label, value, colour)."""
-    if not items:
-        return "<p>none</p>"
-    scale = (lambda v: math.log10(max(v, 1))) if log else (lambda v: v)
-    top = max(scale(v) for _, v, _ in items) or 1
-    row_h, label_w = 22, 180
-    parts = [f'<svg role="img" width="{width}" height="{row_h * len(items) + 10}" class="chart">']
-    for k, (label, value, colour) in enumerate(items):
-        w = (width - label_w - 90) * scale(value) / top
-        y = k * row_h + 4
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(label)}</text>'
-                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 14}">{_fmt(value)} {_e(unit)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _range_chart(items: list[tuple[str, float | None, float | None, str]], width: int = 640) -> str:
-    """Range bars for one concept: (document, base_min, base_max, colour)."""
-    values = [v for _, lo, hi, _ in items for v in (lo, hi) if v is not None]
-    if not values:
-        return ""
-    top = max(values) or 1
-    row_h, label_w = 20, 220
-    parts = [f'<svg role="img" width="{width}" height="{row_h * len(items) + 6}" class="chart">']
-    for k, (label, lo, hi, colour) in enumerate(items):
-        y = k * row_h + 3
-        x0 = label_w + (width - label_w - 90) * (lo if lo is not None else 0) / top
-        x1 = label_w + (width - label_w - 90) * (hi if hi is not None else lo) / top
-        dash = ' stroke-dasharray="4 3"' if lo is None else ""
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
-                     f'<line x1="{x0:.1f}" x2="{max(x1, x0 + 3):.1f}" y1="{y + 9}" y2="{y + 9}" '
-                     f'stroke="{colour}" stroke-width="8"{dash}/>'
-                     f'<text x="{max(x1, x0 + 3) + 4:.1f}" y="{y + 13}">{_fmt(lo)}–{_fmt(hi)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _outline(units: list[dict]) -> str:
-    children: dict[str | None, list[dict]] = {}
-    for u in units:
-        if u["language"] == "zh":
-            children.setdefault(u["parent_id"], []).append(u)
-
-    def walk(parent: str | None) -> str:
-        kids = children.get(parent, [])
-        if not kids:
-            return ""
-        items = []
-        for u in kids:
-            label = u["number_text"] or u["heading"] or u["kind"]
-            head = f' {_e(u["heading"])}' if u["kind"] in ("chapter", "section") and u["heading"] else ""
-            items.append(f'<li><code>{_e(u["unit_id"])}</code> {_e(u["kind"])} {_e(label)}{head} '
-                         f'{_flags(u["flags"])}{walk(u["unit_id"])}</li>')
-        return "<ul>" + "".join(items) + "</ul>"
-
-    return walk(None)
-
-
-def build_report(db: Path) -> str:
+def report_context(db: Path) -> dict:
+    """Everything the template shows, read from the database."""
     con = connect(db)
     try:
         dataset = _rows(con, "select * from dataset")[0]
-        docs = _rows(con, "select doc_id, source_file, title, cast(date as varchar) as date, issuer, script, "
-                          "layout, encoding, text_original from documents order by doc_id")
-        texts = {d["doc_id"]: d["text_original"] for d in docs}
+        docs = _rows(con, "select doc_id, source_file, title, cast(date as varchar) as date, date_precision, issuer, "
+                          "kind, script, layout, encoding, text_original from documents order by doc_id")
         standards = _rows(con, "select * from standards order by doc_id, char_start")
         rates = _rows(con, "select * from conversion_rates order by doc_id, position")
         facts = _rows(con, "select * from facts order by doc_id, language desc, char_start")
         units = _rows(con, "select * from units order by doc_id, ordinal")
-        issues = _rows(con, "select * from build_issues")
+        # flagged numbers no row reads (a masked ×××萬斤): listed so that a reviewer sees them too
+        loose = _rows(con, "select * from numbers where len(flags) > 0 and row_id is null order by doc_id, char_start")
+        issues = _rows(con, "select * from build_issues order by severity, source_file")
     finally:
         con.close()
-    colour = {d["doc_id"]: PALETTE[k % len(PALETTE)] for k, d in enumerate(docs)}
-    flagged = [("standard", r["standard_id"], r["doc_id"], r["article_no"], r["concept"], r)
-               for r in standards if r["flags"]]
-    flagged += [("conversion", r["rate_id"], r["doc_id"], r["article_no"], r["crop"], r) for r in rates if r["flags"]]
-    flagged += [("fact", r["fact_id"], r["doc_id"], None, r["subject"], r) for r in facts if r["flags"]]
-    counts = {"documents": len(docs), "units": len(units), "standards": len(standards),
-              "conversion_rates": len(rates), "facts": len(facts), "flagged": len(flagged),
-              "flagged_unreviewed": sum(1 for f in flagged if f[5]["review_status"] == "unreviewed"),
-              "build_issues": len(issues)}
-
-    out = [_HEAD.format(title=_e(f"Review report — {dataset['build_id']}"))]
-    out.append(f"<h1>Review report</h1><p>Built {_e(dataset['built_at'])} by pipeline "
-               f"{_e(dataset['pipeline_version'])} from <code>{_e(dataset['corpus_dir'])}</code>.</p>")
-    out.append('<section id="summary"><h2>Summary</h2><ul class="counts">' + "".join(
-        f'<li><span class="count" data-key="{k}"></span> {k.replace("_", " ")}</li>' for k in counts)
-        + '</ul><p><label>Filter rows: <input id="filter" type="search" placeholder="id, concept, crop, flag…">'
-        '</label> <span id="shown"></span></p></section>')
-    out.append("<section><h2>Flags to resolve</h2><table class='rows'><tr><th>kind</th><th>id</th><th>article</th>"
-               "<th>what</th><th>flags</th><th>status</th><th>evidence</th></tr>")
-    for kind, rid, doc_id, art, what, r in flagged:
-        out.append(f"<tr><td>{kind}</td><td><code>{_e(rid)}</code></td><td>{_e(art)}</td><td>{_e(what)}</td>"
-                   f"<td>{_flags(r['flags'])}</td><td>{_e(r['review_status'])}</td>"
-                   f"<td>{highlight(texts[doc_id], r['char_start'], r['char_end'])}</td></tr>")
-    out.append("</table></section>")
-    if issues:
-        out.append("<section><h2>Build issues</h2><ul>" + "".join(
-            f"<li>{_e(i['severity'])}: {_e(i['message'])}</li>" for i in issues) + "</ul></section>")
-    # charts
-    out.append("<section><h2>Standards by concept across documents</h2><p>Ranges in base units (市斤, 畝) "
-               "or as written; a dashed bar has lost its lower bound.</p>")
-    titles = {d["doc_id"]: d["title"] or d["doc_id"] for d in docs}
-    by_concept: dict[str, list] = {}
-    for r in standards:
-        lo = r["base_min"] if r["base_unit"] else r["value_min"]
-        hi = r["base_max"] if r["base_unit"] else r["value_max"]
-        unit = r["base_unit"] or r["unit"]
-        label = f"{titles[r['doc_id']][:12]} art. {r['article_no']}" + (f" ({r['condition']})" if r["condition"]
-                                                                         else "")
-        by_concept.setdefault(f"{r['concept']} [{unit}]", []).append((label, lo, hi, colour[r["doc_id"]]))
-    for concept, items in sorted(by_concept.items()):
-        out.append(f"<h3>{_e(concept)}</h3>{_range_chart(items)}")
-    out.append("</section>")
-    if rates:
-        out.append("<section><h2>Conversion rates</h2>" + _bar_chart(
-            [(f"{r['crop']}" + (f" → {r['crop_reading']}" if r["crop_reading"] else ""),
-              (r["to_qty"] or 0) * 100 / r["from_qty"], colour[r["doc_id"]]) for r in rates],
-            "per 100") + "</section>")
+    by_doc = {d["doc_id"]: d for d in docs}
+    colours = {d["doc_id"]: PALETTE[k % len(PALETTE)] for k, d in enumerate(docs)}
+    texts = {d["doc_id"]: d["text_original"] for d in docs}
+    rows = {"standard": [_row("standard", r, texts[r["doc_id"]]) for r in standards],
+            "conversion": [_row("conversion", r, texts[r["doc_id"]]) for r in rates],
+            "fact": [_row("fact", r, texts[r["doc_id"]]) for r in facts]}
+    flagged = [r for kind in ("standard", "conversion", "fact") for r in rows[kind] if r["flags"]]
+    documents = []
     for d in docs:
-        out.append(_document(d, [u for u in units if u["doc_id"] == d["doc_id"]],
-                             [r for r in standards if r["doc_id"] == d["doc_id"]],
-                             [r for r in rates if r["doc_id"] == d["doc_id"]],
-                             [r for r in facts if r["doc_id"] == d["doc_id"]], colour[d["doc_id"]]))
-    out.append(_FOOT.replace("__COUNTS__", json.dumps(counts)))
-    return "".join(out)
+        mine = {k: [r for r in v if r["doc"] == d["doc_id"]] for k, v in rows.items()}
+        documents.append(d | {"label": _doc_label(d), "colour": colours[d["doc_id"]],
+                              "outline": _outline([u for u in units if u["doc_id"] == d["doc_id"]],
+                                                  d["text_original"]),
+                              "rows": mine,
+                              "numbers": [{"id": n["number_id"], "reason": n["reason"], "flags": list(n["flags"]),
+                                           "evidence": highlight(d["text_original"], n["char_start"], n["char_end"])}
+                                          for n in loose if n["doc_id"] == d["doc_id"]],
+                              "charts": statistics_charts([f for f in facts if f["doc_id"] == d["doc_id"]], d,
+                                                          colours[d["doc_id"]])})
+    used = {f for kind in rows.values() for r in kind for f in r["flags"]} | \
+        {f for x in (*units, *loose) for f in (x["flags"] or [])}
+    glossary = {name: spec for name, spec in vocab.load("flags").items() if name in used}
+    counts = {"documents": len(docs), "units": len(units), "standards": len(standards), "conversion_rates": len(rates),
+              "facts": len(facts), "flagged": len(flagged),
+              "flagged_unreviewed": sum(1 for r in flagged if r["status"] == "unreviewed"), "build_issues": len(issues)}
+    return {"dataset": dataset, "counts": counts, "flagged": flagged, "issues": issues, "documents": documents,
+            "compare": compare_charts(standards, by_doc, colours),
+            "conversion": conversion_charts(rates, by_doc, colours),
+            "glossary": glossary, "row_total": sum(len(v) for v in rows.values()),
+            "unclassified": sum(1 for r in standards if r["concept"] == "unclassified")}
 
 
-def _document(d: dict, units: list[dict], standards: list[dict], rates: list[dict], facts: list[dict],
-              colour: str) -> str:
-    text = d["text_original"]
-    out = [f'<section class="document" id="{_e(d["doc_id"])}"><h2>{_e(d["title"])}</h2>'
-           f"<p><code>{_e(d['doc_id'])}</code> · {_e(d['source_file'])} · {_e(d['date'])} · {_e(d['issuer'])} · "
-           f"{_e(d['script'])} · {_e(d['layout'])} · {_e(d['encoding'])}</p>"
-           f"<details><summary>Structure ({len(units)} units)</summary>{_outline(units)}</details>"]
-    if standards:
-        out.append("<h3>Standards</h3><table class='rows'><tr><th>id</th><th>art.</th><th>concept</th>"
-                   "<th>relation</th><th>value</th><th>base</th><th>per / condition</th><th>flags</th>"
-                   "<th>status</th><th>evidence</th></tr>")
-        for r in standards:
-            out.append(
-                f"<tr><td><code>{_e(r['standard_id'])}</code></td><td>{_e(r['article_no'])}"
-                f"{'(' + _e(r['item_no']) + ')' if r['item_no'] else ''}</td><td>{_e(r['concept'])}</td>"
-                f"<td>{_e(r['relation'])}</td><td>{_fmt(r['value_min'])}–{_fmt(r['value_max'])} {_e(r['unit'])}</td>"
-                f"<td>{_fmt(r['base_min'])}–{_fmt(r['base_max'])} {_e(r['base_unit'])}</td>"
-                f"<td>{_e(r['per'])} {_e(r['condition'])}</td><td>{_flags(r['flags'])}</td>"
-                f"<td>{_e(r['review_status'])}</td><td>{highlight(text, r['char_start'], r['char_end'])}</td></tr>")
-        out.append("</table>")
-    if rates:
-        out.append("<h3>Conversion rates</h3><table class='rows'><tr><th>id</th><th>crop</th><th>reading</th>"
-                   "<th>rate</th><th>flags</th><th>status</th><th>erratum</th></tr>")
-        for r in rates:
-            out.append(f"<tr><td><code>{_e(r['rate_id'])}</code></td><td>{_e(r['crop'])}</td>"
-                       f"<td>{_e(r['crop_reading'])}</td><td>{_fmt(r['from_qty'])} {_e(r['from_unit'])} → "
-                       f"{_fmt(r['to_qty'])} {_e(r['to_unit'])} {_e(r['to_crop'])}</td><td>{_flags(r['flags'])}</td>"
-                       f"<td>{_e(r['review_status'])}</td><td>{_e(r['erratum'])}</td></tr>")
-        out.append("</table>")
-    if facts:
-        zh = [f for f in facts if f["language"] == "zh"]
-        out.append("<h3>Statistics</h3>" + _bar_chart(
-            [(f"{_fmt(f['value'])} {f['unit'] or ''} {f['subject'] or ''}"[:24], f["value"], colour) for f in zh
-             if f["unit"] != "%"], "", log=True))
-        out.append("<table class='rows'><tr><th>id</th><th>lang</th><th>value</th><th>qualifier</th><th>unit</th>"
-                   "<th>subject</th><th>place</th><th>flags</th><th>status</th><th>evidence</th></tr>")
-        for r in facts:
-            out.append(f"<tr><td><code>{_e(r['fact_id'])}</code></td><td>{_e(r['language'])}</td>"
-                       f"<td>{_fmt(r['value'])}</td><td>{_e(r['qualifier'])}</td><td>{_e(r['unit'])}</td>"
-                       f"<td>{_e(r['subject'])}</td><td>{_e(r['place'])}</td><td>{_flags(r['flags'])}</td>"
-                       f"<td>{_e(r['review_status'])}</td>"
-                       f"<td>{highlight(text, r['char_start'], r['char_end'])}</td></tr>")
-        out.append("</table>")
-    out.append("</section>")
-    return "".join(out)
+def build_report(db: Path) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2").render(**report_context(db))
 
 
 def write_report(db: Path, out: Path) -> Path:
@@ -228,40 +347,3 @@ def write_report(db: Path, out: Path) -> Path:
     tmp.write_text(build_report(db), encoding="utf-8")
     tmp.replace(out)
     return out
-
-
-_HEAD = """<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans", sans-serif; margin: 2em; max-width: 1400px; }}
-table.rows {{ border-collapse: collapse; font-size: 90%; margin-bottom: 1.5em; }}
-table.rows td, table.rows th {{ border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }}
-mark {{ background: #ffe08a; }}
-.flag {{ background: #e15759; color: white; border-radius: 3px; padding: 0 4px; margin-right: 2px; font-size: 85%; }}
-.counts li {{ display: inline-block; margin-right: 1.5em; }}
-.count {{ font-weight: bold; font-size: 130%; }}
-svg.chart text {{ font-size: 12px; }}
-tr.hidden {{ display: none; }}
-</style></head><body>"""
-
-_FOOT = """<script>
-"use strict";
-const COUNTS = __COUNTS__;
-for (const el of document.querySelectorAll(".count")) {
-  el.textContent = String(COUNTS[el.dataset.key]);
-}
-const rows = Array.from(document.querySelectorAll("table.rows tr")).filter(r => r.querySelector("td"));
-const shown = document.getElementById("shown");
-function applyFilter() {
-  const q = document.getElementById("filter").value.trim().toLowerCase();
-  let n = 0;
-  for (const r of rows) {
-    const hit = !q || r.textContent.toLowerCase().includes(q);
-    r.classList.toggle("hidden", !hit);
-    n += hit ? 1 : 0;
-  }
-  shown.textContent = n + " of " + rows.length + " rows shown";
-}
-document.getElementById("filter").addEventListener("input", applyFilter);
-applyFilter();
-document.body.dataset.rendered = "yes";
-</script></body></html>"""

@@ -9,9 +9,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from pipeline import vocab
+
 
 def make_checks(texts: dict[str, str]) -> dict[str, Callable[[pd.DataFrame], pd.Series]]:
     """Row checks; `texts` maps doc_id to its original text."""
+    known = set(vocab.load("flags"))
 
     def span_ordered(df: pd.DataFrame) -> pd.Series:
         return (df["char_start"] <= df["char_end"]).fillna(False).astype(bool)
@@ -32,7 +35,12 @@ def make_checks(texts: dict[str, str]) -> dict[str, Callable[[pd.DataFrame], pd.
         flagged = df["flags"].map(lambda f: "reversed_range" in f)
         return (~both | flagged | (df["value_min"] <= df["value_max"])).fillna(True).astype(bool)
 
+    def flags_explained(df: pd.DataFrame) -> pd.Series:
+        """Every flag a row carries is explained in schemas/flags.yaml (the report's glossary)."""
+        return df["flags"].map(lambda f: set(f) <= known).astype(bool)
+
     return {
+        "flags_explained": flags_explained,
         "span_ordered": span_ordered,
         "norm_span_ordered": norm_span_ordered,
         "quote_matches_original": quote_matches_original,

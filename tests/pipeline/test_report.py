@@ -1,58 +1,250 @@
-"""The HTML review report, checked in a real headless Chromium."""
+"""The HTML review report, checked in a real headless Chromium at a desktop's and a phone's width.
+
+A harness page holds the report in three frames: 1400×900 and 390×844 with scripts, and 1400×900 with
+scripts forbidden (a sandboxed frame), then measures each frame from outside and writes what it saw
+as JSON into its own DOM, which Chromium dumps.
+"""
+import json
 import re
 import shutil
 import subprocess
+from html import escape, unescape
 
 import duckdb
 import pytest
+import yaml
 
-from pipeline.report import build_report, highlight, write_report
+from pipeline.report import build_report, fmt, highlight, nice_ticks, write_report
+from tests.conftest import ROOT
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--enable-logging=stderr", "--v=0"]
+         "--allow-file-access-from-files", "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0"]
+
+HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe id="desktop" src="report.html" style="width:1400px;height:900px;border:0;display:block"></iframe>
+<iframe id="phone" src="report.html" style="width:390px;height:844px;border:0;display:block"></iframe>
+<iframe id="nojs" sandbox="allow-same-origin" src="report.html"
+        style="width:1400px;height:900px;border:0;display:block"></iframe>
+<pre id="out">pending</pre>
+<script>
+"use strict";
+const ROW = __ROW__;
+function loaded(id) {
+  const f = document.getElementById(id);
+  const ready = () => f.contentDocument && f.contentDocument.URL.endsWith("report.html")
+    && f.contentDocument.readyState === "complete";
+  return new Promise(ok => ready() ? ok(f) : f.addEventListener("load", () => ok(f)));
+}
+function visible(el) { return !el.closest(".is-hidden"); }
+function measure(f) {
+  const d = f.contentDocument, w = f.contentWindow, root = d.documentElement;
+  const out = {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth: w.innerWidth,
+               innerHeight: w.innerHeight, rendered: d.body.dataset.rendered || null,
+               shown: (d.getElementById("shown") || {}).textContent || null,
+               counts: Object.fromEntries(Array.from(d.querySelectorAll(".count"))
+                 .map(e => [e.dataset.key, e.textContent])),
+               filtersVisible: !d.getElementById("filters").hidden};
+  const mark = ROW && d.querySelector('mark[data-row="' + ROW + '"]');
+  if (mark) { const r = mark.getBoundingClientRect(); out.mark = [r.left, r.top, r.right, r.bottom]; }
+  out.wide = Array.from(d.querySelectorAll("body *"))
+    .filter(e => e.getBoundingClientRect().right > w.innerWidth + 0.5)
+    .slice(0, 5).map(e => e.tagName + "." + e.className);
+  return out;
+}
+function filtered(f) {
+  // Choose a document in the filter: rows and chart marks of every other document disappear.
+  const d = f.contentDocument, select = d.getElementById("f-doc");
+  const doc = select.options[1] && select.options[1].value;
+  if (!doc) return null;
+  select.value = doc;
+  select.dispatchEvent(new Event("input"));
+  const seen = els => els.filter(visible).map(e => e.dataset.doc);
+  const out = {doc, rows: seen(Array.from(d.querySelectorAll("article.row"))),
+               marks: seen(Array.from(d.querySelectorAll("g.mark"))), shown: d.getElementById("shown").textContent,
+               marksBefore: d.querySelectorAll("g.mark").length,
+               docRows: Array.from(d.querySelectorAll("#documents article.row")).filter(visible).length};
+  const flagged = d.getElementById("f-flagged");
+  select.value = ""; select.dispatchEvent(new Event("input"));
+  flagged.checked = true; flagged.dispatchEvent(new Event("input"));
+  out.flaggedRows = Array.from(d.querySelectorAll("#documents article.row")).filter(visible)
+    .map(e => e.dataset.flagged);
+  out.flaggedShown = d.getElementById("shown").textContent;
+  return out;
+}
+Promise.all(["desktop", "phone", "nojs"].map(loaded)).then(([desktop, phone, nojs]) => {
+  const out = {desktop: measure(desktop), phone: measure(phone), nojs: measure(nojs)};
+  out.filters = filtered(desktop);
+  document.getElementById("out").textContent = JSON.stringify(out);
+}).catch(e => { document.getElementById("out").textContent = JSON.stringify({error: String(e)}); });
+</script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def rendered(built_db, tmp_path_factory):
+def first_flagged_standard(db) -> str | None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("select standard_id from standards where len(flags) > 0 "
+                          "order by doc_id, char_start limit 1").fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def render(db, folder) -> tuple[dict, str, str]:
+    """Write the report of `db`, load it in Chromium through the harness, return (measures, log, html)."""
     browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
     assert browser, "the report test needs Chromium: `bash scripts/test.sh` installs Debian's chromium"
-    folder = tmp_path_factory.mktemp("report")
-    page = write_report(built_db, folder / "report.html")
+    page = write_report(db, folder / "report.html")
+    harness = folder / "harness.html"
+    harness.write_text(HARNESS.replace("__ROW__", json.dumps(first_flagged_standard(db))), encoding="utf-8")
     run = subprocess.run([browser, *FLAGS, f"--user-data-dir={folder / 'profile'}", "--dump-dom",
-                          page.as_uri()], capture_output=True, text=True, timeout=120)
+                          harness.as_uri()], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
-    return run.stdout, run.stderr
+    found = re.search(r'<pre id="out">(.*?)</pre>', run.stdout, re.S)
+    assert found and found.group(1) != "pending", run.stdout[-1000:]
+    return json.loads(found.group(1)), run.stderr, page.read_text(encoding="utf-8")
 
 
-def test_the_page_loads_without_console_errors(rendered):
-    dom, log = rendered
-    assert 'data-rendered="yes"' in dom
-    console = [line for line in log.splitlines() if "CONSOLE" in line]
-    assert console == []
+@pytest.fixture(scope="module", params=["seeds", "real"])
+def seen(request, tmp_path_factory):
+    """(db, measures, browser log, page) for the bundled corpus and for the real period texts."""
+    db = request.getfixturevalue("built_db" if request.param == "seeds" else "real_db")
+    measures, log, page = render(db, tmp_path_factory.mktemp(f"report-{request.param}"))
+    assert "error" not in measures, measures
+    return db, measures, log, page
 
 
-def test_the_page_shows_the_database_counts(rendered, built_db):
-    dom, _ = rendered
-    con = duckdb.connect(str(built_db), read_only=True)
-    for key, table in (("documents", "documents"), ("standards", "standards"),
-                       ("conversion_rates", "conversion_rates"), ("facts", "facts")):
-        n = con.execute(f"select count(*) from {table}").fetchone()[0]
-        assert f'data-key="{key}">{n}</span>' in dom, key
-    flagged = con.execute("select (select count(*) from standards where len(flags) > 0) + "
-                          "(select count(*) from conversion_rates where len(flags) > 0) + "
-                          "(select count(*) from facts where len(flags) > 0)").fetchone()[0]
-    assert f'data-key="flagged">{flagged}</span>' in dom
-    rows = re.search(r"(\d+) of (\d+) rows shown", dom)
-    assert rows and rows.group(1) == rows.group(2) != "0"
+def counts(db) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        flagged = sum(one(f"select count(*) from {t} where len(flags) > 0")
+                      for t in ("standards", "conversion_rates", "facts"))
+        return {"documents": one("select count(*) from documents"), "standards": one("select count(*) from standards"),
+                "conversion_rates": one("select count(*) from conversion_rates"),
+                "facts": one("select count(*) from facts"), "flagged": flagged}
+    finally:
+        con.close()
 
 
-def test_every_row_is_in_the_report_with_its_evidence_marked(built_db):
+def test_the_quote_of_the_first_flagged_standard_is_on_screen_at_1400(seen):
+    db, measures, _, _ = seen
+    desktop = measures["desktop"]
+    if first_flagged_standard(db) is None:
+        pytest.fail("this corpus has no flagged standard; the test needs one to look at")
+    left, top, right, bottom = desktop["mark"]
+    assert 0 <= left < right <= desktop["innerWidth"], desktop["mark"]
+    assert 0 <= top < bottom <= desktop["innerHeight"], desktop["mark"]
+    assert desktop["scrollWidth"] <= desktop["clientWidth"], desktop["wide"]
+
+
+def test_no_horizontal_scroll_on_a_phone(seen):
+    _, measures, _, _ = seen
+    phone = measures["phone"]
+    assert phone["innerWidth"] == 390
+    assert phone["scrollWidth"] <= phone["clientWidth"], phone["wide"]
+
+
+def test_the_page_runs_its_script_without_console_errors(seen):
+    _, measures, log, _ = seen
+    assert measures["desktop"]["rendered"] == "yes" and measures["phone"]["rendered"] == "yes"
+    assert measures["desktop"]["filtersVisible"]
+    sandboxed = "'allow-scripts' permission is not set"  # the no-script frame, by design
+    assert [line for line in log.splitlines() if "CONSOLE" in line and sandboxed not in line] == []
+
+
+def test_the_counts_are_there_without_javascript(seen):
+    db, measures, _, _ = seen
+    nojs = measures["nojs"]
+    assert nojs["rendered"] is None, "the sandboxed frame should not run scripts"
+    assert not nojs["filtersVisible"], "filters need the script and stay hidden without it"
+    for key, n in counts(db).items():
+        assert nojs["counts"][key] == str(n), key
+
+
+def test_filters_hide_rows_and_chart_marks_alike(seen):
+    db, measures, _, _ = seen
+    f = measures["filters"]
+    assert f["marksBefore"] > 0, "the report should draw chart marks"
+    assert f["rows"] and set(f["rows"]) == {f["doc"]}
+    assert set(f["marks"]) <= {f["doc"]}
+    shown = re.fullmatch(r"(\d+) of (\d+) rows shown", f["shown"])
+    assert shown and int(shown.group(1)) == f["docRows"] > 0
+    total = counts(db)
+    all_rows = total["standards"] + total["conversion_rates"] + total["facts"]
+    assert int(shown.group(2)) == all_rows
+    assert set(f["flaggedRows"]) <= {"1"} and len(f["flaggedRows"]) == total["flagged"]
+    assert f["flaggedShown"] == f"{total['flagged']} of {all_rows} rows shown"
+
+
+def test_every_row_is_in_the_report_with_its_quote_marked(seen):
+    db, _, _, page = seen
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("select standard_id, quote from standards union all select rate_id, quote "
+                           "from conversion_rates union all select fact_id, quote from facts").fetchall()
+    finally:
+        con.close()
+    for rid, _ in rows:
+        assert f'<article class="row" data-row="{escape(rid)}"' in page, rid
+        assert f'<mark data-row="{escape(rid)}">' in page, rid
+
+
+def test_every_flag_set_is_explained_in_the_glossary(seen):
+    db, _, _, page = seen
+    glossary = yaml.safe_load((ROOT / "schemas" / "flags.yaml").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        used = {f for t in ("standards", "conversion_rates", "facts", "units", "numbers")
+                for (f,) in con.execute(f"select distinct unnest(flags) from {t}").fetchall()}
+    finally:
+        con.close()
+    assert used, "the corpus should set some flag"
+    assert used <= set(glossary), used - set(glossary)
+    for name in used:
+        assert f'id="flag-{name}"' in page
+        assert glossary[name]["meaning"] and glossary[name]["action"]
+
+
+def test_flagged_rows_carry_a_review_entry_that_loads(seen):
+    db, _, _, page = seen
+    entries = re.findall(r'<pre class="review-entry">(.*?)</pre>', page, re.S)
+    assert len(entries) >= counts(db)["flagged"]
+    for entry in entries:
+        loaded = yaml.safe_load(unescape(entry))
+        review = loaded["reviews"][0]
+        assert review["decision"] == "confirm" and review["id"]
+
+
+def test_values_from_the_database_are_escaped(tmp_path, built_db):
     page = build_report(built_db)
-    con = duckdb.connect(str(built_db), read_only=True)
-    for (rid,) in con.execute("select standard_id from standards union all select rate_id from conversion_rates "
-                              "union all select fact_id from facts").fetchall():
-        assert rid in page
-    assert "<svg" in page and "Flags to resolve" in page
-    assert highlight("甲。乙丙丁。戊", 3, 4) == "乙<mark>丙</mark>丁。"
+    assert "<script>" not in page.replace('<script>\n"use strict";', "")
+    assert page.count("<script") == 1
+
+
+def test_the_sentence_around_a_quote():
+    assert highlight("甲。乙丙丁。戊", 3, 4) == ("乙", "丙", "丁。")
+    assert highlight("无句号的文字", 1, 2) == ("无", "句", "号的文字")
+
+
+def test_axis_ticks_are_round_and_cover_the_top():
+    assert nice_ticks(480) == [0, 100, 200, 300, 400, 500]
+    assert nice_ticks(7.5)[-1] >= 7.5
+    assert nice_ticks(0) == [0.0, 1.0]
+
+
+def test_values_are_written_as_a_reader_writes_them():
+    assert fmt(8.3e10) == "83,000,000,000"
+    assert fmt(0.1 + 0.2) == "0.3"
+    assert fmt(480.0) == "480" and fmt(None) == "?"
+
+
+def test_a_flag_missing_from_the_glossary_fails_validation():
+    import pandas as pd
+
+    from pipeline.load.checks import make_checks
+
+    check = make_checks({})["flags_explained"]
+    rows = pd.DataFrame({"flags": [[], ["ocr_suspect"], ["ocr_suspect", "a_flag_nobody_explained"]]})
+    assert check(rows).tolist() == [True, True, False]
