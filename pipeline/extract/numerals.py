@@ -222,7 +222,7 @@ def follow_words() -> tuple[str, ...]:
     words += [x["word"] for x in q["between_number_and_unit"]["entries"]]
     words += [str(w) for w in q["range_connectors"]["words"]] + [str(w) for w in q["range_alternatives"]["words"]]
     words += ["万", "亿", "、", "的"]
-    return tuple(sorted({vocab.simplified(w) for w in words}, key=len, reverse=True))
+    return tuple(sorted({vocab.simplified(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=1)
@@ -298,7 +298,7 @@ def _unit_starts(text: str, pos: int) -> bool:
 def _units_and_measure_words() -> tuple[str, ...]:
     u = vocab.load("units")
     words = [str(e["word"]) for e in u["units"]] + [str(w) for w in u["measure_words"]["words"]]
-    return tuple(sorted({vocab.simplified(w) for w in words}, key=len, reverse=True))
+    return tuple(sorted({vocab.simplified(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
 def _one_or_two(text: str, pos: int) -> bool:

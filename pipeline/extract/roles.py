@@ -64,6 +64,12 @@ class Context:
         return self.kind == REGULATION and self.in_article
 
 
+def _longest_first(word: str) -> tuple[int, str]:
+    """Longer words first; among words of one length, a fixed order (a set's own order changes from one
+    process to the next with Python's string hashing, and with it which rule word a reason names)."""
+    return -len(word), word
+
+
 @lru_cache(maxsize=1)
 def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
@@ -72,7 +78,7 @@ def _words() -> dict[str, tuple[str, ...]]:
         for sub in ("strong", "weak", "words", "perfective", "not_in_news"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
-                out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=len, reverse=True))
+                out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
     u = vocab.load("units")
     out["abstract_measure_words"] = tuple(vocab.simplified(str(w)) for w in u["abstract_measure_words"]["words"])
     out["household_words"] = tuple(vocab.simplified(str(w)) for w in u["household_words"]["words"])
