@@ -12,6 +12,14 @@ from typing import Any
 __all__ = ["extract", "Extraction", "is_report"]
 
 
+def warm_up() -> None:
+    """Make the language pipelines and the segmenter now (a worker's start-up), not with its first text."""
+    from pipeline.extract.nlp import nlp
+    from pipeline.extract.segmenter import segmenter
+
+    nlp("jieba"), nlp("char"), segmenter().lcut("统购统销")
+
+
 def __getattr__(name: str) -> Any:
     if name in __all__:
         from pipeline.extract import document
