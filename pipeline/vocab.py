@@ -16,6 +16,8 @@ import yaml
 SCHEMAS_DIR = Path(os.environ.get("PIPELINE_SCHEMAS", Path(__file__).resolve().parents[1] / "schemas"))
 
 _T2S = opencc.OpenCC("t2s")
+# libyaml's safe loader where PyYAML was built with it (ten times faster on schemas/tables.yaml), else PyYAML's
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def simplified(text: str) -> str:
@@ -30,7 +32,7 @@ def simplified(text: str) -> str:
 def load(name: str) -> dict[str, Any]:
     path = SCHEMAS_DIR / f"{name}.yaml"
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
 
 
 @cache

@@ -16,6 +16,7 @@ import opencc
 import yaml
 
 from pipeline.errors import InputError
+from pipeline.files import doc_id_for, sidecar_path
 from pipeline.ingest.datelines import read_body_dates
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.kind import KINDS, document_kind
@@ -28,11 +29,6 @@ __all__ = ["read_document", "SourceDocument", "Region", "Metadata", "doc_id_for"
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
 _T2S = opencc.OpenCC("t2s")
 _S2T = opencc.OpenCC("s2t")
-
-
-def doc_id_for(path: Path) -> str:
-    """A stable id from the file name: survives edits to the text and to other files."""
-    return re.sub(r"[^0-9A-Za-z_\-\u3400-\u9fff]+", "_", path.stem).strip("_") or "doc"
 
 
 @lru_cache(maxsize=65536)
@@ -116,10 +112,6 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
 def choose_layout_for_test(text: str) -> str:
     """The name of the layout reader the registry picks for `text`."""
     return choose(text).name
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.stem + ".meta.yaml")
 
 
 def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:

@@ -17,60 +17,17 @@ import hashlib
 import json
 import os
 import shutil
-from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.load.cache import cached, content_id, file_key, fingerprint  # noqa: F401 (the cache's names)
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 
 PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts", "numbers")
-PACKAGE = Path(__file__).resolve().parents[1]
-
-
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """The pipeline's identity: its version, code and vocabulary. A change invalidates the cache."""
-    from pipeline.vocab import SCHEMAS_DIR
-
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted([*PACKAGE.rglob("*.py"), *Path(SCHEMAS_DIR).glob("*.yaml")]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def file_key(path: Path) -> str:
-    from pipeline.ingest import sidecar_path
-
-    h = hashlib.sha256(fingerprint().encode())
-    h.update(path.read_bytes())
-    side = sidecar_path(path)
-    if side.exists():
-        h.update(side.read_bytes())
-    return h.hexdigest()[:32]
-
-
-def content_id(key: str) -> str:
-    """What stands for the document id in a cached document's rows until the load names it."""
-    return f"@{key}"
-
-
-def cached(cache_dir: Path, key: str) -> dict | None:
-    """The summary of a document processed before, with its batch folder (relative to `cache_dir`)."""
-    summary = cache_dir / "docs" / f"{key}.json"
-    try:
-        data = json.loads(summary.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not cached, or a summary from an unreadable or older cache
-        return None
-    batch = data.get("batch")
-    if not isinstance(batch, str) or Path(batch).is_absolute() or not (cache_dir / batch).is_dir():
-        return None
-    return data
 
 
 def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], cache_dir: Path,

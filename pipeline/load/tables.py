@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
-
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING, Any
 
 from pipeline import vocab
+
+if TYPE_CHECKING:  # pandas and pandera are imported where frames are made: listing the tables needs neither
+    import pandas as pd
+    import pandera.pandas as pa
 
 PANDAS_DTYPES = {
     "VARCHAR": "string",
@@ -65,12 +66,16 @@ def tables() -> dict[str, Table]:
 
 
 def empty_frame(table: str) -> pd.DataFrame:
+    import pandas as pd
+
     t = tables()[table]
     return pd.DataFrame({c.name: pd.Series([], dtype=PANDAS_DTYPES[c.type]) for c in t.columns})
 
 
 def frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     """A frame with exactly the declared columns, in order, with the declared dtypes."""
+    import pandas as pd
+
     t = tables()[table]
     if not records:
         return empty_frame(table)
@@ -90,6 +95,8 @@ def frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _column_checks(c: Column) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     out = []
     if "isin" in c.checks:
         out.append(pa.Check.isin(c.checks["isin"]))
@@ -106,6 +113,8 @@ def _column_checks(c: Column) -> list[pa.Check]:
 
 
 def pandera_schema(table: str, table_checks: dict[str, Callable] | None = None) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     """The pandera schema of a table; `table_checks` supplies the named row checks."""
     t = tables()[table]
     columns = {

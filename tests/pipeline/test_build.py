@@ -161,12 +161,12 @@ def test_failed_build_keeps_the_previous_database(tmp_path: Path, monkeypatch):
     db = tmp_path / "db.duckdb"
     build(CORPUS, db)
     before = db.read_bytes()
-    import pipeline.build as b
+    import pipeline.load.database as database  # the build imports its stages when it runs them
 
     def broken(*args, **kwargs):
         raise RuntimeError("killed mid-write")
 
-    monkeypatch.setattr(b, "write_database", broken)
+    monkeypatch.setattr(database, "write_database", broken)
     with pytest.raises(RuntimeError):
         build(CORPUS, db, force=True)
     assert db.read_bytes() == before
@@ -177,9 +177,9 @@ def test_invalid_rows_skip_their_document_naming_it_and_save_the_cases(tmp_path:
     db = tmp_path / "db.duckdb"
     build(CORPUS, db)
     before = db.read_bytes()
-    import pipeline.build as b
+    import pipeline.load.records as records  # the build imports its stages when it runs them
 
-    real = b.unit_records
+    real = records.unit_records
     broken = {"003_b69152d1adbf7c19.txt"}
 
     def wrong_kind(sd):
@@ -188,7 +188,7 @@ def test_invalid_rows_skip_their_document_naming_it_and_save_the_cases(tmp_path:
             rows[0].kind = "chapterette"
         return rows
 
-    monkeypatch.setattr(b, "unit_records", wrong_kind)
+    monkeypatch.setattr(records, "unit_records", wrong_kind)
     report = build(CORPUS, tmp_path / "other.duckdb", cache_dir=tmp_path / "fresh-cache")
     assert [(i.source_file, i.code) for i in report.skipped] == [("003_b69152d1adbf7c19.txt", "E204")]
     assert "units" in report.skipped[0].message
