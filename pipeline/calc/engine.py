@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline import vocab
 from pipeline.calc.county import CountyRules, choose
+from pipeline.calc.inputs import household_rows
 from pipeline.calc.rules import RuleSet, RuleStandard
 from pipeline.errors import PipelineError
 
@@ -42,6 +43,12 @@ SCALARS = {
 COUNTY_VALUES = {"idle_landlord_cut": "ration.idle_landlord_cut_pct", "non_grain_ration": "ration.non_grain"}
 PIGS = "feed.fattening_pig"
 
+# the household classes and supply statuses, computed as codes into these lists
+CLASSES = ["deficit", "surplus", "self_sufficient"]
+DEFICIT, SURPLUS, SELF_SUFFICIENT = range(3)
+STATUSES = ["supplied", "self_solve", "none"]
+SUPPLIED, SELF_SOLVE, NONE = range(3)
+
 OUTPUT_COLUMNS = ["household_id", "class", "normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin",
                   "purchase_jin", "supply_jin", "supply_status", "supply_months", "days_short",
                   "corvee_supplement_jin", "rule_doc"]
@@ -52,6 +59,19 @@ class Parameters:
     table: pd.DataFrame  # one row per county key
     bands: list[tuple[float, float]]
     cites: dict[str, RuleStandard] = field(default_factory=dict)
+
+
+class PerHousehold:
+    """Each county's parameters spread to its households, a column when it is first read: a million
+    households by every parameter as one frame would hold columns that are never read."""
+
+    def __init__(self, table: pd.DataFrame, codes: np.ndarray) -> None:
+        self._table, self._codes, self._columns = table, codes, {}
+
+    def __getitem__(self, column: str) -> pd.Series:
+        if column not in self._columns:
+            self._columns[column] = pd.Series(self._table[column].to_numpy()[self._codes])
+        return self._columns[column]
 
 
 def parameters(rules: RuleSet, county_rules: CountyRules, counties: list[str]) -> Parameters:
@@ -113,7 +133,7 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     key = (h["county"].astype("string").fillna("") if "county" in h else pd.Series([""] * len(h), dtype="string"))
     codes, counties = pd.factorize(key)
     params = parameters(rules, county_rules, list(counties))
-    p = params.table.loc[list(counties)].iloc[codes].reset_index(drop=True)
+    p = PerHousehold(params.table.loc[list(counties)], codes)
     _require_county_values(h, p)
 
     persons = h["persons"].to_numpy(dtype="float64")
@@ -132,11 +152,12 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     public = h["public_grain_jin"].to_numpy()
     balance = normal_yield - (seed + ration + feed) - public
     non_grain = (h["class"] == "non_grain").to_numpy()
-    klass = np.where(non_grain | (balance < 0), "deficit", np.where(balance > 0, "surplus", "self_sufficient"))
+    klass = np.where(non_grain | (balance < 0), DEFICIT,
+                     np.where(balance > 0, SURPLUS, SELF_SUFFICIENT)).astype(np.int8)
     # 7. purchase (article 12)
     rich = (h["class"] == "rich_peasant").to_numpy()
     rate = np.where(rich, p["purchase_rate_rich"].to_numpy(), p["purchase_rate"].to_numpy())
-    purchase = np.where(klass == "surplus", balance * rate / 100.0, 0.0)
+    purchase = np.where(klass == SURPLUS, balance * rate / 100.0, 0.0)
     # 8. supply (articles 16, 17, 19)
     disaster = (h["area_type"] == "disaster").to_numpy()
     r = p["ration_deficit"].to_numpy() * np.where(disaster, 1 - p["deficit_disaster_cut"].to_numpy() / 100, 1.0)
@@ -152,26 +173,36 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     shortfall = need - available
     with np.errstate(divide="ignore", invalid="ignore"):
         days = np.where(persons * r > 0, shortfall / (persons * r / DAYS_PER_YEAR), np.nan)
-    deficit = klass == "deficit"
+    deficit = klass == DEFICIT
     short = deficit & (shortfall > 0)
     supplied = short & (non_grain | (days >= p["days_threshold"].to_numpy()))
-    status = np.where(supplied, "supplied", np.where(short, "self_solve", "none"))
+    status = np.where(supplied, SUPPLIED, np.where(short, SELF_SOLVE, NONE)).astype(np.int8)
     supply = np.where(supplied, shortfall, 0.0)
     months = np.where(supplied, np.ceil(np.nan_to_num(days, nan=0.0) / DAYS_PER_MONTH), 0).astype("int64")
     days_short = np.where(short, days, 0.0)
     # 9. corvée supplement (article 18), converted to jin by the document's date
     corvee = h["corvee_days"].to_numpy() * p["corvee_per_day"].to_numpy()
     out = pd.DataFrame({
-        "household_id": h["household_id"], "class": klass, "normal_yield_jin": normal_yield, "seed_jin": seed,
+        "household_id": h["household_id"], "class": _labels(klass, CLASSES), "normal_yield_jin": normal_yield,
+        "seed_jin": seed,
         "ration_jin": ration, "feed_jin": feed, "balance_jin": balance, "purchase_jin": purchase,
-        "supply_jin": supply, "supply_status": status, "supply_months": months, "days_short": days_short,
+        "supply_jin": supply, "supply_status": _labels(status, STATUSES), "supply_months": months,
+        "days_short": days_short,
         "corvee_supplement_jin": corvee, "rule_doc": rules.doc_id,
     })
     out["county_rule"] = p["county_rule"].to_numpy()
     return out, params
 
 
-def _require_county_values(h: pd.DataFrame, p: pd.DataFrame) -> None:
+def _labels(codes: np.ndarray, labels: list[str]) -> pd.Series:
+    """Codes as their labels, a text column made by Arrow (a million numpy strings cost half a second)."""
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int8()), pa.array(labels)).dictionary_decode() \
+        .to_pandas()
+
+
+def _require_county_values(h: pd.DataFrame, p: PerHousehold) -> None:
     for kind, column in (("idle_landlord", "idle_landlord_cut"), ("non_grain", "non_grain_ration")):
         rows = (h["class"] == kind).to_numpy() & p[column].isna().to_numpy()
         if rows.any():
@@ -187,33 +218,42 @@ def _require_county_values(h: pd.DataFrame, p: pd.DataFrame) -> None:
             "allowed": f"below the chosen ration.retained ({p['ration'][bad].iloc[0]:g} 斤)"})
 
 
-def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: pd.DataFrame) -> np.ndarray:
+def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: PerHousehold) -> np.ndarray:
+    """Σ area × yield × rate / 100 over each household's plots that no exemption takes out. Plots are many
+    (three million for a million households): every per-plot array is a code or a number, made in place."""
     if plots.empty:
         return np.zeros(len(h))
-    row = pd.Index(h["household_id"]).get_indexer(plots["household_id"])
+    row = household_rows(h["household_id"], plots["household_id"])
     # exemptions and crops take few distinct values: decide per value, then spread by code
     ex_codes, ex_values = pd.factorize(plots["exemption"].fillna("") if "exemption" in plots
                                        else pd.Series([""] * len(plots)))
     ex_values = np.asarray(ex_values, dtype=object)
-    exemption = ex_values[ex_codes]
-    k_values = pd.Series(ex_values).str.extract(r"^reclaimed_(\d+)$")[0].astype("float64").to_numpy()
-    k = k_values[ex_codes]
+    years = pd.Series(ex_values).str.extract(r"^reclaimed_(\d+)$")[0].astype("float64").to_numpy()
     area = plots["area_mu"].to_numpy()
-    taro = exemption == "taro_vegetable"
+    taro = (ex_values == "taro_vegetable")[ex_codes]
     taro_area = np.bincount(row, weights=np.where(taro, area, 0.0), minlength=len(h))
     taro_exempt_hh = taro_area <= p["taro_area_per_person"].to_numpy() * h["persons"].to_numpy()
-    exempt = ((exemption == "technical_crop")                                   # 8(一)
-              | (~np.isnan(k) & (k <= p["reclaimed_years"].to_numpy()[row]))    # 8(二)
-              | (exemption == "ridge_or_yard")                                  # 8(五)
-              | (taro & taro_exempt_hh[row]))                                   # 8(三)
-    counted = plots["crop"][~exempt]  # an exempt plot needs no rate
+    exempt = np.isin(ex_values, ["technical_crop", "ridge_or_yard"])[ex_codes]   # 8(一), 8(五)
+    exempt |= taro & taro_exempt_hh[row]                                          # 8(三)
+    del taro
+    k = years[ex_codes]
+    exempt |= ~np.isnan(k) & (k <= p["reclaimed_years"].to_numpy()[row])          # 8(二)
+    del k, ex_codes
+    crop_codes, crop_values = pd.factorize(plots["crop"])
+    counted = np.zeros(len(crop_values), dtype=bool)  # an exempt plot needs no rate
+    counted[crop_codes[~exempt]] = True
     try:
-        rates = crop_rates(rules, counted)
+        rates = crop_rates(rules, pd.Series(np.asarray(crop_values, dtype=object)[counted]))
     except PipelineError as exc:
         if exc.code == "E407":
-            exc.detail["household"] = counted.index.map(plots["household_id"])[counted == exc.where][0]
+            first = np.flatnonzero(~exempt & (crop_codes == list(crop_values).index(exc.where)))[0]
+            exc.detail["household"] = plots["household_id"].iloc[first]
         raise
-    crop_codes, crop_values = pd.factorize(plots["crop"])
-    rate = pd.Series(crop_values).map(rates).to_numpy(dtype="float64")[crop_codes]
-    contribution = np.where(exempt, 0.0, area * plots["yield_jin_per_mu"].to_numpy() * rate / 100.0)
+    rate = pd.Series(crop_values).map(rates).to_numpy(dtype="float64")
+    contribution = rate[crop_codes]
+    del crop_codes
+    contribution *= area
+    contribution *= plots["yield_jin_per_mu"].to_numpy()
+    contribution /= 100.0
+    contribution[exempt] = 0.0
     return np.bincount(row, weights=contribution, minlength=len(h))
