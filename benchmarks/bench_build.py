@@ -1,19 +1,26 @@
-"""Benchmark the build over a synthetic corpus made from the bundled texts.
+"""Benchmark the build against bare jieba, like for like, and the figures a user waits on.
 
-Makes N documents by recombining the articles and report paragraphs that the
-pipeline itself finds in a corpus folder (default: corpus/), with their numbers
-varied. Builds them as a user would, `python -m pipeline build` in a fresh
-process; rebuilds without changes; and segments the same files with bare jieba
-(the pipeline's own jieba, with its lexicon, one process). Prints documents and
-megabytes per second, time per stage, peak memory of the build's main process
-and largest worker, the no-change rebuild time as a share of the full build,
-and the build's throughput per core as a share of bare jieba's. With
---linearity the same is done for a quarter and a half of N, each size in its
-own processes, to show whether time and memory grow linearly. Not a test: run
-it by hand.
+Corpora (made in a temporary folder):
+  - synthetic: N documents recombining the articles and report paragraphs the pipeline itself finds in
+    a corpus folder (default corpus/), with their numbers varied;
+  - copies: M documents, each a copy of one text of corpus/ and ../shared/real/ in turn, made distinct by
+    a last line (a byte-identical copy would be skipped);
+  - the bundled corpus, corpus/.
 
-    python benchmarks/bench_build.py                                  # 20,000 documents
-    python benchmarks/bench_build.py --documents 4000 --linearity --workers 2
+In each round, in this order (rounds interleave the runs, so a slow moment of a shared machine falls on
+all of them alike):
+  - the full build of each corpus, `python -m pipeline build --workers W` in a fresh process with a
+    fresh cache, then the same build again with nothing changed;
+  - bare jieba on the same files in W processes, started fresh like the build, with jieba's default
+    dictionary (`jieba.lcut`) and with the project lexicon (the pipeline's reference segmenter);
+  - a build of the first 16 synthetic documents (the fixed cost of a build);
+  - `python -m pipeline query "select 1"`.
+Printed: medians over the rounds, and ratios: the build's throughput against bare jieba's on the same
+files with as many processes (100 % = as fast), the fixed cost, the no-change rebuild against the full
+build, the stages of the median build from its report. Not a test: run it by hand.
+
+    python benchmarks/bench_build.py                                   # 2,000 + 1,000 documents, 3 rounds
+    python benchmarks/bench_build.py --documents 20000 --copies 0 --rounds 1
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ import json
 import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,9 +42,9 @@ import cn2an
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import corpus_files, process  # noqa: E402
+from pipeline.build import process  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
-from pipeline.extract.nlp import tokenizer  # noqa: E402
+from pipeline.files import corpus_files as files_of  # noqa: E402
 from pipeline.markers import ARTICLE_RE, ENUM_RE  # noqa: E402
 
 # a Chinese numeral of two characters or more before a measure word: the numbers worth varying
@@ -46,7 +55,7 @@ CN_NUMBER = re.compile(r"(?<![第〇零一二三四五六七八九十百千萬�
 def pools(source: Path) -> tuple[list[str], list[str]]:
     """Article bodies (marker removed) and report paragraphs of the texts in `source`, as written."""
     articles, paragraphs = [], []
-    for path in corpus_files(source):
+    for path in files_of(source):
         try:
             sd = process(path)
         except InputError:
@@ -91,80 +100,173 @@ def make_corpus(folder: Path, n: int, source: Path, seed: int = 1955) -> int:
     return total
 
 
-def cli_build(corpus: Path, db: Path, workers: int) -> tuple[float, dict]:
-    """Wall seconds of `python -m pipeline build`, and the build report it wrote."""
+REAL = ROOT.parent / "shared" / "real"
+FIXED_COST_DOCUMENTS = 16
+
+
+def make_copies(folder: Path, n: int, sources: list[Path]) -> int:
+    """`n` documents, each a copy of one text of `sources` in turn (as UTF-8, with its sidecar), made
+    distinct by a last line; returns their size in bytes."""
+    from pipeline.files import sidecar_path
+    from pipeline.ingest.encoding import decode
+
+    texts = [p for source in sources if source.is_dir() for p in files_of(source)]
+    if not texts:
+        sys.exit("no text to copy")
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for k in range(n):
+        source = texts[k % len(texts)]
+        text, _ = decode(source.read_bytes(), source.name)
+        data = f"{text.rstrip()}\n\n（副本{k}）\n".encode()
+        target = folder / f"copy_{k:06d}_{source.stem}.txt"
+        target.write_bytes(data)
+        if sidecar_path(source).exists():
+            shutil.copyfile(sidecar_path(source), sidecar_path(target))
+        total += len(data)
+    return total
+
+
+def wall(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db),
-                    "--workers", str(workers)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - t0
-    return seconds, json.loads((db.parent / "build_report.json").read_text("utf-8"))
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
 
 
-def bare_jieba(folder: Path) -> float:
-    """Megabytes per second of the pipeline's jieba segmenting every file of `folder` whole, one process."""
-    tok = tokenizer()
-    tok.lcut("预热")  # load the dictionary outside the timing
-    texts = [p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))]
-    t0 = time.perf_counter()
-    for t in texts:
-        tok.lcut(t)
-    return sum(len(t.encode("utf-8")) for t in texts) / 1e6 / (time.perf_counter() - t0)
+def build_cmd(corpus: Path, db: Path, workers: int) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db), "--workers",
+            str(workers)]
 
 
-def measure(n: int, workers: int, source: Path, workdir: Path) -> dict:
-    corpus, db = workdir / f"corpus_{n}", workdir / f"out_{n}" / "corpus.duckdb"
-    size = make_corpus(corpus, n, source)
-    full_s, report = cli_build(corpus, db, workers)
-    rebuild_s, again = cli_build(corpus, db, workers)
-    return {"n": n, "mb": size / 1e6, "full_s": full_s, "rebuild_s": rebuild_s, "report": report,
-            "rebuild_cached": again["cached"], "jieba_mb_s": bare_jieba(corpus)}
+def _bare_worker(engine: str, paths: list[str]) -> int:
+    if engine == "default":
+        import jieba
+
+        jieba.setLogLevel(60)
+        cut = jieba.lcut
+    else:
+        from pipeline.extract.segmenter import segmenter
+
+        cut = segmenter("jieba").lcut
+    return sum(len(cut(Path(p).read_text("utf-8"))) for p in paths)
 
 
-def show(r: dict, workers: int) -> None:
-    rep, mb = r["report"], r["mb"]
-    per_core = mb / r["full_s"] / workers
-    t = rep["timings"]
-    print(f"== {r['n']:,} documents, {mb:,.1f} MB, {rep['workers']} worker process(es) on {workers} core(s)")
-    print(f"full build: {r['full_s']:.1f} s = {r['n'] / r['full_s']:,.0f} documents/s, {mb / r['full_s']:.3f} MB/s, "
-          f"{per_core:.3f} MB/s per core; {rep['tables'].get('standards', 0):,} standards, "
-          f"{rep['tables'].get('facts', 0):,} facts")
-    cpu = {k: v for k, v in t.items() if k in ("read_normalize_structure_s", "extract_s", "validate_write_s")}
-    busy = sum(cpu.values())
-    print("  per document (CPU seconds summed over workers): "
-          + ", ".join(f"{k[:-2]} {v:,.1f} s ({100 * v / busy:.0f} %)" for k, v in cpu.items()))
-    print(f"  wall: cache look-up {t.get('cache_lookup_s', 0):.1f} s, documents {t.get('documents_s', 0):.1f} s, "
-          f"database load {t.get('load_s', 0):.1f} s, start-up and the rest "
-          f"{r['full_s'] - t.get('documents_s', 0) - t.get('load_s', 0):.1f} s")
-    mem = rep.get("peak_memory_mb", {})
-    print(f"  peak memory: main process {mem.get('main', 0):,.0f} MB, largest worker "
-          f"{mem.get('largest_worker', 0):,.0f} MB")
-    print(f"no-change rebuild: {r['rebuild_s']:.1f} s = {100 * r['rebuild_s'] / r['full_s']:.1f} % of the full build "
-          f"({r['rebuild_cached']:,} documents from the cache)")
-    print(f"bare jieba (lcut, one process, same files): {r['jieba_mb_s']:.3f} MB/s; build per core / bare jieba = "
-          f"{100 * per_core / r['jieba_mb_s']:.0f} %")
+def bare_jieba(engine: str, folder: Path, workers: int) -> None:
+    """Segment every file of `folder` whole in `workers` processes (files shared out by size)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares: list[list[str]] = [[] for _ in range(workers)]
+    sizes = [0] * workers
+    for p in sorted(folder.glob("*.txt"), key=lambda p: -p.stat().st_size):
+        k = sizes.index(min(sizes))
+        shares[k].append(str(p))
+        sizes[k] += p.stat().st_size
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_bare_worker, [engine] * workers, shares))
+
+
+def bare_cmd(engine: str, folder: Path, workers: int) -> list[str]:
+    return [sys.executable, __file__, "--bare", engine, "--corpus", str(folder), "--workers", str(workers)]
+
+
+def run_rounds(corpora: dict[str, tuple[Path, float]], workers: int, rounds: int, workdir: Path) -> dict:
+    """Every timing of every round, by name."""
+    times: dict[str, list[float]] = {}
+    reports: dict[str, list[dict]] = {}
+
+    def note(name: str, seconds: float) -> None:
+        times.setdefault(name, []).append(seconds)
+
+    for r in range(rounds):
+        for name, (folder, _) in corpora.items():
+            db = workdir / f"{name}_{r}" / "corpus.duckdb"
+            note(f"{name}/full", wall(build_cmd(folder, db, workers)))
+            reports.setdefault(name, []).append(json.loads((db.parent / "build_report.json").read_text("utf-8")))
+            note(f"{name}/no-change", wall(build_cmd(folder, db, workers)))
+            if name != "bundled":
+                for engine in ("default", "lexicon"):
+                    note(f"{name}/jieba-{engine}", wall(bare_cmd(engine, folder, workers)))
+        if "synthetic" in corpora:
+            small = workdir / "fixed"
+            note("fixed", wall(build_cmd(small, workdir / f"fixed_{r}" / "corpus.duckdb", workers)))
+        db = workdir / f"{next(iter(corpora))}_0" / "corpus.duckdb"
+        for _ in range(5):
+            note("query", wall([sys.executable, "-m", "pipeline", "query", "select 1", "--db", str(db)]))
+    return {"times": times, "reports": reports}
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def show(corpora: dict[str, tuple[Path, float]], result: dict, workers: int, rounds: int) -> None:
+    t, reports = result["times"], result["reports"]
+    print(f"== {workers} worker processes; {rounds} rounds, runs interleaved; medians (min–max)")
+
+    def line(label: str, xs: list[float], extra: str = "") -> None:
+        print(f"  {label:<44} {median(xs):7.2f} s ({min(xs):.2f}–{max(xs):.2f}){extra}")
+
+    for name, (folder, mb) in corpora.items():
+        n = len(files_of(folder))
+        full = median(t[f"{name}/full"])
+        print(f"-- {name}: {n:,} documents, {mb:,.1f} MB")
+        line("full build", t[f"{name}/full"], f"   {mb / full:.3f} MB/s, {mb / full / workers:.3f} MB/s per core")
+        for engine in ("default", "lexicon"):
+            key = f"{name}/jieba-{engine}"
+            if key in t:
+                ratio = median(t[key]) / full
+                line(f"bare jieba ({engine} dictionary), same files", t[key],
+                     f"   build per core / jieba per core = {100 * ratio:.0f} % (goal ≥ 100 %)")
+        nc = median(t[f"{name}/no-change"])
+        line("no-change rebuild", t[f"{name}/no-change"], f"   {100 * nc / full:.1f} % of the full build"
+             + (" (goal ≤ 5 %)" if name == "bundled" else ""))
+        rep = sorted(reports[name], key=lambda r: r["timings"].get("documents_s", 0))[len(reports[name]) // 2]
+        tm = rep["timings"]
+        cpu = {k: tm.get(k, 0.0) for k in ("worker_startup_s", "read_normalize_structure_s", "extract_s",
+                                           "validate_write_s")}
+        busy = sum(cpu.values()) or 1.0
+        print("     worker seconds (summed over workers): "
+              + ", ".join(f"{k[:-2]} {v:.1f} s ({100 * v / busy:.0f} %)" for k, v in cpu.items()))
+        mem = rep.get("peak_memory_mb", {})
+        print(f"     wall: documents {tm.get('documents_s', 0):.1f} s, database load {tm.get('load_s', 0):.1f} s; "
+              f"peak memory: main {mem.get('main', 0):,.0f} MB, largest worker {mem.get('largest_worker', 0):,.0f} MB")
+    if "fixed" in t and "synthetic/full" in t:
+        ratio = median(t["fixed"]) / median(t["synthetic/full"])
+        n = len(files_of(corpora["synthetic"][0]))
+        line(f"build of {FIXED_COST_DOCUMENTS} documents", t["fixed"],
+             f"   {ratio:.2f} of the {n:,}-document build (goal ≤ 0.10)")
+    line('query "select 1"', t["query"], "   (goal ≤ 0.25 s)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--documents", type=int, default=20_000)
+    ap.add_argument("--documents", type=int, default=2_000, help="synthetic documents (0: none)")
+    ap.add_argument("--copies", type=int, default=1_000, help="documents copied from corpus/ and the real texts")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--linearity", action="store_true", help="also measure a quarter and a half of the documents")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--source", type=Path, default=ROOT / "corpus", help="corpus whose texts are recombined")
+    ap.add_argument("--real", type=Path, default=REAL, help="real period texts to copy from")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the corpora and databases here")
+    ap.add_argument("--bare", choices=["default", "lexicon"], help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
-    sizes = [max(a.documents // 4, 1), max(a.documents // 2, 1), a.documents] if a.linearity else [a.documents]
+    if a.bare:
+        bare_jieba(a.bare, a.corpus, a.workers)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = a.workdir or Path(tmp)
-        results = []
-        for n in sizes:
-            results.append(measure(n, a.workers, a.source, workdir))
-            show(results[-1], a.workers)
-    if len(results) > 1:
-        print("== linearity (seconds per 1,000 documents; peak MB of main process / largest worker)")
-        for r in results:
-            mem = r["report"].get("peak_memory_mb", {})
-            print(f"  {r['n']:>8,}: {1000 * r['full_s'] / r['n']:6.2f} s   "
-                  f"{mem.get('main', 0):6,.0f} / {mem.get('largest_worker', 0):,.0f} MB")
+        corpora: dict[str, tuple[Path, float]] = {}
+        if a.documents:
+            mb = make_corpus(workdir / "synthetic", a.documents, a.source) / 1e6
+            corpora["synthetic"] = (workdir / "synthetic", mb)
+            make_corpus(workdir / "fixed", FIXED_COST_DOCUMENTS, a.source)
+        if a.copies:
+            mb = make_copies(workdir / "copies", a.copies, [ROOT / "corpus", a.real]) / 1e6
+            corpora["copies"] = (workdir / "copies", mb)
+        bundled = ROOT / "corpus"
+        corpora["bundled"] = (bundled, sum(p.stat().st_size for p in files_of(bundled)) / 1e6)
+        result = run_rounds(corpora, a.workers, a.rounds, workdir)
+        show(corpora, result, a.workers, a.rounds)
 
 
 if __name__ == "__main__":
