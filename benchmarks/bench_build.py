@@ -21,6 +21,7 @@ build, the stages of the median build from its report. Not a test: run it by han
 
     python benchmarks/bench_build.py                                   # 2,000 + 1,000 documents, 3 rounds
     python benchmarks/bench_build.py --documents 20000 --copies 0 --rounds 1
+    git worktree add /tmp/base 6248baa && python benchmarks/bench_build.py --baseline /tmp/base
 """
 from __future__ import annotations
 
@@ -127,9 +128,10 @@ def make_copies(folder: Path, n: int, sources: list[Path]) -> int:
     return total
 
 
-def wall(cmd: list[str]) -> float:
+def wall(cmd: list[str], checkout: Path = ROOT) -> float:
+    """Wall seconds of `cmd` run from `checkout` (`python -m pipeline` then runs that checkout's code)."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=checkout, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
@@ -169,29 +171,40 @@ def bare_cmd(engine: str, folder: Path, workers: int) -> list[str]:
     return [sys.executable, __file__, "--bare", engine, "--corpus", str(folder), "--workers", str(workers)]
 
 
-def run_rounds(corpora: dict[str, tuple[Path, float]], workers: int, rounds: int, workdir: Path) -> dict:
-    """Every timing of every round, by name."""
+def run_rounds(corpora: dict[str, tuple[Path, float]], workers: int, rounds: int, workdir: Path,
+               baseline: Path | None = None) -> dict:
+    """Every timing of every round, by name (`base:` names: the same runs of the `baseline` checkout)."""
     times: dict[str, list[float]] = {}
     reports: dict[str, list[dict]] = {}
+    checkouts = {"": ROOT} | ({"base:": baseline} if baseline else {})
 
     def note(name: str, seconds: float) -> None:
         times.setdefault(name, []).append(seconds)
 
     for r in range(rounds):
         for name, (folder, _) in corpora.items():
-            db = workdir / f"{name}_{r}" / "corpus.duckdb"
-            note(f"{name}/full", wall(build_cmd(folder, db, workers)))
-            reports.setdefault(name, []).append(json.loads((db.parent / "build_report.json").read_text("utf-8")))
-            note(f"{name}/no-change", wall(build_cmd(folder, db, workers)))
+            for tag, checkout in checkouts.items():
+                db = workdir / f"{tag.rstrip(':')}{name}_{r}" / "corpus.duckdb"
+                note(f"{tag}{name}/full", wall(build_cmd(folder, db, workers), checkout))
+                if not tag:
+                    reports.setdefault(name, []).append(
+                        json.loads((db.parent / "build_report.json").read_text("utf-8")))
+                note(f"{tag}{name}/no-change", wall(build_cmd(folder, db, workers), checkout))
             if name != "bundled":
                 for engine in ("default", "lexicon"):
                     note(f"{name}/jieba-{engine}", wall(bare_cmd(engine, folder, workers)))
-        if "synthetic" in corpora:
-            small = workdir / "fixed"
-            note("fixed", wall(build_cmd(small, workdir / f"fixed_{r}" / "corpus.duckdb", workers)))
-        db = workdir / f"{next(iter(corpora))}_0" / "corpus.duckdb"
-        for _ in range(5):
-            note("query", wall([sys.executable, "-m", "pipeline", "query", "select 1", "--db", str(db)]))
+        for tag, checkout in checkouts.items():
+            if "synthetic" in corpora:
+                small = workdir / "fixed"
+                db = workdir / f"{tag.rstrip(':')}fixed_{r}" / "corpus.duckdb"
+                note(f"{tag}fixed", wall(build_cmd(small, db, workers), checkout))
+            db = workdir / f"{tag.rstrip(':')}{next(iter(corpora))}_0" / "corpus.duckdb"
+            for _ in range(5):
+                note(f"{tag}query", wall([sys.executable, "-m", "pipeline", "query", "select 1", "--db", str(db)],
+                                         checkout))
+        for _ in range(5):  # the floor under any command: the interpreter, and DuckDB's import
+            note("python", wall([sys.executable, "-c", "pass"]))
+            note("duckdb", wall([sys.executable, "-c", "import duckdb"]))
     return {"times": times, "reports": reports}
 
 
@@ -211,6 +224,10 @@ def show(corpora: dict[str, tuple[Path, float]], result: dict, workers: int, rou
         full = median(t[f"{name}/full"])
         print(f"-- {name}: {n:,} documents, {mb:,.1f} MB")
         line("full build", t[f"{name}/full"], f"   {mb / full:.3f} MB/s, {mb / full / workers:.3f} MB/s per core")
+        if f"base:{name}/full" in t:
+            base = median(t[f"base:{name}/full"])
+            line("full build, baseline checkout", t[f"base:{name}/full"],
+                 f"   now {100 * full / base:.0f} % of its time")
         for engine in ("default", "lexicon"):
             key = f"{name}/jieba-{engine}"
             if key in t:
@@ -220,6 +237,10 @@ def show(corpora: dict[str, tuple[Path, float]], result: dict, workers: int, rou
         nc = median(t[f"{name}/no-change"])
         line("no-change rebuild", t[f"{name}/no-change"], f"   {100 * nc / full:.1f} % of the full build"
              + (" (goal ≤ 5 %)" if name == "bundled" else ""))
+        if f"base:{name}/no-change" in t:
+            base_nc, base = median(t[f"base:{name}/no-change"]), median(t[f"base:{name}/full"])
+            line("no-change rebuild, baseline checkout", t[f"base:{name}/no-change"],
+                 f"   {100 * base_nc / base:.1f} % of its full build")
         rep = sorted(reports[name], key=lambda r: r["timings"].get("documents_s", 0))[len(reports[name]) // 2]
         tm = rep["timings"]
         cpu = {k: tm.get(k, 0.0) for k in ("worker_startup_s", "read_normalize_structure_s", "extract_s",
@@ -235,7 +256,15 @@ def show(corpora: dict[str, tuple[Path, float]], result: dict, workers: int, rou
         n = len(files_of(corpora["synthetic"][0]))
         line(f"build of {FIXED_COST_DOCUMENTS} documents", t["fixed"],
              f"   {ratio:.2f} of the {n:,}-document build (goal ≤ 0.10)")
+    if "base:fixed" in t:
+        line(f"build of {FIXED_COST_DOCUMENTS} documents, baseline checkout", t["base:fixed"],
+             f"   {median(t['base:fixed']) / median(t['base:synthetic/full']):.2f} of its "
+             f"{len(files_of(corpora['synthetic'][0])):,}-document build")
     line('query "select 1"', t["query"], "   (goal ≤ 0.25 s)")
+    if "base:query" in t:
+        line('query "select 1", baseline checkout', t["base:query"])
+    line("python -c pass (the floor of any command)", t["python"])
+    line('python -c "import duckdb"', t["duckdb"])
 
 
 def main() -> None:
@@ -247,6 +276,8 @@ def main() -> None:
     ap.add_argument("--source", type=Path, default=ROOT / "corpus", help="corpus whose texts are recombined")
     ap.add_argument("--real", type=Path, default=REAL, help="real period texts to copy from")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the corpora and databases here")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another checkout (git worktree) whose builds run interleaved with this one's")
     ap.add_argument("--bare", choices=["default", "lexicon"], help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -265,7 +296,7 @@ def main() -> None:
             corpora["copies"] = (workdir / "copies", mb)
         bundled = ROOT / "corpus"
         corpora["bundled"] = (bundled, sum(p.stat().st_size for p in files_of(bundled)) / 1e6)
-        result = run_rounds(corpora, a.workers, a.rounds, workdir)
+        result = run_rounds(corpora, a.workers, a.rounds, workdir, a.baseline)
         show(corpora, result, a.workers, a.rounds)
 
 
