@@ -131,17 +131,14 @@ def compare_charts(standards: list[dict], docs: dict[str, dict], colours: dict[s
             lo = r["base_min"] if r["_base"] else r["value_min"]
             hi = r["base_max"] if r["_base"] else r["value_max"]
             d = docs[r["doc_id"]]
-            year = str(d["date"])[:4] if d["date"] else "undated"
             who = d["issuer"] or (d["title"] or d["doc_id"])[:18]
-            where = f"art. {r['article_no']}" + (f"({r['item_no']})" if r["item_no"] else "") if r["article_no"] \
-                else r["unit_id"]
             cond = f" · {r['condition']}" if r["condition"] else ""
             shown_lo = 0.0 if lo is None else lo
             shown_hi = shown_lo if hi is None else hi
             top = max(top, shown_hi)
             value = {"max": f"≤ {fmt(hi)}", "min": f"≥ {fmt(lo)}"}.get(r["relation"], fmt(lo) if lo == hi
                                                                         else f"{fmt(lo)}–{fmt(hi)}")
-            marks.append({"label": f"{who} · {year} · {where}{cond}", "lo": shown_lo, "hi": shown_hi,
+            marks.append({"label": f"{who} · {_year(d)} · {_where(r)}{cond}", "lo": shown_lo, "hi": shown_hi,
                           "value": f"{value} {unit}", "colour": colours[r["doc_id"]], "doc": r["doc_id"],
                           "flagged": bool(r["flags"]), "search": _search(r, "concept"),
                           "dashed": lo is None or r["relation"] == "max"})
@@ -174,7 +171,7 @@ def conversion_charts(rates: list[dict], docs: dict[str, dict], colours: dict[st
     return charts
 
 
-def statistics_charts(facts: list[dict], doc: dict, colour: str) -> list[Chart]:
+def statistics_charts(facts: list[dict], colour: str) -> list[Chart]:
     """A report's statistics, one chart per unit (户, 社, 万斤 … never on one axis), largest first."""
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for f in facts:
@@ -211,9 +208,19 @@ def _qualified(f: dict) -> str:
     return sign.get(f["qualifier"], "") + fmt(f["value"])
 
 
+def _year(d: dict) -> str:
+    return str(d["date"])[:4] if d["date"] else "undated"
+
+
+def _where(r: dict) -> str:
+    """art. 9(3), or the unit id of a row outside the articles."""
+    if not r.get("article_no"):
+        return r["unit_id"]
+    return f"art. {r['article_no']}" + (f"({r['item_no']})" if r.get("item_no") else "")
+
+
 def _doc_label(d: dict) -> str:
-    year = str(d["date"])[:4] if d["date"] else "undated"
-    return f"{d['issuer'] or (d['title'] or d['doc_id'])[:24]}, {year}"
+    return f"{d['issuer'] or (d['title'] or d['doc_id'])[:24]}, {_year(d)}"
 
 
 def _search(r: dict, what: str) -> str:
@@ -241,9 +248,7 @@ def _row(kind: str, r: dict, text: str) -> dict:
         what = r["subject"] or ""
         value = f"{_qualified(r)} {r['unit'] or ''}".strip()
         detail = [("place", r["place"]), ("language", r["language"]), ("why", r["reason"])]
-    where = (f"art. {r['article_no']}" + (f"({r['item_no']})" if r.get("item_no") else "")) \
-        if r.get("article_no") else r["unit_id"]
-    return {"kind": kind, "id": rid, "doc": r["doc_id"], "where": where, "what": what, "value": value,
+    return {"kind": kind, "id": rid, "doc": r["doc_id"], "where": _where(r), "what": what, "value": value,
             "detail": [(k, v) for k, v in detail if v not in (None, "")], "flags": list(r["flags"] or []),
             "status": r["review_status"], "note": r.get("review_note"), "evidence": highlight(text, r["char_start"],
                                                                                           r["char_end"]),
@@ -258,7 +263,7 @@ def _review_entry(kind: str, rid: str, r: dict) -> str:
             f"    reason: \"checked against …; flags: {flags}\"\n    reviewer: \"…\"\n")
 
 
-def _outline(units: list[dict], text: str) -> list[dict]:
+def _outline(units: list[dict]) -> list[dict]:
     """The units as a flat list in reading order with their depth; leaves carry their text."""
     children: dict[str | None, list[dict]] = defaultdict(list)
     for u in units:
@@ -276,6 +281,14 @@ def _outline(units: list[dict], text: str) -> list[dict]:
             walk(u["unit_id"], depth + 1)
 
     walk(None, 0)
+    return out
+
+
+def _by_doc(rows: list[dict], key: str = "doc_id") -> defaultdict[str, list[dict]]:
+    """Rows grouped by document, in their order."""
+    out: defaultdict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r[key]].append(r)
     return out
 
 
@@ -308,18 +321,18 @@ def report_context(db: Path) -> dict:
             "conversion": [_row("conversion", r, texts[r["doc_id"]]) for r in rates],
             "fact": [_row("fact", r, texts[r["doc_id"]]) for r in facts]}
     flagged = [r for kind in ("standard", "conversion", "fact") for r in rows[kind] if r["flags"]]
+    mine = {k: _by_doc(v, "doc") for k, v in rows.items()}
+    units_of, loose_of, facts_of = _by_doc(units), _by_doc(loose), _by_doc(facts)
     documents = []
     for d in docs:
-        mine = {k: [r for r in v if r["doc"] == d["doc_id"]] for k, v in rows.items()}
-        documents.append(d | {"label": _doc_label(d), "colour": colours[d["doc_id"]],
-                              "outline": _outline([u for u in units if u["doc_id"] == d["doc_id"]],
-                                                  d["text_original"]),
-                              "rows": mine,
+        doc_id = d["doc_id"]
+        documents.append(d | {"label": _doc_label(d), "colour": colours[doc_id],
+                              "outline": _outline(units_of[doc_id]),
+                              "rows": {k: v[doc_id] for k, v in mine.items()},
                               "numbers": [{"id": n["number_id"], "reason": n["reason"], "flags": list(n["flags"]),
                                            "evidence": highlight(d["text_original"], n["char_start"], n["char_end"])}
-                                          for n in loose if n["doc_id"] == d["doc_id"]],
-                              "charts": statistics_charts([f for f in facts if f["doc_id"] == d["doc_id"]], d,
-                                                          colours[d["doc_id"]])})
+                                          for n in loose_of[doc_id]],
+                              "charts": statistics_charts(facts_of[doc_id], colours[doc_id])})
     used = {f for kind in rows.values() for r in kind for f in r["flags"]} | \
         {f for x in (*units, *loose) for f in (x["flags"] or [])}
     glossary = {name: spec for name, spec in vocab.load("flags").items() if name in used}

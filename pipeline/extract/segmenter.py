@@ -12,9 +12,8 @@ Two interchangeable engines give the same words and the same tags:
 
 `PIPELINE_SEGMENTER=jieba` chooses the reference (worker processes inherit it).
 
-Every engine offers `cut(text, cut_all=False)` (what spaCy's Chinese tokenizer calls), `lcut(text, HMM)`
-and `tagged(text, HMM)`: the words with their part of speech from the dictionary, `x` for a word the
-dictionary does not know (jieba's own tag for it).
+Every engine offers `lcut(text, HMM)`, the words, and `tagged(text, HMM)`: the words with their part of
+speech from the dictionary, `x` for a word the dictionary does not know (jieba's own tag for it).
 """
 from __future__ import annotations
 
@@ -60,17 +59,19 @@ class RustSegmenter:
             self._jieba.add_word(word, freq, tag)
             self._lexicon_tags[word] = tag
 
-    def _unknown_run(self, word: str) -> bool:
-        return len(word) > 1 and not _HAN.search(word) and not _SKIP.fullmatch(word) \
-            and not self._jieba.has_word(word)
+    def _pieces(self, word: str, hmm: bool) -> list[str]:
+        """`word`, or the pieces jieba's HMM cuts it into: a run with no Han character that no dictionary
+        holds (jieba/finalseg, re_skip)."""
+        if hmm and len(word) > 1 and not _HAN.search(word) and not _SKIP.fullmatch(word) \
+                and not self._jieba.has_word(word):
+            return [piece for piece in _SKIP.split(word) if piece]
+        return [word]
 
     def tagged(self, text: str, HMM: bool = True) -> list[tuple[str, str]]:  # noqa: N803 (jieba's name)
         out = []
         for word, tag in self._jieba.tag(text, HMM):
-            if HMM and self._unknown_run(word):
-                out.extend((piece, self._tag(piece, None)) for piece in _SKIP.split(word) if piece)
-            else:
-                out.append((word, self._tag(word, tag)))
+            pieces = self._pieces(word, HMM)
+            out.extend((piece, self._tag(piece, tag if piece == word else None)) for piece in pieces)
         return out
 
     def _tag(self, word: str, tag: str | None) -> str:
@@ -83,20 +84,7 @@ class RustSegmenter:
         return tag
 
     def lcut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803
-        if not HMM:
-            return self._jieba.cut(text, False)
-        out = []
-        for word in self._jieba.cut(text, True):
-            if self._unknown_run(word):
-                out.extend(piece for piece in _SKIP.split(word) if piece)
-            else:
-                out.append(word)
-        return out
-
-    def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> list[str]:  # noqa: N803
-        if cut_all:
-            raise ValueError("full mode (cut_all) is not used by the pipeline")
-        return self.lcut(text, HMM)
+        return [piece for word in self._jieba.cut(text, HMM) for piece in self._pieces(word, HMM)]
 
 
 class PythonSegmenter:
@@ -118,9 +106,6 @@ class PythonSegmenter:
 
     def lcut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803
         return self.tokenizer.lcut(text, HMM=HMM)
-
-    def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> list[str]:  # noqa: N803
-        return self.tokenizer.lcut(text, cut_all=cut_all, HMM=HMM)
 
 
 def dictionary_tags() -> dict[str, str]:

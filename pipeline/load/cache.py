@@ -18,9 +18,10 @@ PACKAGE = Path(__file__).resolve().parents[1]
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """The pipeline's identity: its version, code and vocabulary. A change invalidates the cache."""
+    from pipeline import __version__
     from pipeline.vocab import SCHEMAS_DIR
 
-    h = hashlib.sha256(_version().encode())
+    h = hashlib.sha256(__version__.encode())
     for path in sorted([*PACKAGE.rglob("*.py"), *Path(SCHEMAS_DIR).glob("*.yaml")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -52,9 +53,3 @@ def cached(cache_dir: Path, key: str) -> dict | None:
     if not isinstance(batch, str) or Path(batch).is_absolute() or not (cache_dir / batch).is_dir():
         return None
     return data
-
-
-def _version() -> str:
-    from pipeline import __version__
-
-    return __version__

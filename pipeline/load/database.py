@@ -17,7 +17,6 @@ import pandera.errors
 
 from pipeline.errors import PipelineError
 from pipeline.load.checks import make_checks
-from pipeline.load.locks import build_lock, remove_stale  # noqa: F401 (used by the build through here)
 from pipeline.load.tables import Column, comments, ddl, pandera_schema, primary_key, tables
 from pipeline.load.views import create_views
 

@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
-from pipeline.load.cache import cached, content_id, file_key, fingerprint  # noqa: F401 (the cache's names)
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 

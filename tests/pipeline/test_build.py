@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.build import build
 from pipeline.errors import PipelineError
-from pipeline.load.database import build_lock
+from pipeline.load.locks import build_lock
 from pipeline.load.tables import tables
 from pipeline.query import run_query
 from tests.conftest import CORPUS, ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus, score

@@ -469,7 +469,7 @@ def test_a_utf8_copy_with_a_damaged_byte_is_read_and_warned_about(tmp_path):
 
 
 def test_the_lock_message_speaks_of_another_build_not_a_stale_lock(tmp_path):
-    from pipeline.load.database import build_lock
+    from pipeline.load.locks import build_lock
 
     db = tmp_path / "db.duckdb"
     with build_lock(db), pytest.raises(PipelineError) as exc:

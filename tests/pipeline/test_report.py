@@ -81,14 +81,18 @@ Promise.all(["desktop", "phone", "nojs"].map(loaded)).then(([desktop, phone, noj
 </script></body></html>"""
 
 
-def first_flagged_standard(db) -> str | None:
+def fetch(db, sql: str) -> list[tuple]:
+    """The rows of `sql` on the built database."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        row = con.execute("select standard_id from standards where len(flags) > 0 "
-                          "order by doc_id, char_start limit 1").fetchone()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
-    return row[0] if row else None
+
+
+def first_flagged_standard(db) -> str | None:
+    rows = fetch(db, "select standard_id from standards where len(flags) > 0 order by doc_id, char_start limit 1")
+    return rows[0][0] if rows else None
 
 
 def render(db, folder) -> tuple[dict, str, str]:
@@ -116,16 +120,10 @@ def seen(request, tmp_path_factory):
 
 
 def counts(db) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        flagged = sum(one(f"select count(*) from {t} where len(flags) > 0")
-                      for t in ("standards", "conversion_rates", "facts"))
-        return {"documents": one("select count(*) from documents"), "standards": one("select count(*) from standards"),
-                "conversion_rates": one("select count(*) from conversion_rates"),
-                "facts": one("select count(*) from facts"), "flagged": flagged}
-    finally:
-        con.close()
+    tables = ("documents", "standards", "conversion_rates", "facts")
+    out = {t: fetch(db, f"select count(*) from {t}")[0][0] for t in tables}
+    out["flagged"] = sum(fetch(db, f"select count(*) from {t} where len(flags) > 0")[0][0] for t in tables[1:])
+    return out
 
 
 def test_the_quote_of_the_first_flagged_standard_is_on_screen_at_1400(seen):
@@ -180,13 +178,9 @@ def test_filters_hide_rows_and_chart_marks_alike(seen):
 
 def test_every_row_is_in_the_report_with_its_quote_marked(seen):
     db, _, _, page = seen
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute("select standard_id, quote from standards union all select rate_id, quote "
-                           "from conversion_rates union all select fact_id, quote from facts").fetchall()
-    finally:
-        con.close()
-    for rid, _ in rows:
+    rows = fetch(db, "select standard_id from standards union all select rate_id from conversion_rates "
+                     "union all select fact_id from facts")
+    for (rid,) in rows:
         assert f'<article class="row" data-row="{escape(rid)}"' in page, rid
         assert f'<mark data-row="{escape(rid)}">' in page, rid
 
@@ -194,12 +188,8 @@ def test_every_row_is_in_the_report_with_its_quote_marked(seen):
 def test_every_flag_set_is_explained_in_the_glossary(seen):
     db, _, _, page = seen
     glossary = yaml.safe_load((ROOT / "schemas" / "flags.yaml").read_text(encoding="utf-8"))
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        used = {f for t in ("standards", "conversion_rates", "facts", "units", "numbers")
-                for (f,) in con.execute(f"select distinct unnest(flags) from {t}").fetchall()}
-    finally:
-        con.close()
+    used = {f for t in ("standards", "conversion_rates", "facts", "units", "numbers")
+            for (f,) in fetch(db, f"select distinct unnest(flags) from {t}")}
     assert used, "the corpus should set some flag"
     assert used <= set(glossary), used - set(glossary)
     for name in used:
@@ -217,9 +207,22 @@ def test_flagged_rows_carry_a_review_entry_that_loads(seen):
         assert review["decision"] == "confirm" and review["id"]
 
 
-def test_values_from_the_database_are_escaped(tmp_path, built_db):
+def test_values_from_the_database_are_escaped(built_db, monkeypatch):
+    import pipeline.report as report
+
+    hostile = '<script>alert("x")</script>'
+    real = report.report_context
+
+    def with_a_hostile_title(db):
+        context = real(db)
+        context["documents"][0]["title"] = hostile
+        return context
+
+    monkeypatch.setattr(report, "report_context", with_a_hostile_title)
     page = build_report(built_db)
-    assert "<script>" not in page.replace('<script>\n"use strict";', "")
+    from markupsafe import escape as template_escape  # Jinja2's own escaping
+
+    assert hostile not in page and str(template_escape(hostile)) in page
     assert page.count("<script") == 1
 
 
