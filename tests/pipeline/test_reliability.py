@@ -60,8 +60,9 @@ def test_query_cannot_read_or_write_outside_the_database(built_db, tmp_path, sql
     before = db.read_bytes()
     statement = sql.format(db=db, out=tmp_path, examples=EXAMPLES)
     run = cli("query", "--db", str(db), statement)
-    assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert "disabled" in run.stderr or "locked" in run.stderr or "Permission" in run.stderr, run.stderr
+    # asserted by its effect and by our own code, never by DuckDB's wording (which changes between versions)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "[E302]" in run.stderr, run.stderr
     assert db.read_bytes() == before  # the database is whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.duckdb"]  # nothing written beside it
     assert run_query(db, "select count(*) from documents")[1] == [(3,)]
