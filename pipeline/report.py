@@ -119,7 +119,7 @@ def compare_charts(standards: list[dict], docs: dict[str, dict], colours: dict[s
     linear axis in one unit (a concept written in two units gets two charts)."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for r in standards:
-        if r["concept"] == "unclassified" or (r["value_min"] is None and r["value_max"] is None):
+        if r["concept"].endswith(".unclassified") or (r["value_min"] is None and r["value_max"] is None):
             continue
         base = r["base_unit"] is not None and (r["base_min"] is not None or r["base_max"] is not None)
         unit = r["base_unit"] if base else r["unit"]
@@ -343,7 +343,7 @@ def report_context(db: Path) -> dict:
             "compare": compare_charts(standards, by_doc, colours),
             "conversion": conversion_charts(rates, by_doc, colours),
             "glossary": glossary, "row_total": sum(len(v) for v in rows.values()),
-            "unclassified": sum(1 for r in standards if r["concept"] == "unclassified")}
+            "unclassified": sum(1 for r in standards if r["concept"].endswith(".unclassified"))}
 
 
 def build_report(db: Path) -> str:

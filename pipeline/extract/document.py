@@ -9,6 +9,7 @@ the original text for every row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline import vocab
@@ -18,7 +19,7 @@ from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
-from pipeline.extract.roles import Context, Role
+from pipeline.extract.roles import Context, Role, rule_density
 from pipeline.extract.standards import UNCLASSIFIED, Standard, find_standards
 from pipeline.extract.statistics import read_statistics
 from pipeline.normalize import NormalizedDocument, Paragraph
@@ -41,20 +42,24 @@ class Extraction:
                 "numbers": self.numbers}
 
 
-def context_of(sd: StructuredDocument, unit: Unit) -> Context:
+def context_of(sd: StructuredDocument, unit: Unit, density: str = "unknown") -> Context:
     kind = sd.normalized.source.metadata.kind or "report"
-    return Context(kind=kind, in_article=sd.enclosing(unit.unit_id, "article") is not None)
+    return Context(kind=kind, in_article=sd.enclosing(unit.unit_id, "article") is not None, unit_kind=unit.kind,
+                   rule_density=density)
 
 
-def extract(sd: StructuredDocument) -> Extraction:
+def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None] | None = None) -> Extraction:
+    """The rows of one document. `on_number(row, role)`, where given, sees every number's row with the role
+    that made it, signals included (what `python -m pipeline train-roles` learns from)."""
     nd = sd.normalized
     ex = Extraction()
     digit_strings = writes_digit_strings(nd.simplified)
+    density = rule_density(nd.simplified)
     zh = []  # (index, paragraph or a piece of a long one, its unit, its context)
     for i, p in enumerate(nd.paragraphs):
         if p.language == "zh":
             unit = sd.unit(sd.paragraph_unit[i])
-            ctx = context_of(sd, unit)
+            ctx = context_of(sd, unit, density)
             for piece in [p] if unit.kind == "table" else pieces(nd.simplified, p):
                 zh.append((len(zh), piece, unit, ctx))
     # Segment only what extraction needs: a paragraph without a number holds no row, and places are
@@ -86,7 +91,7 @@ def extract(sd: StructuredDocument) -> Extraction:
         text = text_of(doc)
         quantities, roles = doc._.quantities, doc._.roles
         made: dict[int, Row] = {}  # quantity start → the row it became
-        for s in find_standards(text, quantities, roles):
+        for s in find_standards(text, quantities, roles, _headings(sd, unit)):
             made[s.quantity.start] = row = _standard_row(sd, unit.unit_id, p, s)
             ex.standards.append(row)
         facts, place = chinese_facts(text, quantities, roles, doc._.places if not ctx.rules_by_default else [],
@@ -94,8 +99,11 @@ def extract(sd: StructuredDocument) -> Extraction:
         for f in facts:
             made[f.start] = row = _fact_row(sd, unit.unit_id, p, f)
             ex.facts.append(row)
-        links += [(_number_row(sd, unit.unit_id, p, q, r), made.get(q.start)) for q, r in zip(quantities, roles,
-                                                                                             strict=True)]
+        for q, r in zip(quantities, roles, strict=True):
+            number = _number_row(sd, unit.unit_id, p, q, r)
+            links.append((number, made.get(q.start)))
+            if on_number is not None:
+                on_number(number, r)
     for _, p, unit, _ctx in zh:  # numbers masked in the source: flagged, never read
         if unit.kind not in NOT_READ:
             for m in find_masked(nd.simplified[p.start:p.end]):
@@ -208,6 +216,12 @@ def _base(unit_word: str | None, lo: float | None, hi: float | None, nd: Normali
     return (lo * factor if lo is not None else None), (hi * factor if hi is not None else None), base_unit
 
 
+def _headings(sd: StructuredDocument, unit: Unit) -> str:
+    """The headings of the units a paragraph stands under, nearest last (chapter …, article), simplified."""
+    chain = [u for u in sd.ancestors(unit.unit_id) if u.heading]
+    return "。".join(vocab.simplified(u.heading) for u in reversed(chain))
+
+
 def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standard) -> StandardRow:
     nd = sd.normalized
     q = s.quantity
@@ -219,7 +233,8 @@ def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standar
     if info is not None and info.by_date and nd.source.metadata.date is None:
         flags.append("base_needs_date")  # 兩 is 1/16 or 1/10 斤 by the date, which the text does not state
     return StandardRow(
-        doc_id=sd.doc_id, unit_id=unit_id, article_no=article_no, item_no=item_no, concept=s.concept,
+        doc_id=sd.doc_id, unit_id=unit_id, article_no=article_no, item_no=item_no, family=s.family,
+        concept=s.concept,
         relation=s.relation, value_min=s.value_min, value_max=s.value_max,
         unit=_unit_as_written(nd, p, q.unit_start, q.unit_end, q.unit) or "", base_min=base_min, base_max=base_max,
         base_unit=base_unit, per=s.per, condition=s.condition, subject=s.subject, reason=s.reason,
@@ -259,7 +274,7 @@ def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberR
     kept: list[StandardRow] = []
     dropped: dict[int, StandardRow] = {}
     for r in rows:
-        twin = next((k for k in kept if r.concept != UNCLASSIFIED and k.concept == r.concept
+        twin = next((k for k in kept if not r.concept.endswith(UNCLASSIFIED) and k.concept == r.concept
                      and (k.article_no if k.article_no is not None else k.unit_id)
                      == (r.article_no if r.article_no is not None else r.unit_id)
                      and (k.relation, k.value_min, k.value_max, k.unit) == (r.relation, r.value_min, r.value_max,

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
+from pipeline.extract import role_model
 from pipeline.extract.quantities import Quantity
 
 MINOR = "，、,；;。！？!?：:（）()"
@@ -42,6 +43,10 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 CAPTION_MAX = 12
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
+DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
+# the size of a number, as a signal: the band it falls in
+VALUE_BANDS = ((1, "below_1"), (1.0001, "1"), (10, "below_10"), (100, "below_100"), (1000, "below_1000"),
+               (10000, "below_10000"), (float("inf"), "10000_or_more"))
 NEWS = "news"
 
 
@@ -50,6 +55,8 @@ class Role:
     role: str
     reason: str
     condition_of: int | None = None  # index of the quantity a household size conditions
+    rules: str | None = None  # the cascade's own role, where the model decided otherwise
+    signals: tuple[str, ...] = field(default=(), compare=False, repr=False)  # what the model weighed
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class Context:
 
     kind: str  # regulation, instruction, report, speech, news
     in_article: bool
+    unit_kind: str = "paragraph"  # the structural unit the paragraph is in: article, item, paragraph, preamble …
+    rule_density: str = "unknown"  # how much of the whole document is written as rules (see `rule_density`)
 
     @property
     def rules_by_default(self) -> bool:
@@ -400,7 +409,84 @@ class _Paragraph:
         self.bases()
         self.ones()
         self.decide()
-        return [r or Role(FACT, "a statistic") for r in self.roles]
+        rules = [r or Role(FACT, "a statistic") for r in self.roles]
+        self.roles = rules
+        model = role_model.model()
+        out = []
+        for i, r in enumerate(rules):
+            signals = tuple(self.signals(i))
+            role, p = model.predict(list(signals)) if model is not None else (r.role, 1.0)
+            if role == r.role:
+                out.append(Role(r.role, r.reason, r.condition_of, signals=signals))
+            else:
+                out.append(Role(role, f"model {p:.2f}: {role}, where the rules read {r.role} ({r.reason})",
+                                r.condition_of, rules=r.role, signals=signals))
+        return out
+
+    # -- the signals a learned model weighs (pipeline/extract/role_model.py) ----------------
+    def signals(self, i: int) -> list[str]:
+        """What the rules saw of quantity `i`, as named binary signals: the document's kind and place, the
+        unit's kind and the number's size, the rules' own verdict and reason, the cue words of schemas/roles.yaml
+        in the number's minor clause, major clause and sentence, and the characters right around it."""
+        q, text, clean = self.qs[i], self.text, self.clean
+        r = self.roles[i]
+        ctx = self.ctx
+        out = [f"kind={ctx.kind}", f"unit_kind={q.unit_kind}", f"rules={r.role}", f"reason={_reason_code(r)}",
+               f"in={ctx.unit_kind}", f"document_rules={ctx.rule_density}",
+               f"kind={ctx.kind}&rules={r.role}", f"document_rules={ctx.rule_density}&rules={r.role}"]
+        if ctx.in_article:
+            out += ["in_article", f"in_article&kind={ctx.kind}"]
+        if q.unit:
+            out.append(f"unit={q.unit}")
+        v = q.value or 0
+        out.append("value=" + next(name for bound, name in VALUE_BANDS if v < bound))
+        out += [name for name, on in (("multiplied", q.multiplied), ("range", q.is_range),
+                                      ("approximate", q.approximate), (f"bound={q.relation}", q.relation))
+                if on]
+        a, b = self.minor(q)
+        ma, mb = self.major(q)
+        sa, sb = self.sentence(q)
+        windows = {"minor": clean[a:b], "major": clean[ma:mb], "before": clean[ma:q.start],
+                   "sentence": clean[sa:sb]}
+        for key in ("normative.strong", "normative.weak", "narrative", "narrative.perfective", "aggregate", "goal",
+                    "limits", "distributive", "negated_rules"):
+            for where, words in windows.items():
+                if _has(words, key):
+                    out.append(f"{key}@{where}")
+        if self._share_of(q):
+            out.append("share_of")
+        if self._population_share(q):
+            out.append("population_share")
+        others = [x for k, x in enumerate(self.qs) if k != i and sa <= x.start < sb]
+        if any(x.multiplied for x in others):
+            out.append("sentence_has_aggregate")
+        if len(others) >= 3:
+            out.append("sentence_dense")
+        if not any(x.start < q.start for x in others):
+            out.append("first_in_sentence")
+        end = q.unit_end if q.unit_end is not None else q.end
+        out += [f"char-1={text[q.start - 1:q.start]}", f"chars-2={text[max(q.start - 2, 0):q.start]}",
+                f"char+1={text[end:end + 1]}", f"chars+2={text[end:end + 2]}"]
+        return out
+
+
+def rule_density(text: str) -> str:
+    """How much of a document (simplified view) is written as rules: the share of its sentences that hold a
+    strong rule word, as a band (`none`, `low` below 15 %, `some` below 35 %, `high`). A text whose rules carry
+    no rule word of their own (分60％的分配比例，五年不变) still reads as rules where most of its sentences do."""
+    sentences = [s for s in re.split(f"[{SENTENCE}；;]", _clean(text)) if len(s.strip()) > 3]
+    if not sentences:
+        return "none"
+    share = sum(1 for s in sentences if _has(s, "normative.strong")) / len(sentences)
+    return next(band for bound, band in DENSITY_BANDS if share < bound)
+
+
+def _reason_code(role: Role) -> str:
+    """A rule's reason without the word it names: `rule word 应` and `rule word 必须` are one signal."""
+    reason = role.reason.split(" (")[0]
+    if reason.startswith("rule word"):
+        return "rule word, counted per something" if "counted per" in reason else "rule word"
+    return reason
 
 
 def _next_word_is_verb(text: str) -> bool:

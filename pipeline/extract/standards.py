@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
+from pipeline.extract.families import family_of
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import subject_of
@@ -31,6 +32,7 @@ UNCLASSIFIED = "unclassified"
 @dataclass(frozen=True)
 class Concept:
     name: str
+    family: str  # what it governs (schemas/families.yaml): declared, or the first part of its name
     description: str
     all_of: tuple[tuple[str, ...], ...]
     none_of: tuple[str, ...]
@@ -43,6 +45,7 @@ class Concept:
 @dataclass
 class Standard:
     quantity: Quantity
+    family: str
     concept: str
     relation: str
     value_min: float | None
@@ -64,7 +67,7 @@ def concepts() -> tuple[Concept, ...]:
     out = []
     for name, c in vocab.load("concepts")["concepts"].items():
         out.append(Concept(
-            name, c["description"],
+            name, c.get("family") or name.split(".")[0], c["description"],
             tuple(tuple(vocab.simplified(w) for w in group) for group in c["all_of"]),
             tuple(vocab.simplified(w) for w in c.get("none_of", [])),
             tuple(c.get("units", [])), c.get("per"), c.get("relation"), c.get("reference"),
@@ -200,14 +203,17 @@ def _per(text: str, windows: dict, concept: Concept | None) -> str | None:
     return own
 
 
-def find_standards(text: str, quantities: list[Quantity], roles: list[Role]) -> list[Standard]:
-    """The standards of one paragraph (simplified view): its quantities whose role is `standard`."""
+def find_standards(text: str, quantities: list[Quantity], roles: list[Role], heading: str = "") -> list[Standard]:
+    """The standards of one paragraph (simplified view): its quantities whose role is `standard`, each with
+    its family (pipeline/extract/families.py; `heading`: the headings of the units the paragraph is under) and
+    its concept, `FAMILY.unclassified` where no concept of schemas/concepts.yaml fits."""
     out = []
     for q, role in zip(quantities, roles, strict=True):
         if role.role != STANDARD:
             continue
         chosen = choose_concept(text, q)
         concept, words = chosen if chosen else (None, [])
+        family = family_of(text, q.start, q.end, heading, concept.family if concept else None)
         windows = _windows(text, q)
         relation, lo, hi = _relation(text, q, concept)
         flags = list(q.flags)
@@ -216,7 +222,8 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role]) -> 
         if lo is not None and hi is not None and lo > hi:  # kept as printed, never swapped
             flags += ["ocr_suspect", "reversed_range"]
         out.append(Standard(
-            quantity=q, concept=concept.name if concept else UNCLASSIFIED, relation=relation, value_min=lo,
+            quantity=q, family=family, concept=concept.name if concept else f"{family}.{UNCLASSIFIED}",
+            relation=relation, value_min=lo,
             value_max=hi, per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
             subject=subject_of(text, q) or ("、".join(dict.fromkeys(words)) or None),
             reference=concept.reference if concept else None, reason=role.reason, flags=list(dict.fromkeys(flags)),

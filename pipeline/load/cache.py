@@ -22,7 +22,7 @@ def fingerprint() -> str:
     from pipeline.vocab import SCHEMAS_DIR
 
     h = hashlib.sha256(__version__.encode())
-    for path in sorted([*PACKAGE.rglob("*.py"), *Path(SCHEMAS_DIR).glob("*.yaml")]):
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.json"), *Path(SCHEMAS_DIR).glob("*.yaml")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -7,7 +7,10 @@ expects to be read. Where ../shared/ is absent (a user's clone), these tests say
 import duckdb
 import pytest
 
+from pipeline import vocab
 from tests.conftest import REAL, REAL_GOLD, needs_real_texts, score
+
+CONCEPT_NAMES = set(vocab.load("concepts")["concepts"])  # a seeds' name may keep a prefix of its own
 
 pytestmark = needs_real_texts
 
@@ -92,13 +95,17 @@ def test_a_news_report_numbered_in_sections_states_facts(con):
     assert q(con, "select count(*) from facts where doc_id = ?", d)[0][0] >= 18
 
 
-def test_rules_without_a_concept_are_still_rows_with_a_subject(con):
+def test_rules_without_a_concept_are_still_rows_with_a_subject_and_a_family(con):
     d = doc(con, "10_")
     rows = q(con, "select relation, value_min, value_max, unit, concept, subject from standards where doc_id = ?", d)
-    assert ("max", None, 5, "年", "unclassified") in [r[:5] for r in rows]  # 至多不能超过五年
-    assert ("max", None, 2, "倍", "unclassified", "股份基金") in rows  # 不超过他应交的股份基金的二倍
-    assert ("max", None, 3, "年", "unclassified", "付清") in rows  # 一般在三年内付清: the time of what follows
+    assert ("max", None, 5, "年", "fund.unclassified") in [r[:5] for r in rows]  # 至多不能超过五年 (repayment)
+    assert ("max", None, 2, "倍", "fund.unclassified", "股份基金") in rows  # 不超过他应交的股份基金的二倍
+    assert ("max", None, 3, "年", "fund.unclassified", "付清") in rows  # 一般在三年内付清: the time of what follows
     assert all(r[4] for r in rows)
+    families = q(con, "select distinct family from standards")
+    assert all(f and (c.startswith(f + ".") or c in CONCEPT_NAMES) for f, c in
+               q(con, "select family, concept from standards"))
+    assert len(families) >= 8
 
 
 def test_a_flattened_table_reads_each_cell_in_its_unit(con):

@@ -1,0 +1,111 @@
+"""What a standard governs: its family, from its concept or from the nearest word that names one.
+
+The families and their words are schemas/families.yaml (the fixed list the gold uses). A concept of
+schemas/concepts.yaml declares its family. Otherwise the words of every family are looked for
+around the number, nearest first by tier: the number's minor clause (since the last ，、), its major
+clause (since the last ；：), its sentence, then the heading of the unit it stands under. Inside a
+tier the nearest word wins; a word after the number counts only inside its own minor or major clause (发给三十斤
+口粮), and its distance half again; a word inside a longer word of another family (饲料 in 饲料地) is
+not read.
+
+    >>> family_of("自留地不超过耕地面积的百分之五", 9, 13)
+    'land'
+    >>> family_of("委员会由委员五至七人组成", 7, 11)
+    'organization'
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import vocab
+
+MINOR = "，、,"
+MAJOR = "；：;:"
+SENTENCE = "。！？!?"
+AFTER_WEIGHT = 1.5  # a word after the number is read as this much farther than one before it
+TIER_NAMES = ("minor", "major", "sentence")
+
+
+@dataclass(frozen=True)
+class Cue:
+    word: str
+    family: str
+    rank: int  # the family's place in `order`: the earlier wins a tie
+
+
+@lru_cache(maxsize=1)
+def _data() -> tuple[tuple[Cue, ...], str, tuple[str, ...]]:
+    data = vocab.load("families")
+    order = list(data["order"])
+    cues = []
+    for name, entry in data["families"].items():
+        for w in entry["words"]:
+            cues.append(Cue(vocab.simplified(str(w)), name, order.index(name) if name in order else len(order)))
+    cues.sort(key=lambda c: (-len(c.word), c.rank, c.word))
+    return tuple(cues), str(data["fallback"]), tuple(data["families"])
+
+
+def families() -> tuple[str, ...]:
+    """The family codes, the fallback (`other`) last."""
+    _, fallback, names = _data()
+    return (*names, fallback)
+
+
+def _occurrences(text: str) -> list[tuple[int, int, Cue]]:
+    """Every cue word in `text` (start, end, cue), none inside a longer one."""
+    taken = [False] * len(text)
+    out = []
+    for cue in _data()[0]:  # longest first
+        at = text.find(cue.word)
+        while at >= 0:
+            end = at + len(cue.word)
+            if not any(taken[at:end]):
+                out.append((at, end, cue))
+                for k in range(at, end):
+                    taken[k] = True
+            at = text.find(cue.word, end)
+    return out
+
+
+def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    at = [k for k, c in enumerate(text) if c in stops]
+    k = bisect_left(at, start)
+    a = at[k - 1] + 1 if k else 0
+    j = bisect_left(at, end)
+    return a, at[j] if j < len(at) else len(text)
+
+
+def _nearest(found: list[tuple[int, int, Cue]], start: int, end: int, lo: int, hi: int,
+             after: bool = True) -> Cue | None:
+    best = None
+    for a, b, cue in found:
+        if a < lo or b > hi:
+            continue
+        if b <= start:
+            distance = start - b
+        elif a >= end and after:
+            distance = (a - end) * AFTER_WEIGHT
+        else:
+            continue  # a word the number stands inside (the number's own unit)
+        key = (distance, cue.rank)
+        if best is None or key < best[0]:
+            best = (key, cue)
+    return best[1] if best else None
+
+
+def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None) -> str:
+    """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`."""
+    if concept_family:
+        return concept_family
+    found = _occurrences(text)
+    for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
+        lo, hi = _bounds(text, start, end, stops)
+        # after the number, only its own clauses name what it is (发给三十斤口粮); in the sentence, the topic comes first
+        if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
+            return cue.family
+    if heading:
+        if cue := _nearest(_occurrences(heading), len(heading), len(heading), 0, len(heading)):
+            return cue.family
+    return _data()[1]

@@ -1,0 +1,48 @@
+"""What a standard governs: its family, read from the nearest word that names one (schemas/families.yaml)."""
+import pytest
+
+from pipeline.extract.families import families, family_of
+
+
+def at(text: str, number: str) -> tuple[int, int]:
+    k = text.index(number)
+    return k, k + len(number)
+
+
+@pytest.mark.parametrize("text, number, family", [
+    ("自留地不超过耕地面积的百分之五", "百分之五", "land"),  # the subject before the limit
+    ("委员会由委员五至七人组成", "五至七人", "organization"),
+    ("男劳动力每月休假两天", "两天", "labor"),
+    ("每人每月发给三十斤口粮", "三十斤", "ration"),  # the word after the number, in its own clause
+    ("每头猪划给半亩至一亩饲料地", "半亩至一亩", "land"),  # 饲料地 is land, not the 饲料 it holds
+    ("每个食堂以三十户左右为宜", "三十户左右", "canteen"),
+    ("股份基金一般在三年内还清", "三年内", "fund"),
+    ("耕牛的价格平均提高百分之十五", "百分之十五", "price"),  # the nearest word: 价格 over 耕牛
+    ("每出售一担棉花奖售粮食三十斤", "三十斤", "bonus"),
+    ("每年开会两次", "两次", "organization"),
+    ("这个办法五年不变", "五年", "other"),  # nothing names what it governs
+])
+def test_the_nearest_word_names_the_family(text, number, family):
+    assert family_of(text, *at(text, number)) == family
+
+
+def test_a_nearer_clause_wins_over_a_farther_one():
+    text = "口粮标准不变；种子每亩十二斤"
+    assert family_of(text, *at(text, "十二斤")) == "seed"
+
+
+def test_the_heading_places_a_number_its_sentence_does_not():
+    text = "一般以二十户左右为宜"
+    assert family_of(text, *at(text, "二十户左右")) == "other"
+    assert family_of(text, *at(text, "二十户左右"), heading="四、公共食堂") == "canteen"
+
+
+def test_a_concept_decides_before_any_word():
+    text = "口粮每人每年四百八十斤"
+    assert family_of(text, *at(text, "四百八十斤"), concept_family="feed") == "feed"
+
+
+def test_the_families_are_the_fixed_list():
+    assert set(families()) == {"yield", "purchase", "sale", "ration", "seed", "feed", "price", "tax", "reserve",
+                               "distribution", "fund", "labor", "organization", "land", "livestock", "canteen",
+                               "bonus", "goods", "other"}
