@@ -157,6 +157,30 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
     err.print(f"wrote {_safe(out)}", highlight=False)
 
 
+@app.command("train-roles")
+def train_roles(
+    corpus: list[Path] = typer.Option([Path("../shared/real"), Path("corpus")], help="Annotated corpus folders."),
+    gold: list[Path] = typer.Option([Path("../shared/gold/real.yaml"), Path("../shared/gold/seeds.yaml")],
+                                    help="Their gold annotations, one per corpus, in the same order."),
+    out: Path = typer.Option(Path("pipeline/models/roles.json"), help="Where to write the model."),
+) -> None:
+    """Retrain the role model from gold annotations (needs pip install -e '.[train]'), and print its
+    cross-validated score, each document scored by a model trained on the others.
+
+    Example: python -m pipeline train-roles --corpus ../shared/real --gold ../shared/gold/real.yaml
+    """
+    from pipeline.train import train
+
+    if len(corpus) != len(gold):
+        _fail(typer.BadParameter("give one --gold for each --corpus"))
+    model = train(list(zip(corpus, gold, strict=True)), out)
+    for name, figures in model["cross_validated"].items():
+        err.print(f"{name:>6}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                              for k, v in figures.items()), highlight=False)
+    err.print(f"wrote {_safe(out)} ({len(model['weights'])} signals, {model['trained_on']['numbers']} numbers "
+              f"of {model['trained_on']['documents']} documents)", highlight=False)
+
+
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 
 

@@ -4,8 +4,9 @@
 
 Every number the pipeline finds in an annotated text is labelled with the role the gold gives it:
 `standard` where it stands inside the quote of a gold standard and carries one of its values, `fact`
-likewise for a gold fact, and `left_out` for every other number of a text annotated exhaustively (a
-text whose gold lists only a sample gives no `left_out` labels). Its signals are what the rules saw,
+likewise for a gold fact, and `left_out` for every other number of a text annotated exhaustively (in
+a text whose gold lists every standard but only a sample of facts, a number no gold row names keeps
+the rules' fact or left-out role, since it is no standard). Its signals are what the rules saw,
 with the model switched off, so the model learns to correct the rules, never itself.
 
 The model is scikit-learn's L2-regularised multinomial logistic regression over binary signals
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,7 @@ import yaml
 from pipeline.extract.role_model import MODEL_PATH
 
 CLASSES = ("standard", "fact", "left_out")
-DEFAULT_C = 0.5  # the inverse regularisation strength, chosen by cross-validation (benchmarks/bench_roles.py)
+DEFAULT_C = 1.0  # the inverse regularisation strength, chosen by cross-validation (benchmarks/bench_roles.py)
 MIN_COUNT = 2  # a signal seen in fewer training numbers carries no weight
 
 
@@ -45,16 +47,24 @@ def _close(a, b) -> bool:
     return a is not None and b is not None and math.isclose(float(a), float(b), rel_tol=1e-4, abs_tol=1e-4)
 
 
+# punctuation an annotator may write in the other width, or for another mark of the same pause
+_PAUSES = {c: "[，,、]" for c in "，,、"} | {c: "[；;]" for c in "；;"} | {c: "[：:]" for c in "：:"} | \
+    {c: "[（(]" for c in "（("} | {c: "[）)]" for c in "）)"}
+
+
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
-    out, at = [], text.find(quote) if quote else -1
-    while at >= 0:
-        out.append((at, at + len(quote)))
-        at = text.find(quote, at + 1)
-    return out
+    """Where the gold's quote stands in the text as printed: line breaks and spaces between its characters
+    allowed, and a pause mark in either width (the annotators write 母豬,種豬 for 母豬，種豬)."""
+    if not quote:
+        return []
+    pattern = r"\s*".join(_PAUSES.get(c, re.escape(c)) for c in quote if not c.isspace())
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
-def label_numbers(text: str, numbers: list, gold_doc: dict) -> dict[str, str]:
-    """number_id → gold role, for the numbers (NumberRow) of one text whose gold is `gold_doc`."""
+def label_numbers(text: str, numbers: list, gold_doc: dict, rules: dict[str, str] | None = None) -> dict[str, str]:
+    """number_id → gold role, for the numbers (NumberRow) of one text whose gold is `gold_doc`. In a text whose
+    gold lists every standard but only a sample of facts, a number no gold row names is no standard: it keeps
+    the rules' role (`rules`: number_id → role) where that is fact or left out, and is not labelled otherwise."""
     labels: dict[str, str] = {}
     for role, key in (("standard", "standards"), ("fact", "facts")):
         for g in gold_doc.get(key) or []:
@@ -70,6 +80,10 @@ def label_numbers(text: str, numbers: list, gold_doc: dict) -> dict[str, str]:
     if {"standards", "facts"} <= exhaustive:
         for n in numbers:
             labels.setdefault(n.number_id, "left_out")
+    elif "standards" in exhaustive and rules:
+        for n in numbers:
+            if n.number_id not in labels and rules.get(n.number_id, "standard") != "standard":
+                labels[n.number_id] = rules[n.number_id]
     return labels
 
 
@@ -89,7 +103,8 @@ def examples(corpus: Path, gold: Path) -> list[Example]:
             sd = process(path)
             seen: list = []
             extract(sd, on_number=lambda row, role: seen.append((row, role)))
-            labels = label_numbers(sd.normalized.source.text, [row for row, _ in seen], gd)
+            labels = label_numbers(sd.normalized.source.text, [row for row, _ in seen], gd,
+                                   {row.number_id: role.role for row, role in seen})
             out += [Example(gd["file"], row.number_id, row.quote, role.signals, role.rules or role.role,
                             labels[row.number_id]) for row, role in seen if row.number_id in labels]
         return out
@@ -145,15 +160,41 @@ def _matrix(rows: list[Example], index: dict[str, int]):
     return csr_matrix((data, cols, ptr), shape=(len(rows), len(index)))
 
 
-def cross_validate(data: list[Example], c: float = DEFAULT_C) -> list[tuple[Example, str]]:
-    """Each number with the role a model trained on every other document gives it (leave one document out)."""
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)  # 1.01: the model never overrules the rules
+
+
+def cross_validate(data: list[Example], c: float = DEFAULT_C) -> list[tuple[Example, str, float]]:
+    """Each number with the role and probability a model trained on every other document gives it (leave one
+    document out)."""
     from pipeline.extract.role_model import from_dict
 
     out = []
     for doc in sorted({e.doc for e in data}):
         model = from_dict(fit((e for e in data if e.doc != doc), c))
-        out += [(e, model.predict(list(e.signals))[0]) for e in data if e.doc == doc]
+        out += [(e, *model.predict(list(e.signals))) for e in data if e.doc == doc]
     return out
+
+
+def gated(cv: list[tuple[Example, str, float]], threshold: float) -> list[tuple[str, str]]:
+    """(gold, taken) pairs where the model overrules the rules only at `threshold` or more."""
+    return [(e.label, role if p >= threshold else e.rules) for e, role, p in cv]
+
+
+def f1(t: dict) -> float:
+    p, r = t["standard_precision"], t["standard_recall"]
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+MIN_GAIN = 0.005  # the cross-validated standards F1 the model must add to the rules' before it may overrule them
+
+
+def best_threshold(cv: list[tuple[Example, str, float]]) -> float:
+    """The threshold whose cross-validated standards F1 is best (the higher one on a tie: fewer overrules), or
+    1.01 (never overrule) when even the best adds less than MIN_GAIN to the rules alone: a model that does not
+    do better on texts it has not seen only repeats what it memorised of the texts it has."""
+    best = max(THRESHOLDS, key=lambda t: (round(f1(tally(gated(cv, t))), 4), t))
+    rules = f1(tally(gated(cv, THRESHOLDS[-1])))
+    return best if f1(tally(gated(cv, best))) >= rules + MIN_GAIN else THRESHOLDS[-1]
 
 
 def tally(pairs: Iterable[tuple[str, str]]) -> dict[str, float | int]:
@@ -175,8 +216,10 @@ def train(sources: list[tuple[Path, Path]], out: Path = MODEL_PATH, c: float = D
     data = [e for corpus, gold in sources for e in examples(corpus, gold)]
     cv = cross_validate(data, c)
     model = fit(data, c)
-    model["cross_validated"] = {"model": tally((e.label, p) for e, p in cv),
-                                "rules": tally((e.label, e.rules) for e in data)}
+    model["threshold"] = threshold = best_threshold(cv)
+    model["cross_validated"] = {"rules": tally((e.label, e.rules) for e in data),
+                                "model": tally(gated(cv, threshold)),
+                                "model_alone": tally((e.label, role) for e, role, _ in cv)}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")

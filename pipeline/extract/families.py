@@ -3,7 +3,8 @@
 The families and their words are schemas/families.yaml (the fixed list the gold uses). A concept of
 schemas/concepts.yaml declares its family. Otherwise the words of every family are looked for
 around the number, nearest first by tier: the number's minor clause (since the last ，、), its major
-clause (since the last ；：), its sentence, then the heading of the unit it stands under. Inside a
+clause (since the last ；：), its sentence, the paragraph before it, then the headings of the units it
+stands under. A price or a tax of a thing (耕牛价格) is the thing's family. Inside a
 tier the nearest word wins; a word after the number counts only inside its own minor or major clause (发给三十斤
 口粮), and its distance half again; a word inside a longer word of another family (饲料 in 饲料地) is
 not read.
@@ -95,6 +96,22 @@ def _nearest(found: list[tuple[int, int, Cue]], start: int, end: int, lo: int, h
     return best[1] if best else None
 
 
+def _owner(found: list[tuple[int, int, Cue]], cue: Cue, start: int, lo: int) -> str:
+    """A price or a tax of a thing belongs to the thing's family (耕牛价格: livestock; 牛的屠宰税: livestock): the
+    cue's family yields to a family it names in `yields_to` found earlier in the same clause."""
+    owners = _yields()[0].get(cue.family)
+    if not owners:
+        return cue.family
+    things = [(b, c) for a, b, c in found if lo <= a and b <= start and c.family in owners]
+    return max(things, key=lambda t: t[0])[1].family if things else cue.family
+
+
+@lru_cache(maxsize=1)
+def _yields() -> tuple[dict[str, tuple[str, ...]]]:
+    data = vocab.load("families")["families"]
+    return ({name: tuple(e.get("yields_to", [])) for name, e in data.items()},)
+
+
 def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None) -> str:
     """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`."""
     if concept_family:
@@ -104,7 +121,10 @@ def family_of(text: str, start: int, end: int, heading: str = "", concept_family
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in the sentence, the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
-            return cue.family
+            return _owner(found, cue, start, lo)
+    # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变)
+    if cue := _nearest(found, start, end, 0, start, after=False):
+        return cue.family
     if heading:
         if cue := _nearest(_occurrences(heading), len(heading), len(heading), 0, len(heading)):
             return cue.family

@@ -5,7 +5,10 @@ was not tuned on, those tests fail both ways (a rule word anywhere in a report's
 statistic a standard; a rule written in an unusual way is lost). The model weighs the same signals
 (`_Paragraph.signals`: the document's kind, the unit's kind and the number's size, the rules' own
 verdict and reason, each cue word family of schemas/roles.yaml by where it stands, the characters
-right around the number) and gives the role it finds most probable. It is trained on the gold of the
+right around the number) and overrules the rules where it is at least `threshold` sure of another
+role; the threshold is chosen in training, as the one whose cross-validated standards score is best.
+A number the rules read as part of another row (a household size, the condition of the standard
+after it) keeps that reading. It is trained on the gold of the
 real period texts by `python -m pipeline train-roles` (benchmarks/bench_roles.py prints its
 cross-validated score, document by document) and shipped as `pipeline/models/roles.json`: plain
 weights, read with no library, the same answer on every machine.
@@ -30,6 +33,7 @@ class RoleModel:
     classes: tuple[str, ...]
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
+    threshold: float = 0.5  # the model overrules the rules only at this probability or more (chosen by training)
 
     def scores(self, signals: list[str]) -> list[float]:
         """The probability of each class (softmax of the summed weights of the signals present)."""
@@ -49,10 +53,15 @@ class RoleModel:
         k = max(range(len(p)), key=p.__getitem__)
         return self.classes[k], p[k]
 
+    def decide(self, signals: list[str], rules: str) -> tuple[str, float]:
+        """The role to take: the model's where it is at least `threshold` sure, else the rules' `rules`."""
+        role, p = self.predict(signals)
+        return (role, p) if p >= self.threshold else (rules, p)
+
 
 def from_dict(data: dict) -> RoleModel:
     return RoleModel(tuple(data["classes"]), tuple(data["intercept"]),
-                     {k: tuple(v) for k, v in data["weights"].items()})
+                     {k: tuple(v) for k, v in data["weights"].items()}, float(data.get("threshold", 0.5)))
 
 
 @lru_cache(maxsize=1)

@@ -302,6 +302,9 @@ class _Paragraph:
                 return "一次 before a verb: at once, not a count"
             if text[:q.start].endswith(_words()["taken_as"]):
                 return "taken as one (以一户计算), not a count"
+        if q.unit == "次" and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
+                self.clean[self.minor(q)[0]:q.start], "distributive"):
+            return "进行一次: a round of something, not a count"
         return None
 
     # -- 2.–4. fact or standard -------------------------------------------------------------
@@ -338,7 +341,12 @@ class _Paragraph:
             for r, x in zip(self.roles, self.qs, strict=True))
 
     def _share_of(self, q: Quantity) -> bool:
-        return q.unit_kind in ("pct", "tenth", "multiple") and self.text[:q.start].rstrip("约近").endswith("的")
+        """收入的60%: a share of something, which a weak rule word may set; not one a thing accounts for
+        (占原计划任务…的90.85%: a statistic's share)."""
+        if q.unit_kind not in ("pct", "tenth", "multiple") or not self.text[:q.start].rstrip("约近").endswith("的"):
+            return False
+        a, _ = self.minor(q)
+        return not _has(self.clean[a:q.start], "share_verbs")
 
     def _aggregate(self, q: Quantity) -> str | None:
         if q.unit_kind in ("pct", "tenth", "multiple", "time", "age") or (q.value or 0) <= 1:
@@ -376,6 +384,42 @@ class _Paragraph:
         clause = self.clean[ma:mb]
         return bool(_has(clause, "goal")) and not _has(clause, "normative.strong") and not self._per(q)
 
+    def _supposed(self, q: Quantity) -> str | None:
+        """A number under a supposition or a trial calculation (假定收购价提高百分之二十五): no rule's."""
+        ma, _ = self.major(q)
+        sa, _ = self.sentence(q)
+        if w := _has(self.clean[min(ma, sa):q.start], "hypothesis"):
+            return f"a supposition ({w})"
+        return None
+
+    def _rule_construct(self, q: Quantity) -> str | None:
+        """The forms in which the period writes a rule without a rule word of its own:
+        - a period a rule fixes: a duration right before 不变 or 一订 (五年不变, 一年一订);
+        - a threshold of whom a rule covers, with what is done about it in its sentence: a bounded quantity
+          right before 者/的/为 (凡…在2吨以上者, 不足280斤的要补足, 五十户以上为大社);
+        - a change a rule decrees: 将/把 … a change verb right before the number (将耕牛价格逐步提高15％),
+          with no perfective 了 in the clause."""
+        text, clean = self.text, self.clean
+        end = q.unit_end if q.unit_end is not None else q.end
+        a, b = self.minor(q)
+        after = clean[end:b]
+        if q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in (0, 1)):
+            return "a period a rule fixes (…年不变)"
+        bounded = q.relation in ("min", "max") or _has(clean[max(a, q.start - 3):q.start], "threshold_before")
+        if bounded and any(clean.startswith(w, q.end) for w in _words()["thresholds"]):
+            sa, sb = self.sentence(q)
+            ma, _ = self.major(q)
+            sentence = clean[sa:sb]
+            marked = _has(clean[ma:q.start], "condition_openers") or _has(clean[end:sb], "consequence")
+            # 者 closes a rule's condition; 的 may describe a size class (建立一个700户以上的大社) unless marked
+            if marked or (clean.startswith("者", q.end) and _has(sentence, "normative.strong")):
+                return "the threshold of a rule (…以上者)"
+        head = clean[a:q.start]
+        verb = next((w for w in _words()["change_verbs"] if head.rstrip("到为").endswith(w)), None)
+        if verb and _has(head, "disposal") and not _has(clean[a:b], "narrative.perfective"):
+            return f"a change a rule decrees (将…{verb})"
+        return None
+
     def decide(self) -> None:
         for i, q in enumerate(self.qs):
             if self.roles[i] is not None:
@@ -391,6 +435,10 @@ class _Paragraph:
                     self.roles[i] = Role(FACT, "the horizon of a plan")
                 else:
                     self.roles[i] = Role(STANDARD, "in an article of a regulation")
+            elif self.ctx.kind != NEWS and (reason := self._supposed(q)):
+                self.roles[i] = Role(FACT, reason)
+            elif self.ctx.kind != NEWS and (reason := self._rule_construct(q)):
+                self.roles[i] = Role(STANDARD, reason)
             else:
                 normative, why = self._normative(q)
                 self.roles[i] = Role(STANDARD, why) if normative else Role(FACT, "a statistic")
@@ -415,7 +463,8 @@ class _Paragraph:
         out = []
         for i, r in enumerate(rules):
             signals = tuple(self.signals(i))
-            role, p = model.predict(list(signals)) if model is not None else (r.role, 1.0)
+            structural = r.condition_of is not None  # part of another row: its condition
+            role, p = model.decide(list(signals), r.role) if model is not None and not structural else (r.role, 1.0)
             if role == r.role:
                 out.append(Role(r.role, r.reason, r.condition_of, signals=signals))
             else:
@@ -446,13 +495,24 @@ class _Paragraph:
         a, b = self.minor(q)
         ma, mb = self.major(q)
         sa, sb = self.sentence(q)
+        end = q.unit_end if q.unit_end is not None else q.end
         windows = {"minor": clean[a:b], "major": clean[ma:mb], "before": clean[ma:q.start],
                    "sentence": clean[sa:sb]}
         for key in ("normative.strong", "normative.weak", "narrative", "narrative.perfective", "aggregate", "goal",
-                    "limits", "distributive", "negated_rules"):
+                    "limits", "distributive", "negated_rules", "proposal", "hypothesis"):
             for where, words in windows.items():
                 if _has(words, key):
                     out.append(f"{key}@{where}")
+        after = clean[end:b]
+        if q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in (0, 1, 2)):
+            out.append("fixed_period")
+        if (q.relation in ("min", "max") or q.unit_kind == "time") and any(
+                clean.startswith(w, q.end) for w in _words()["thresholds"]):
+            out.append("threshold")
+        if _has(clean[end:mb], "consequence"):
+            out.append("consequence@after")
+        if _has(clean[max(a, q.start - 4):q.start], "average"):
+            out.append("average")
         if self._share_of(q):
             out.append("share_of")
         if self._population_share(q):
@@ -464,7 +524,6 @@ class _Paragraph:
             out.append("sentence_dense")
         if not any(x.start < q.start for x in others):
             out.append("first_in_sentence")
-        end = q.unit_end if q.unit_end is not None else q.end
         out += [f"char-1={text[q.start - 1:q.start]}", f"chars-2={text[max(q.start - 2, 0):q.start]}",
                 f"char+1={text[end:end + 1]}", f"chars+2={text[end:end + 2]}"]
         return out

@@ -111,6 +111,7 @@ class StructureParser:
         self.readings = {i: self._read(i, p) for i, p in enumerate(nd.paragraphs)
                          if p.region == "body" and p.language == "zh" and i not in self.table_paragraphs}
         self.article_family, self.article_headings = self._article_family()
+        self._headings_as_chapters()
         self.toc = self._table_of_contents()
         self.article_numbers = self._article_numbers()
         self.last_article_idx = max((i for i in self.article_numbers), default=-1)
@@ -201,6 +202,27 @@ class StructureParser:
             if len(plain) >= 2 and self._in_sequence([r.number for r in plain]):
                 return fam, False
         return None, False
+
+    def _headings_as_chapters(self) -> None:
+        """Numbered headings over 第N条 articles are their chapters: `## 一、民主管理` … `## 十、组织领导` above
+        第一条 … 第二十五条. They must be headings of one enumeration family, in sequence, with an article
+        after the first of them; a heading of that family after the last article is no chapter."""
+        if self.article_family != "tiao":
+            return
+        articles = sorted(i for i, r in self.readings.items() if r.kind == "marker" and r.family == "tiao")
+        if not articles:
+            return
+        for fam in ("enum", "paren_cn"):
+            heads = sorted((r for r in self.readings.values()
+                            if r.kind == "marker" and r.family == fam and r.heading), key=lambda r: r.idx)
+            heads = [r for r in heads if r.idx < articles[-1]]  # one after the last article heads nothing
+            if heads and not any(heads[0].idx < a < (heads[1].idx if len(heads) > 1 else articles[-1] + 1)
+                                 for a in articles):
+                continue  # the first heading must head an article
+            if len(heads) >= 2 and self._in_sequence([r.number for r in heads]):
+                for r in heads:
+                    r.kind = "chapter"
+                return
 
     @staticmethod
     def _in_sequence(numbers: list[int | None]) -> bool:

@@ -17,7 +17,11 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("每头猪划给半亩至一亩饲料地", "半亩至一亩", "land"),  # 饲料地 is land, not the 饲料 it holds
     ("每个食堂以三十户左右为宜", "三十户左右", "canteen"),
     ("股份基金一般在三年内还清", "三年内", "fund"),
-    ("耕牛的价格平均提高百分之十五", "百分之十五", "price"),  # the nearest word: 价格 over 耕牛
+    ("粮食收购价格平均提高百分之十五", "百分之十五", "price"),
+    ("耕牛的价格平均提高百分之十五", "百分之十五", "livestock"),  # the price of a thing is the thing's
+    ("牛的屠宰税由百分之十提高到百分之十五", "百分之十五", "livestock"),
+    ("农业税的税率最高不超过百分之二十五", "百分之二十五", "tax"),
+    ("劳动力不得少于百分之九十。此数五年不变", "五年", "labor"),  # the paragraph before the sentence
     ("每出售一担棉花奖售粮食三十斤", "三十斤", "bonus"),
     ("每年开会两次", "两次", "organization"),
     ("这个办法五年不变", "五年", "other"),  # nothing names what it governs

@@ -110,6 +110,11 @@ def test_layout_is_chosen_from_content_not_name(name, text):
     ("某省糧食統銷工作中的問題", "【某某分社十日訊】某省…", "news"),
     ("糧食分配的幾點意見稿", "第一條 甲。\n第二條 乙。\n第三條 丙。", "instruction"),
     ("關於合作社的一些情況", "今年全省…", "report"),
+    # a covering note that quotes the text it covers is of that text's kind
+    ("某省委印發“某省食堂管理制度”的通知", "", "regulation"),
+    ("中共中央關於《某省委關於春耕生產的八項措施》的批示", "", "regulation"),
+    ("中共中央批轉《某省委關於糧食工作的報告》的通知", "", "report"),
+    ("某省委關於“三秋”工作的通知", "", "instruction"),  # a quoted name, no text of a kind
 ])
 def test_document_kind_is_read_from_the_title_then_the_text(title, text, kind):
     from pipeline.ingest.kind import document_kind

@@ -71,6 +71,15 @@ CASES = [
     ("八个月内人口增加了百分之五。", REPORT, [("八个月内", "left_out"), ("百分之五", "fact")]),
     # a share of a population counted
     ("有百分之四十左右的大队可以完成任务。", REPORT, [("百分之四十左右", "fact")]),
+    # the forms in which the period writes a rule without a rule word of its own
+    ("这个分配比例三年不变。", REPORT, [("三年", "standard")]),  # a period a rule fixes
+    ("凡出售余粮在五百斤以上者，给予奖励。", INSTRUCTION, [("五百斤以上", "standard")]),  # a rule's threshold
+    ("口粮不足三百斤的要补足。", REPORT, [("不足三百斤", "standard")]),  # … with what is done about it
+    ("百户以上的社有二十个。", REPORT, [("百户以上", "fact"), ("二十个", "fact")]),  # a bound in a statistic
+    ("将生猪收购价格提高百分之十。", INSTRUCTION, [("百分之十", "standard")]),  # a change a rule decrees
+    ("去年生猪收购价格提高了百分之十。", REPORT, [("百分之十", "fact")]),  # … and one that happened
+    ("我们建议每个全劳动力全年做二百五十个劳动日。", REPORT, [("二百五十个", "standard")]),  # a proposed rule
+    ("假定收购价格提高百分之三十，国家就要多支出十亿元。", REPORT, [("百分之三十", "fact"), ("十亿元", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
@@ -95,3 +104,23 @@ def test_a_household_size_points_at_the_standard_it_conditions():
     rs = assign_roles(t, qs, Context("regulation", True))
     assert rs[0].role == "left_out" and rs[0].condition_of == 2
     assert [r.role for r in rs] == ["left_out", "left_out", "standard"]
+
+
+@pytest.mark.parametrize("text, where, reason", [
+    ("凡出售余粮在五百斤以上者，给予奖励。", INSTRUCTION, "the threshold of a rule"),
+    ("将生猪收购价格提高百分之十。", INSTRUCTION, "a change a rule decrees"),
+    ("这个分配比例三年不变。", REPORT, "a period a rule fixes"),
+    ("假定收购价格提高百分之三十。", REPORT, "a supposition"),
+])
+def test_a_construct_names_itself_as_the_reason(text, where, reason):
+    t = simplified(text)
+    qs = build_quantities(t, find_numbers(t))
+    assert assign_roles(t, qs, Context(*where))[0].reason.startswith(reason)
+
+
+def test_the_signals_name_what_the_rules_saw():
+    t = simplified("口粮每人每年不得低于三百六十斤。")
+    qs = build_quantities(t, find_numbers(t))
+    (r,) = assign_roles(t, qs, Context("report", False, unit_kind="item", rule_density="high"))
+    assert {"kind=report", "in=item", "document_rules=high", "rules=standard", "unit_kind=mass",
+            "normative.strong@minor", "distributive@minor", "char+1=。"} <= set(r.signals)

@@ -196,3 +196,19 @@ def test_points_of_an_argument_run_on_inside_a_paragraph():
     assert [p.number for p in points] == [1, 2]
     assert sd.normalized.text[points[1].start:points[1].end] == "第二，职工不变。"
     assert all(sd.enclosing(p.unit_id, "article").number == 1 for p in points)
+
+
+
+def test_numbered_headings_over_tiao_articles_are_chapters():
+    sd = _md("# 某县粮食管理制度\n\n前言一段。\n\n## 一、民主管理\n\n第一条 建立委员会。\n\n## 二、分配\n\n"
+             "第二条 口粮按月发放。\n\n第三条 种子留足。\n\n## 三、组织领导\n\n第四条 设干部一人。\n")
+    chapters = {c.unit_id: (c.number, c.heading) for c in of_kind(sd, "chapter")}
+    assert sorted(chapters.values()) == [(1, "民主管理"), (2, "分配"), (3, "组织领导")]
+    arts = {a.number: chapters[a.parent_id][0] for a in of_kind(sd, "article")}
+    assert arts == {1: 1, 2: 2, 3: 2, 4: 3}
+
+
+def test_numbered_headings_without_articles_under_them_stay_articles():
+    sd = _md("# 某县办法\n\n## 一、组织\n\n食堂必须建立制度。\n\n## 二、管理\n\n按月公布账目。\n")
+    assert not of_kind(sd, "chapter") and [a.number for a in of_kind(sd, "article")] == [1, 2]
+
