@@ -92,6 +92,16 @@ def test_effective_values_take_review_over_erratum_over_text(tmp_path):
     rows = {r[0]: r[1:] for r in con.execute(
         "select standard_id, value_min, value_max, value_source, printed_min from standards_effective").fetchall()}
     assert rows[seed] == (8.0, 10.0, "review", None)
+    # the corrected value in base units, and on one basis beside every other standard in mass or area
+    assert con.execute("select base_min, base_max from standards_effective where standard_id = ?",
+                       [seed]).fetchone() == (8.0, 10.0)
+    comparable = {r[0]: r[1:] for r in con.execute(
+        "select concept, per, comparable_basis, comparable_min, comparable_max, per_month_min "
+        "from standards_comparable").fetchall()}
+    assert comparable["ration.retained"][:4] == ("person_year", "person_year", 480.0, 520.0)
+    assert comparable["ration.retained"][4] == 40.0  # 480 a year is 40 a month
+    assert comparable["seed.paddy"][1:4] == ("mu_sown", 8.0, 10.0)  # the review's 8 over the lost bound
+    assert comparable["feed.ox"][1:4] == ("head_year", 40.0, 50.0)
     assert rows[duck][:3] == (None, None, "rejected")
     assert {v[2] for k, v in rows.items() if k not in (seed, duck)} == {"text"}
     crops = dict(con.execute("select rate_id, crop || '/' || crop_source from conversion_rates_effective"
