@@ -3,7 +3,7 @@
     四十至五十斤          range 40–50, unit 斤 written once
     四百八十斤至五百二十斤  range, unit written twice
     四百八十至四百九十亿斤  range, 亿 written once: 48 000 000 000–49 000 000 000
-    十天或半月            alternatives read as a range in one unit: 10–15 天
+    十天或半月            alternatives read as a range in one unit: 10–15 天 (二次、三次: 2–3 次)
     两三年  三、五年        an approximate number: 2–3, 3–5 年
     一分半  三亩半          1.5 分, 3.5 亩 (半 after the unit adds a half)
     百分之二十至三十以上   range 20–30 %, then 以上
@@ -264,12 +264,15 @@ def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Numb
     gap = text[end:nxt.start]
     if gap in _connectors() or gap in _alternatives():
         return gap, nxt
-    # 两年、三年一包: two small durations of one unit, listed, read as alternatives
+    # 两年、三年一包; 一年整顿二次、三次; 按八成、九成吃: two small numbers of one unit, listed, read as
+    # alternatives: any two durations going up, or two neighbouring numbers of any one unit
     if gap == "、" and nxt.value <= 10 and numbers[i].value < nxt.value:
         u1, u2 = _unit_at(text, numbers[i].end), _unit_at(text, nxt.end)
-        if u1 is not None and u2 is not None and u1.kind == u2.kind == "time" and u1.word == u2.word \
-                and not (i + 2 < len(numbers) and text[_tail(text, nxt).end:numbers[i + 2].start] == "、"):
-            return "、", nxt
+        if u1 is not None and u2 is not None and u1.word == u2.word \
+                and (u1.kind == u2.kind == "time" or nxt.value == numbers[i].value + 1) \
+                and not (i + 2 < len(numbers) and text[_tail(text, nxt).end:numbers[i + 2].start] == "、") \
+                and not (i > 0 and text[_tail(text, numbers[i - 1]).end:numbers[i].start] == "、"):
+            return "、", nxt  # (a list of three or more is a list, not alternatives)
     # 60％一70％: a dash printed as 一 between two percentages
     if gap == "一" and text[end - 1:end] == "%" and text[nxt.start:nxt.end].isascii():
         return gap, nxt

@@ -84,7 +84,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "words", "perfective", "not_in_news"):
+        for sub in ("strong", "weak", "words", "perfective", "not_in_news", "before", "after"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -228,6 +228,9 @@ class _Paragraph:
             if q.unit_kind == "time" and later and qs[later[0]].unit == "次" and qs[later[0]].value == 1:
                 self.leave(later[0], "the count of a frequency (10天或半月开1次)")
                 continue
+            if q.unit_kind == "time" and q.value == 1 and not q.is_range and later and qs[later[0]].unit == "次":
+                self.leave(i, "the period of a frequency (一年整顿二次、三次)")
+                continue
             if q.value == 1 and q.unit_kind in ("count", "mass", "area") and not q.is_range:
                 if later and text[q.start:q.start + 1] in "一1":
                     k = later[0]
@@ -293,6 +296,9 @@ class _Paragraph:
         stop = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
         if text[:q.start].endswith(_words()["indefinite_before"]):
             return "是一个: an indefinite article"
+        clause_end = self.minor(q)[1]
+        if text[:q.start].endswith(_words()["frames.before"]) and _has(text[q.end:clause_end], "frames.after"):
+            return "在一个…范围内: the frame of a rule, within one of something"
         if "的" in after[:stop] and q.unit != "次":
             return "一个…的: an indefinite article before a description"
         if re.match(r"\d|[一二三四五六七八九十百千两]", after):
@@ -337,7 +343,8 @@ class _Paragraph:
     def _per(self, q: Quantity) -> bool:
         a, _ = self.minor(q)
         return bool(_has(self.clean[a:q.start], "distributive")) or any(
-            r is not None and r.reason.startswith("basis") and x.end <= q.start and x.start >= a
+            r is not None and r.reason.startswith(("basis", "the period of a frequency")) and x.end <= q.start
+            and x.start >= a
             for r, x in zip(self.roles, self.qs, strict=True))
 
     def _share_of(self, q: Quantity) -> bool:

@@ -80,6 +80,10 @@ CASES = [
     ("去年生猪收购价格提高了百分之十。", REPORT, [("百分之十", "fact")]),  # … and one that happened
     ("我们建议每个全劳动力全年做二百五十个劳动日。", REPORT, [("二百五十个", "standard")]),  # a proposed rule
     ("假定收购价格提高百分之三十，国家就要多支出十亿元。", REPORT, [("百分之三十", "fact"), ("十亿元", "fact")]),
+    ("好的社也要一年整顿二次、三次。", REPORT, [("一年", "left_out"), ("二次、三次", "standard")]),  # a frequency
+    ("在一个乡内可以建立三个食堂。", REPORT, [("一个", "left_out"), ("三个", "standard")]),  # within one …
+    ("领导不得法，有百分之一的社濒于解体。", REPORT, [("百分之一", "fact")]),  # 不得法 is no 不得
+    ("计算结果每户每人有三亩就有余粮。", REPORT, [("三亩", "fact")]),  # a calculation's result
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
