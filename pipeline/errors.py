@@ -30,7 +30,11 @@ MESSAGES: dict[str, str] = {
     "E204": "validation failed for table {table}: {count} failing cases, saved to {path}",
     "E205": "the erratum {where} does not apply: {detail}",
     "E206": "the errata file {path} is malformed: {detail}",
-    "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed)",
+    "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed){hint}",
+    "E213": "the review decision {where} is not applied: {id} now reads «{now}», but the decision was made on "
+            "«{then}»; check the row and update the entry's id and quote",
+    "E214": "the review decision {where} names {id}, which no longer exists; its quote «{quote}» is now row "
+            "{new_id}, and the decision was applied there: update the entry's id",
     "E208": "the review file {path} is malformed: {detail}",
     "E211": "the erratum {where} conflicts with another that sets the same reading ({detail}); neither is "
             "applied until one is withdrawn",

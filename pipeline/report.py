@@ -15,6 +15,8 @@ phone's 390 px to a desktop's 1400 px.
 """
 from __future__ import annotations
 
+import json
+
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -258,8 +260,10 @@ def _row(kind: str, r: dict, text: str) -> dict:
 
 def _review_entry(kind: str, rid: str, r: dict) -> str:
     flags = ", ".join(r["flags"] or []) or "none"
+    quote = json.dumps(r.get("quote") or "", ensure_ascii=False)  # JSON's string is a YAML string too
     return (f"reviews:\n  - id: {rid}\n    decision: confirm        # confirm, correct or reject\n"
             f"    # set: {CORRECTIONS[kind]}   # with decision: correct\n"
+            f"    quote: {quote}   # the words the decision was made on: it is never applied to others\n"
             f"    reason: \"checked against …; flags: {flags}\"\n    reviewer: \"…\"\n")
 
 

@@ -233,6 +233,18 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
     return out
 
 
+@lru_cache(maxsize=1)
+def _top_up_words() -> tuple[str, ...]:
+    return vocab.words("qualifiers", "top_up")
+
+
+def _tops_up(text: str, q: Quantity) -> bool:
+    """不足280斤的要补足, 七两以下的补到八两 (no: a new amount): a bound from above whose clause says the ones
+    below it are topped up to it, which makes it a floor."""
+    after = text[q.end:q.end + 8]
+    return after.startswith(("的", "者")) and any(0 <= after.find(w) <= 3 for w in _top_up_words())
+
+
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
     reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
@@ -242,6 +254,8 @@ def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, flo
     if concept and concept.relation == "exact" and q.relation != "range":
         v = lo if lo is not None else hi
         return "exact", v, v
+    if q.relation == "max" and _tops_up(text, q):
+        return "min", hi, None  # 不足280斤的要补足: the bound is the floor the rule tops up to
     if q.relation in ("range", "max", "min"):
         return q.relation, lo, hi
     # 不超过每人平均土地的百分之五: a bound word earlier in the clause still bounds the value

@@ -14,6 +14,13 @@
 A row is named by its stable id (standard_id, rate_id or fact_id). The build
 sets review_status (confirmed, corrected, rejected) and puts a corrected
 value beside the raw one; a decision whose row no longer exists is reported.
+
+A decision stays with its evidence: an entry may record the row's `quote`
+(and `context`) it was made on, as `python -m pipeline review` and the report's
+entries do. Where the id now names a row with other words, the decision is not
+applied and the build says so (E213); where the id is gone but the quote (and
+context) are found in exactly one row of the same document and table, the
+decision is applied there with a warning that names the new id (E214).
 """
 from __future__ import annotations
 
@@ -39,6 +46,25 @@ class Decision:
     row_id: str
     status: str
     sets: dict[str, object]  # column → value, review_status and review_note included
+    notice: PipelineError | None = None  # applied, but the maintainer should know (a re-attached id)
+
+
+def _same_words(a: object, b: object) -> bool:
+    """Two quotes are the same evidence when they read the same without spaces and line breaks."""
+    return "".join(str(a or "").split()) == "".join(str(b or "").split())
+
+
+def _reattached(con, row_id: str, quote: str, context: str | None) -> tuple[str, str] | None:
+    """(table, new id) of the one row of the id's document whose quote (and context) are the entry's."""
+    doc_id = row_id.split("/")[0]
+    found = []
+    for table, column in ID_FIELDS.items():
+        has_context = table == "standards"
+        rows = con.execute(f'select "{column}", quote{", context" if has_context else ""} from "{table}" '
+                           f"where doc_id = ?", [doc_id]).fetchall()
+        found += [(table, r[0]) for r in rows if _same_words(r[1], quote)
+                  and (context is None or not has_context or _same_words(r[2], context))]
+    return found[0] if len(found) == 1 else None
 
 
 def _table_of(con, row_id: str) -> str | None:
@@ -53,9 +79,22 @@ def _decision(con, where: str, e: object) -> Decision:
         raise ValueError("needs id, decision (confirm, correct, reject), reason and reviewer")
     row_id = text_field(e, "id")
     reason, reviewer = text_field(e, "reason"), text_field(e, "reviewer")
+    quote = text_field(e, "quote") if e.get("quote") is not None else None
+    context = text_field(e, "context") if e.get("context") is not None else None
     table = _table_of(con, row_id)
+    notice = None
     if table is None:
-        raise PipelineError("E207", where, {"where": where, "id": row_id})
+        moved = _reattached(con, row_id, quote, context) if quote else None
+        if moved is None:
+            hint = ("; its quote is found in no single row of its document" if quote else
+                    "; the entry records no quote, so it cannot be found again: add the row's quote")
+            raise PipelineError("E207", where, {"where": where, "id": row_id, "hint": hint})
+        notice = PipelineError("E214", where, {"where": where, "id": row_id, "quote": quote, "new_id": moved[1]})
+        table, row_id = moved
+    elif quote is not None:
+        now = con.execute(f'select quote from "{table}" where "{ID_FIELDS[table]}" = ?', [row_id]).fetchall()[0][0]
+        if not _same_words(now, quote):
+            raise PipelineError("E213", where, {"where": where, "id": row_id, "now": now, "then": quote})
     values = e.get("set")
     allowed = CORRECTIONS[table]
     if e["decision"] != "correct":
@@ -71,7 +110,7 @@ def _decision(con, where: str, e: object) -> Decision:
         in_order("min", values.get("min", low), "max", values.get("max", high))
     sets = {"review_status": STATUS[e["decision"]], "review_note": f"{reason} ({reviewer}; {where})"}
     sets |= {allowed[key][0]: value for key, value in values.items()}
-    return Decision(where, table, row_id, STATUS[e["decision"]], sets)
+    return Decision(where, table, row_id, STATUS[e["decision"]], sets, notice)
 
 
 def apply_reviews(con, folder: Path) -> list[PipelineError]:
@@ -95,6 +134,8 @@ def apply_reviews(con, folder: Path) -> list[PipelineError]:
     problems += clashes
     for d in decisions:
         if d.where not in withdrawn:
+            if d.notice is not None:
+                problems.append(d.notice)
             assignments = ", ".join(f'"{c}" = ?' for c in d.sets)
             con.execute(f'update "{d.table}" set {assignments} where "{ID_FIELDS[d.table]}" = ?',
                         [*d.sets.values(), d.row_id])

@@ -205,6 +205,7 @@ def test_flagged_rows_carry_a_review_entry_that_loads(seen):
         loaded = yaml.safe_load(unescape(entry))
         review = loaded["reviews"][0]
         assert review["decision"] == "confirm" and review["id"]
+        assert isinstance(review["quote"], str) and review["quote"]  # the evidence it stays with
 
 
 def test_values_from_the_database_are_escaped(built_db, monkeypatch):

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from pipeline.build import build
 from pipeline.calc import compute
 from pipeline.diff import diff, export_parquet
 from pipeline.errors import PipelineError
-from tests.conftest import ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus
+from tests.conftest import REAL, ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus, needs_real_texts
 
 EXAMPLES = ROOT / "corpus" / "examples"
 RATION = "003_b69152d1adbf7c19/chp_3__art_9__item_2/ration.retained/1"
@@ -168,3 +169,60 @@ def test_readme_example_queries_run_and_return_no_duplicate_rows(built_db):
         assert len({repr(r) for r in rows}) == len(rows), f"duplicate rows: {q}"
         if " limit " in q:
             assert " order by " in q, f"a sample must be the same from run to run: {q}"
+
+
+# -- a decision stays with its evidence (real text 62: 男劳动力每月休假两天，女劳动力每月休假3天) ---------------
+
+REAL_62 = REAL / "62_hubei_ten_measures_peasant_initiative_1960.txt"
+MEN = "男劳动力每月休假两天"
+
+
+def _review_62(tmp_path, text: str, quote: str | None) -> tuple[object, duckdb.DuckDBPyConnection]:
+    corpus = tmp_path / "c"
+    (corpus / "reviews").mkdir(parents=True, exist_ok=True)
+    (corpus / REAL_62.name).write_text(text, "utf-8")
+    doc = REAL_62.stem
+    entry = {"id": f"{doc}/sec_1__art_8__para_4/labor.unclassified/1", "decision": "correct", "set": {"min": 4, "max": 4},
+             "reason": "the county copy prints 四天", "reviewer": "T. Test"}
+    if quote:
+        entry["quote"] = quote
+    (corpus / "reviews" / "r.yaml").write_text(yaml.safe_dump({"reviews": [entry]}, allow_unicode=True), "utf-8")
+    report = build(corpus, tmp_path / f"db{len(list(tmp_path.iterdir()))}.duckdb", workers=1)
+    return report, duckdb.connect(str(report.db), read_only=True)
+
+
+@needs_real_texts
+def test_a_review_is_not_applied_to_other_words_that_took_its_id(tmp_path):
+    original = REAL_62.read_text("utf-8")
+    report, con = _review_62(tmp_path, original, MEN)
+    assert con.execute("select reviewed_min from standards where quote = ?", [MEN]).fetchone() == (4.0,)
+    # one more standard first in that paragraph: the id now names 老年社员每月休假八天
+    changed = original.replace("确定休假的制度和作息时间。", "确定休假的制度和作息时间。老年社员每月休假八天，", 1)
+    report, con = _review_62(tmp_path, changed, MEN)
+    rows = dict(con.execute("select quote, review_status from standards where quote like '%休假%'").fetchall())
+    assert rows["老年社员每月休假八天"] == "unreviewed" and rows[MEN] == "unreviewed"
+    (issue,) = [i for i in report.issues if i.code == "E213"]
+    assert "老年社员每月休假八天" in issue.message and MEN in issue.message
+
+
+@needs_real_texts
+def test_a_review_whose_id_is_gone_follows_its_quote_with_a_warning(tmp_path):
+    # a paragraph more before it in its article: its id (…para_4…) now names nothing
+    original = REAL_62.read_text("utf-8")
+    changed = original.replace("　　确定休假的制度和作息时间。", "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
+    report, con = _review_62(tmp_path, changed, MEN)
+    (new_id, status, low) = con.execute("select standard_id, review_status, reviewed_min from standards "
+                                        "where quote = ?", [MEN]).fetchone()
+    assert status == "corrected" and low == 4.0 and "para_5" in new_id
+    (issue,) = [i for i in report.issues if i.code == "E214"]
+    assert new_id in issue.message
+
+
+@needs_real_texts
+def test_a_review_without_a_quote_whose_id_is_gone_says_how_to_find_it_again(tmp_path):
+    original = REAL_62.read_text("utf-8")
+    changed = original.replace("　　确定休假的制度和作息时间。", "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
+    report, con = _review_62(tmp_path, changed, None)
+    assert con.execute("select count(*) from standards where review_status <> 'unreviewed'").fetchone() == (0,)
+    (issue,) = [i for i in report.issues if i.code == "E207"]
+    assert "add the row's quote" in issue.message

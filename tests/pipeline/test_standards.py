@@ -135,3 +135,15 @@ def test_a_cut_written_as_a_range_keeps_both_ends(tmp_path):
     f.write_text("某省飼料辦法\n1956年3月1日\n第一條 災區的飼料留糧標準可以降低百分之二十至百分之三十。\n", "utf-8")
     (row,) = standards_of(f)
     assert (row.relation, row.value_min, row.value_max, row.unit) == ("range", 20, 30, "%")
+
+
+def test_a_bound_the_ones_below_are_topped_up_to_is_a_floor():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.standards import _relation
+
+    t = "口粮不足三百斤的要补足。"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _relation(t, q, None) == ("min", 300.0, None)
+    t = "七两以下的补到八两"
+    assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
