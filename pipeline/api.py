@@ -89,3 +89,11 @@ def add(file: Path | str, corpus: Path | str = "corpus", db: Path | str = DEFAUL
 
     report, _ = add_document(Path(file), Path(corpus), Path(db), {"title": title, "date": date, "issuer": issuer})
     return report
+
+
+def review(row_id: str, decision: str, *, reason: str, reviewer: str, sets: dict[str, str] | None = None,
+           db: Path | str = DEFAULT_DB, reviews: Path | str = "corpus/reviews/reviews.yaml") -> dict:
+    """Record a maintainer's decision (confirm, correct with `sets`, reject) on one row, with its evidence."""
+    from pipeline.load.reviews import record_review
+
+    return record_review(Path(db), Path(reviews), row_id, decision, dict(sets or {}), reason, reviewer)

@@ -318,6 +318,43 @@ def report(
 
 
 @app.command()
+def review(
+    row_id: str = typer.Argument(..., help="The row's id: standard_id, rate_id or fact_id."),
+    confirm: bool = typer.Option(False, "--confirm", help="The row is right as extracted."),
+    correct: list[str] = typer.Option([], "--correct", help="FIELD=VALUE to set (min, max; crop, to_qty; value)."),
+    reject: bool = typer.Option(False, "--reject", help="The row is no standard, rate or fact."),
+    reason: str = typer.Option(..., help="What was checked, against what."),
+    reviewer: str = typer.Option(..., help="Who decided."),
+    db: Path = typer.Option(DEFAULT_DB, help="Built database the row is in."),
+    reviews: Path = typer.Option(Path("corpus/reviews/reviews.yaml"), help="Review file to append to."),
+) -> None:
+    """Record a review decision on one row, with the quote it was made on, in corpus/reviews/; the next
+    build applies it, and never to other words.
+
+    Example: python -m pipeline review 003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1 --correct min=8 --reason "the county copy prints 八至十斤" --reviewer "M. Zhang"
+    """
+    from pipeline import api
+
+    chosen = [name for name, on in (("confirm", confirm), ("correct", bool(correct)), ("reject", reject)) if on]
+    if len(chosen) != 1:
+        _fail(PipelineError("E215", row_id, {"detail": "give exactly one of --confirm, --correct FIELD=VALUE "
+                                                        "or --reject"}))
+    sets = {}
+    for item in correct:
+        field_name, sep, value = item.partition("=")
+        if not sep or not field_name.strip() or not value.strip():
+            _fail(PipelineError("E215", row_id, {"detail": f"--correct {item!r} is not FIELD=VALUE (min=8)"}))
+        sets[field_name.strip()] = value.strip()
+    try:
+        entry = api.review(row_id, chosen[0], reason=reason, reviewer=reviewer, sets=sets, db=db, reviews=reviews)
+    except PipelineError as exc:
+        _fail(exc)
+        return
+    err.print(f"recorded in {_safe(reviews)}: {entry['decision']} {_safe(row_id)} «{_safe(entry['quote'])}»; "
+              f"the next build applies it", highlight=False)
+
+
+@app.command()
 def diff(
     old: Path = typer.Argument(..., help="The earlier database."),
     new: Path = typer.Argument(..., help="The later database."),

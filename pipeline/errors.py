@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "E205": "the erratum {where} does not apply: {detail}",
     "E206": "the errata file {path} is malformed: {detail}",
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed){hint}",
+    "E215": "the review was not recorded: {detail}",
     "E213": "the review decision {where} is not applied: {id} now reads «{now}», but the decision was made on "
             "«{then}»; check the row and update the entry's id and quote",
     "E214": "the review decision {where} names {id}, which no longer exists; its quote «{quote}» is now row "

@@ -91,22 +91,24 @@ def examples(corpus: Path, gold: Path) -> list[Example]:
     """The labelled numbers of every text of `corpus` that `gold` annotates, read with the rules alone."""
     from pipeline.build import process
     from pipeline.extract import extract
+    from pipeline.extract.role_model import recording_signals
 
     previous = os.environ.get("PIPELINE_ROLE_MODEL")
     os.environ["PIPELINE_ROLE_MODEL"] = "off"
     try:
         out: list[Example] = []
-        for gd in yaml.safe_load(gold.read_text(encoding="utf-8"))["documents"]:
-            path = corpus / gd["file"]
-            if not path.exists():
-                continue
-            sd = process(path)
-            seen: list = []
-            extract(sd, on_number=lambda row, role: seen.append((row, role)))
-            labels = label_numbers(sd.normalized.source.text, [row for row, _ in seen], gd,
-                                   {row.number_id: role.role for row, role in seen})
-            out += [Example(gd["file"], row.number_id, row.quote, role.signals, role.rules or role.role,
-                            labels[row.number_id]) for row, role in seen if row.number_id in labels]
+        with recording_signals():
+            for gd in yaml.safe_load(gold.read_text(encoding="utf-8"))["documents"]:
+                path = corpus / gd["file"]
+                if not path.exists():
+                    continue
+                sd = process(path)
+                seen: list = []
+                extract(sd, on_number=lambda row, role, seen=seen: seen.append((row, role)))
+                labels = label_numbers(sd.normalized.source.text, [row for row, _ in seen], gd,
+                                       {row.number_id: role.role for row, role in seen})
+                out += [Example(gd["file"], row.number_id, row.quote, role.signals, role.rules or role.role,
+                                labels[row.number_id]) for row, role in seen if row.number_id in labels]
         return out
     finally:
         if previous is None:

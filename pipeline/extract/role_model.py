@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,3 +77,23 @@ def model() -> RoleModel | None:
     if os.environ.get("PIPELINE_ROLE_MODEL", "on") == "off":
         return None
     return _shipped()
+
+
+_recording = [False]
+
+
+@contextmanager
+def recording_signals():
+    """Within it, every role carries its signals, whether or not a model weighs them (training reads them)."""
+    _recording[0] = True
+    try:
+        yield
+    finally:
+        _recording[0] = False
+
+
+def signals_wanted() -> RoleModel | None | bool:
+    """Whether the roles need their signals: for training, or for a model that may overrule the rules (a model
+    gated at a threshold above 1 never does, and its signals would only cost time)."""
+    m = model()
+    return _recording[0] or (m is not None and m.threshold <= 1.0)

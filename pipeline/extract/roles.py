@@ -466,6 +466,8 @@ class _Paragraph:
         self.decide()
         rules = [r or Role(FACT, "a statistic") for r in self.roles]
         self.roles = rules
+        if not role_model.signals_wanted():
+            return rules
         model = role_model.model()
         out = []
         for i, r in enumerate(rules):

@@ -72,13 +72,26 @@ def _table_of(con, row_id: str) -> str | None:
                  if con.execute(f'select count(*) from "{t}" where "{c}" = ?', [row_id]).fetchall()[0][0]), None)
 
 
+PLACEHOLDER = "…"  # what the report's copy-ready entries leave for the maintainer to fill in
+
+
+def _filled(e: dict, name: str) -> str:
+    value = text_field(e, name)
+    if PLACEHOLDER in value:
+        raise ValueError(f"{name}: {value!r} still holds the placeholder {PLACEHOLDER}; say what was checked and who")
+    return value
+
+
 def _decision(con, where: str, e: object) -> Decision:
     """One entry as a Decision on an existing row; ValueError or PipelineError (E207) saying what is wrong."""
-    if not isinstance(e, dict) or not {"id", "decision", "reason", "reviewer"} <= set(e) \
-            or e["decision"] not in STATUS:
-        raise ValueError("needs id, decision (confirm, correct, reject), reason and reviewer")
+    if not isinstance(e, dict) or not {"id", "decision", "reason", "reviewer"} <= set(e):
+        missing = sorted({"id", "decision", "reason", "reviewer"} - set(e)) if isinstance(e, dict) else ["all"]
+        raise ValueError(f"needs id, decision (confirm, correct, reject), reason and reviewer; missing: "
+                         f"{', '.join(missing)}")
+    if e["decision"] not in STATUS:
+        raise ValueError(f"decision: {e['decision']!r} is not one of {', '.join(STATUS)}")
     row_id = text_field(e, "id")
-    reason, reviewer = text_field(e, "reason"), text_field(e, "reviewer")
+    reason, reviewer = _filled(e, "reason"), _filled(e, "reviewer")
     quote = text_field(e, "quote") if e.get("quote") is not None else None
     context = text_field(e, "context") if e.get("context") is not None else None
     table = _table_of(con, row_id)
@@ -140,3 +153,60 @@ def apply_reviews(con, folder: Path) -> list[PipelineError]:
             con.execute(f'update "{d.table}" set {assignments} where "{ID_FIELDS[d.table]}" = ?',
                         [*d.sets.values(), d.row_id])
     return problems
+
+
+def record_review(db: Path, reviews: Path, row_id: str, decision: str, sets: dict[str, str], reason: str,
+                  reviewer: str) -> dict:
+    """Append one well-formed decision on row `row_id` of the built database `db` to the file `reviews`
+    (corpus/reviews/NAME.yaml), with the row's quote and context, so that it stays with its evidence.
+    Checks everything the build would, and refuses a second decision on the same row in that file.
+    Returns the entry written; PipelineError E215 naming the field that is wrong."""
+    import yaml
+
+    from pipeline.query import connect
+
+    def bad(detail: str) -> PipelineError:
+        return PipelineError("E215", row_id, {"detail": detail})
+
+    con = connect(db)
+    try:
+        table = _table_of(con, row_id)
+        if table is None:
+            raise bad(f"no standard, conversion rate or fact of {db} has this id (query the database for it)")
+        columns = ", context" if table == "standards" else ""
+        quote, *context = con.execute(f'select quote{columns} from "{table}" where "{ID_FIELDS[table]}" = ?',
+                                      [row_id]).fetchall()[0]
+        entry: dict = {"id": row_id, "decision": decision}
+        if decision == "correct":
+            entry["set"] = {key: _number_or_text(value) for key, value in sets.items()}
+        elif sets:
+            raise bad(f"a {decision} sets nothing; give --set only with --correct")
+        entry |= {"quote": quote, **({"context": context[0]} if context and context[0] else {}),
+                  "reason": reason, "reviewer": reviewer}
+        try:
+            _decision(con, str(reviews), entry)  # what the build will check, checked now
+        except ValueError as exc:
+            raise bad(str(exc)) from None
+    finally:
+        con.close()
+    data = {"reviews": []}
+    if reviews.exists():
+        loaded = yaml.safe_load(reviews.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("reviews", []), list):
+            raise PipelineError("E208", str(reviews), {"path": reviews, "detail": "it holds no list under reviews:"})
+        data = {"reviews": loaded.get("reviews") or []}
+        if any(isinstance(e, dict) and e.get("id") == row_id for e in data["reviews"]):
+            raise bad(f"{reviews} already holds a decision on this row; edit or remove that entry")
+    data["reviews"].append(entry)
+    reviews.parent.mkdir(parents=True, exist_ok=True)
+    tmp = reviews.with_name(f".{reviews.name}.tmp")
+    tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    tmp.replace(reviews)
+    return entry
+
+
+def _number_or_text(value: str) -> object:
+    try:
+        return float(value) if any(c in value for c in ".eE") else int(value)
+    except ValueError:
+        return value

@@ -226,3 +226,58 @@ def test_a_review_without_a_quote_whose_id_is_gone_says_how_to_find_it_again(tmp
     assert con.execute("select count(*) from standards where review_status <> 'unreviewed'").fetchone() == (0,)
     (issue,) = [i for i in report.issues if i.code == "E207"]
     assert "add the row's quote" in issue.message
+
+
+# -- the review command -------------------------------------------------------------------------------
+
+SEED_ROW = "003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1"
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_the_review_command_records_a_decision_with_its_evidence_and_the_build_applies_it(built_db, tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    file = corpus / "reviews" / "mine.yaml"
+    run = _cli("review", SEED_ROW, "--correct", "min=8", "--reason", "the county copy prints 八至十斤",
+               "--reviewer", "M. Zhang", "--db", str(built_db), "--reviews", str(file))
+    assert run.returncode == 0, run.stderr
+    (entry,) = yaml.safe_load(file.read_text("utf-8"))["reviews"]
+    assert entry["set"] == {"min": 8} and entry["quote"] == "稻田按播種面積每畝平均以至十斤" and entry["context"]
+    again = _cli("review", SEED_ROW, "--confirm", "--reason", "looked again", "--reviewer", "M. Zhang",
+                 "--db", str(built_db), "--reviews", str(file))
+    assert again.returncode == 1 and "already holds a decision" in again.stderr and "Traceback" not in again.stderr
+    report = build(corpus, tmp_path / "db.duckdb", workers=1)
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select review_status, reviewed_min from standards where standard_id = ?",
+                       [SEED_ROW]).fetchone() == ("corrected", 8.0)
+    assert not [i for i in report.issues if i.stage == "reviews"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--confirm", "--reason", "checked against …", "--reviewer", "M. Zhang"], "reason"),  # a placeholder
+    (["--confirm", "--reason", "checked", "--reviewer", "…"], "reviewer"),
+    (["--confirm", "--reject", "--reason", "checked", "--reviewer", "M"], "exactly one"),
+    (["--correct", "minimum=8", "--reason", "checked", "--reviewer", "M"], "sets one or more of"),
+    (["--correct", "min8", "--reason", "checked", "--reviewer", "M"], "FIELD=VALUE"),
+    (["--correct", "min=99", "--reason", "checked", "--reviewer", "M"], "above max"),
+])
+def test_the_review_command_refuses_bad_input_naming_the_field(built_db, tmp_path, args, says):
+    file = tmp_path / "r.yaml"
+    run = _cli("review", SEED_ROW, *args, "--db", str(built_db), "--reviews", str(file))
+    assert run.returncode == 1 and says in run.stderr.replace("\n", " ") and "Traceback" not in run.stderr
+    assert not file.exists()
+
+
+def test_a_misspelt_decision_or_a_placeholder_in_a_review_file_names_the_field(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "reviews").mkdir(exist_ok=True)
+    (corpus / "reviews" / "r.yaml").write_text(f"""reviews:
+  - {{id: {SEED_ROW}, decision: confrim, reason: checked, reviewer: M}}
+  - {{id: {SEED_ROW}, decision: confirm, reason: "checked against …", reviewer: M}}
+""", "utf-8")
+    report = build(corpus, tmp_path / "db.duckdb", workers=1)
+    messages = [i.message for i in report.issues if i.stage == "reviews"]
+    assert any("decision: 'confrim'" in m for m in messages)
+    assert any("reason:" in m and "placeholder" in m for m in messages)

@@ -125,6 +125,20 @@ def test_a_construct_names_itself_as_the_reason(text, where, reason):
 def test_the_signals_name_what_the_rules_saw():
     t = simplified("口粮每人每年不得低于三百六十斤。")
     qs = build_quantities(t, find_numbers(t))
-    (r,) = assign_roles(t, qs, Context("report", False, unit_kind="item", rule_density="high"))
+    from pipeline.extract.role_model import recording_signals
+
+    with recording_signals():
+        (r,) = assign_roles(t, qs, Context("report", False, unit_kind="item", rule_density="high"))
     assert {"kind=report", "in=item", "document_rules=high", "rules=standard", "unit_kind=mass",
             "normative.strong@minor", "distributive@minor", "char+1=。"} <= set(r.signals)
+
+
+def test_no_signals_are_computed_for_a_model_that_never_overrules(monkeypatch):
+    from pipeline.extract import role_model
+
+    t = simplified("口粮每人每年不得低于三百六十斤。")
+    qs = build_quantities(t, find_numbers(t))
+    gated_off = role_model.RoleModel(("standard", "fact", "left_out"), (0.0, 0.0, 0.0), {}, threshold=1.01)
+    monkeypatch.setattr(role_model, "model", lambda: gated_off)
+    (r,) = assign_roles(t, qs, Context("report", False))
+    assert r.role == "standard" and r.signals == ()
