@@ -20,7 +20,7 @@ from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
 from pipeline.extract.roles import Context, Role, rule_density
-from pipeline.extract.standards import UNCLASSIFIED, Standard, find_standards
+from pipeline.extract.standards import Standard, concepts, find_standards
 from pipeline.extract.statistics import read_statistics
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.rows import ConversionRateRow, FactRow, NumberRow, Row, StandardRow
@@ -270,11 +270,12 @@ def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberR
                               ) -> list[tuple[NumberRow, Row | None]]:
     """A standard of a known concept stated again in its article (不足二十天者…；超过二十天者…, a threshold
     the concept declares `relation: exact`) is one standard: the later row is dropped, and its number says
-    so. Unclassified rows are never merged: two mentions may set two rules."""
+    so. Other rows are never merged: two mentions may set two rules (但不要少于280斤，不足280斤的要补足)."""
+    thresholds = {c.name for c in concepts() if c.relation == "exact"}
     kept: list[StandardRow] = []
     dropped: dict[int, StandardRow] = {}
     for r in rows:
-        twin = next((k for k in kept if not r.concept.endswith(UNCLASSIFIED) and k.concept == r.concept
+        twin = next((k for k in kept if r.concept in thresholds and k.concept == r.concept
                      and (k.article_no if k.article_no is not None else k.unit_id)
                      == (r.article_no if r.article_no is not None else r.unit_id)
                      and (k.relation, k.value_min, k.value_max, k.unit) == (r.relation, r.value_min, r.value_max,

@@ -54,8 +54,10 @@ def families() -> tuple[str, ...]:
     return (*names, fallback)
 
 
-def _occurrences(text: str) -> list[tuple[int, int, Cue]]:
-    """Every cue word in `text` (start, end, cue), none inside a longer one."""
+@lru_cache(maxsize=256)
+def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
+    """Every cue word in `text` (start, end, cue), none inside a longer one (a paragraph's standards share
+    them: kept)."""
     taken = [False] * len(text)
     out = []
     for cue in _data()[0]:  # longest first
@@ -67,7 +69,7 @@ def _occurrences(text: str) -> list[tuple[int, int, Cue]]:
                 for k in range(at, end):
                     taken[k] = True
             at = text.find(cue.word, end)
-    return out
+    return tuple(out)
 
 
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -78,7 +80,7 @@ def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     return a, at[j] if j < len(at) else len(text)
 
 
-def _nearest(found: list[tuple[int, int, Cue]], start: int, end: int, lo: int, hi: int,
+def _nearest(found: tuple[tuple[int, int, Cue], ...], start: int, end: int, lo: int, hi: int,
              after: bool = True) -> Cue | None:
     best = None
     for a, b, cue in found:
@@ -96,7 +98,7 @@ def _nearest(found: list[tuple[int, int, Cue]], start: int, end: int, lo: int, h
     return best[1] if best else None
 
 
-def _owner(found: list[tuple[int, int, Cue]], cue: Cue, start: int, lo: int) -> str:
+def _owner(found: tuple[tuple[int, int, Cue], ...], cue: Cue, start: int, lo: int) -> str:
     """A price or a tax of a thing belongs to the thing's family (耕牛价格: livestock; 牛的屠宰税: livestock): the
     cue's family yields to a family it names in `yields_to` found earlier in the same clause."""
     owners = _yields()[0].get(cue.family)
