@@ -84,7 +84,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "words", "perfective", "not_in_news", "before", "after"):
+        for sub in ("strong", "weak", "words", "perfective", "not_in_news", "before", "after", "particles"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -419,10 +419,12 @@ class _Paragraph:
             sentence = clean[sa:sb]
             marked = _has(clean[ma:q.start], "condition_openers") or _has(clean[end:sb], "consequence")
             # 者 closes a rule's condition; 的 may describe a size class (建立一个700户以上的大社) unless marked
-            if marked or (clean.startswith("者", q.end) and _has(sentence, "normative.strong")):
+            closed = any(clean.startswith(w, q.end) for w in _words()["condition_closers"])
+            if marked or (closed and _has(sentence, "normative.strong")):
                 return "the threshold of a rule (…以上者)"
         head = clean[a:q.start]
-        verb = next((w for w in _words()["change_verbs"] if head.rstrip("到为").endswith(w)), None)
+        bare = head.rstrip("".join(_words()["change_verbs.particles"]))
+        verb = next((w for w in _words()["change_verbs"] if bare.endswith(w)), None)
         if verb and _has(head, "disposal") and not _has(clean[a:b], "narrative.perfective"):
             return f"a change a rule decrees (将…{verb})"
         return None
