@@ -399,6 +399,16 @@ class _Paragraph:
             return f"a supposition ({w})"
         return None
 
+    def _fixes_period(self, q: Quantity, offsets: tuple[int, ...]) -> bool:
+        """A duration with a fixed-period word (不变, 一订) this many characters after its unit, in its clause."""
+        end = q.unit_end if q.unit_end is not None else q.end
+        after = self.clean[end:self.minor(q)[1]]
+        return q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in offsets)
+
+    def _before_threshold_word(self, q: Quantity) -> bool:
+        """The quantity is followed by a word that makes it a threshold (者, 的, 为 …)."""
+        return any(self.clean.startswith(w, q.end) for w in _words()["thresholds"])
+
     def _rule_construct(self, q: Quantity) -> str | None:
         """The forms in which the period writes a rule without a rule word of its own:
         - a period a rule fixes: a duration right before 不变 or 一订 (五年不变, 一年一订);
@@ -406,14 +416,13 @@ class _Paragraph:
           right before 者/的/为 (凡…在2吨以上者, 不足280斤的要补足, 五十户以上为大社);
         - a change a rule decrees: 将/把 … a change verb right before the number (将耕牛价格逐步提高15％),
           with no perfective 了 in the clause."""
-        text, clean = self.text, self.clean
+        clean = self.clean
         end = q.unit_end if q.unit_end is not None else q.end
         a, b = self.minor(q)
-        after = clean[end:b]
-        if q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in (0, 1)):
+        if self._fixes_period(q, (0, 1)):
             return "a period a rule fixes (…年不变)"
         bounded = q.relation in ("min", "max") or _has(clean[max(a, q.start - 3):q.start], "threshold_before")
-        if bounded and any(clean.startswith(w, q.end) for w in _words()["thresholds"]):
+        if bounded and self._before_threshold_word(q):
             sa, sb = self.sentence(q)
             ma, _ = self.major(q)
             sentence = clean[sa:sb]
@@ -514,11 +523,9 @@ class _Paragraph:
             for where, words in windows.items():
                 if _has(words, key):
                     out.append(f"{key}@{where}")
-        after = clean[end:b]
-        if q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in (0, 1, 2)):
+        if self._fixes_period(q, (0, 1, 2)):
             out.append("fixed_period")
-        if (q.relation in ("min", "max") or q.unit_kind == "time") and any(
-                clean.startswith(w, q.end) for w in _words()["thresholds"]):
+        if (q.relation in ("min", "max") or q.unit_kind == "time") and self._before_threshold_word(q):
             out.append("threshold")
         if _has(clean[end:mb], "consequence"):
             out.append("consequence@after")
