@@ -60,7 +60,6 @@ LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}"
 # 十几个, 二十几斤, 十几万: ten-something, read as the range it spans (11–19, 21–29)
 TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])"
                       r"(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
-HALF_RE = re.compile(r"(?<![上下前后多个])半(?=(?:个)?(?:月|年|天|日|斤|两|亩|分|小时|钟头|星期))")
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +69,18 @@ def _tenths_re() -> re.Pattern:
     after = "|".join(map(re.escape, vocab.words("qualifiers", "tenth_split_after")))
     return re.compile(rf"(?<=[{verbs}])(?P<a>[一二三四五六七八九])[{verbs}](?P<b>[一二三四五六七八九])"
                       rf"|(?<![一二三四五六七八九十])(?P<c>[一二三四五六七八九])(?P<d>[一二三四五六七八九])(?={after})")
-HALF_AFTER_RE = re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?=月|小时|钟头|星期)")
+
+
+@lru_cache(maxsize=1)
+def _half_res() -> tuple[re.Pattern, re.Pattern]:
+    """半斤, 半年, 半个月 (a half of a unit of mass, area or time of schemas/units.yaml) and 一个半月, 三个半负担亩
+    (N and a half of a unit that takes 个)."""
+    words = sorted({vocab.simplified(u["word"]).removeprefix("个") for u in vocab.load("units")["units"]
+                    if u["kind"] in ("mass", "area", "time")}, key=len, reverse=True)
+    units = "|".join(map(re.escape, words))
+    return (re.compile(rf"(?<![上下前后多个])半(?=(?:个)?(?:{units}))"),
+            re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?={units})"))
+
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
 BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
 CODE_RE = re.compile(r"\d+(?:\s*[—\-－]\s*\d+){2,}")
@@ -421,14 +431,15 @@ class _Scan:
 
     def halves(self) -> None:
         text = self.text
-        for m in HALF_AFTER_RE.finditer(text):  # 一个半月
+        half_re, half_after_re = _half_res()
+        for m in half_after_re.finditer(text):  # 一个半月, 三个半负担亩
             v = parse_number_text(m.group("num"))
             if v is not None and self.free(m.start(), m.end()):
                 self.add(Number(m.start(), m.end(), v + 0.5, m.group(0)))
         for m in HALF_WORDS_RE.finditer(text):  # 一半, 半数: half of them
             if self.free(m.start(), m.end()):
                 self.add(Number(m.start(), m.end(), 50.0, m.group(0), percent=True))
-        for m in HALF_RE.finditer(text):  # 半斤, 半年, 半月
+        for m in half_re.finditer(text):  # 半斤, 半年, 半月
             if self.free(m.start(), m.end()):
                 self.add(Number(m.start(), m.end(), 0.5, "半"))
 

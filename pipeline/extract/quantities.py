@@ -5,7 +5,7 @@
     四百八十至四百九十亿斤  range, 亿 written once: 48 000 000 000–49 000 000 000
     十天或半月            alternatives read as a range in one unit: 10–15 天 (二次、三次: 2–3 次)
     两三年  三、五年        an approximate number: 2–3, 3–5 年
-    一分半  三亩半          1.5 分, 3.5 亩 (半 after the unit adds a half)
+    一分半  三亩半  一倍半   1.5 分, 3.5 亩, 1.5 倍 (半 after the unit adds a half)
     百分之二十至三十以上   range 20–30 %, then 以上
     60％一70％            a dash printed as 一 between two percentages: a range, flagged
     近四十万农户           nearly 400000, unit 农户
@@ -201,6 +201,10 @@ def _before_qualifier(text: str, pos: int) -> tuple[tuple, int] | None:
     return None
 
 
+# the kinds of unit that 半 after the unit halves (三亩半, 一倍半, 一成半, 一尺半); a count's 半 is another word's
+HALVED_KINDS = ("mass", "area", "time", "multiple", "tenth", "length")
+
+
 @dataclass
 class _Tail:
     end: int
@@ -228,7 +232,7 @@ def _tail(text: str, n: Number) -> _Tail:
     if unit:
         pos += len(unit.word)
     half = 0.0
-    if unit and text.startswith("半", pos) and unit.kind in ("mass", "area", "time"):
+    if unit and text.startswith("半", pos) and unit.kind in HALVED_KINDS:
         half = 0.5
         pos += 1
     return _Tail(pos, unit, unit_start, more, half)

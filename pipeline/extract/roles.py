@@ -41,6 +41,7 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most
 CAPTION_MAX = 12
+OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
@@ -84,7 +85,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "words", "perfective", "not_in_news", "before", "after", "particles"):
+        for sub in ("strong", "weak", "after", "adverbs", "decisions", "words", "perfective", "not_in_news", "before", "after", "particles"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -332,13 +333,31 @@ class _Paragraph:
             strong = next((w for w in _words()["normative.strong"] if w in clause
                            and w not in _words()["normative.not_in_news"]), None)
             return (True, f"rule word {strong or limit}") if strong or limit else (False, "")
-        strong = _has(self.clean[ma:mb], "normative.strong")
+        # a modal governs what follows it: before the number, any rule word of its major clause; after it, only
+        # the words that close a rule on what stands before them (…为宜, …的标准)
+        strong = _has(self.clean[ma:q.start], "normative.strong") or _has(self.clean[q.end:mb], "normative.after") \
+            or self._modal_after(q)
         if strong or limit:
             return True, f"rule word {strong or limit}"
         weak = _has(self.clean[ma:mb], "normative.weak")
         if weak and (self._per(q) or self._share_of(q)):
             return True, f"rule word {weak}, counted per something"
         return False, ""
+
+    def _modal_after(self, q: Quantity) -> str | None:
+        """A rule word after the number that still governs it: in the number's own minor clause (三个月的口粮应留足;
+        两三年内必须…: a subject or a time adverbial stands before the modal), or opening the clause after a
+        condition the number stands in (收入不足50元的，可以…; …以上者，应…)."""
+        end = q.unit_end if q.unit_end is not None else q.end
+        a, b = self.minor(q)
+        if w := _has(self.clean[end:b], "normative.strong"):
+            return w
+        closes = self.clean[b - 1] in "的者" and b - end <= 8  # 收入不足50元的，
+        describes = q.relation in ("min", "max") and "的" in self.clean[end:b]  # 收入在100元以上的社队，
+        if b < len(self.text) and self.text[b] in "，," and (closes or describes):
+            _, nb = self.stops["minor"].around(b + 1, b + 1)
+            return _has(self.clean[b + 1:nb], "normative.strong")
+        return None
 
     def _per(self, q: Quantity) -> bool:
         a, _ = self.minor(q)
@@ -379,6 +398,14 @@ class _Paragraph:
         ruled = max((head.rfind(w) for w in _words()["normative.strong"] + _words()["normative.weak"] if w in head),
                     default=-1)
         return f"reports ({said[1]})" if said[0] > ruled else None
+
+    def _existential(self, q: Quantity) -> str | None:
+        """现有1723户, 孟连还有9000元, 只占38%: what there is or what a thing amounts to, right before the number,
+        with no limit bounding it: a statistic."""
+        head = self.clean[self.minor(q)[0]:q.numbers[0].start if q.numbers else q.start]
+        head = head.rstrip("".join(_words()["existential.particles"]))
+        word = next((w for w in _words()["existential"] if head.endswith(w)), None)
+        return f"what there is ({word})" if word and not self._limit(q) else None
 
     def _population_share(self, q: Quantity) -> bool:
         """百分之四十左右的大队, 90%的社员: a share of a population, counted or aimed at."""
@@ -429,14 +456,61 @@ class _Paragraph:
             marked = _has(clean[ma:q.start], "condition_openers") or _has(clean[end:sb], "consequence")
             # 者 closes a rule's condition; 的 may describe a size class (建立一个700户以上的大社) unless marked
             closed = any(clean.startswith(w, q.end) for w in _words()["condition_closers"])
-            if marked or (closed and _has(sentence, "normative.strong")):
+            if marked or (closed and (_has(sentence, "normative.strong") or self._amount_follows(q))):
                 return "the threshold of a rule (…以上者)"
+        if opener := self._opened_by(q):
+            return f"a rule a statement opens ({opener}：)"
+        if noun := self._norm_value(q):
+            return f"the value of a norm ({noun}…为)"
+        if self._consequence_of_condition(q):
+            return "the amount of a rule's condition (…者，每…)"
         head = clean[a:q.start]
         bare = head.rstrip("".join(_words()["change_verbs.particles"]))
         verb = next((w for w in _words()["change_verbs"] if bare.endswith(w)), None)
         if verb and _has(head, "disposal") and not _has(clean[a:b], "narrative.perfective"):
             return f"a change a rule decrees (将…{verb})"
         return None
+
+    def _opened_by(self, q: Quantity) -> str | None:
+        """A sentence whose statement a rule word or a word of decision opens before a colon (会议最后确定：…,
+        时间安排应该是：…, 具体办法如下：…), or that opens with a decision (确定…, 会议决定…): what follows, to the
+        sentence's end, is the rule."""
+        sa, _ = self.sentence(q)
+        colon = max(self.clean.rfind("：", sa, q.start), self.clean.rfind(":", sa, q.start))
+        if colon < 0:  # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…)
+            opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
+            return next((w for w in _words()["openers.decisions"] if w in opening), None)
+        lead = self.clean[max(sa, colon - 6):colon]
+        return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")
+
+    def _norm_value(self, q: Quantity) -> str | None:
+        """偿还年限为三至五年, 借种期限一般为1年: the number is the value a norm noun (期限, 标准 …) is set to."""
+        a, _ = self.minor(q)
+        head = self.clean[a:q.start]
+        m = re.search(r"(?:为|是)(?:约|近)?$", head)
+        if not m:
+            return None
+        before = head[:m.start()]
+        for adverb in _words()["norms.adverbs"]:
+            before = before.removesuffix(adverb)
+        return next((w for w in _words()["norms"] if before.endswith(w)), None)
+
+    def _amount_follows(self, q: Quantity) -> bool:
+        """…以上者，每百斤奖励布票三尺: the clause after the one the quantity closes gives an amount counted per
+        something (每), the rule the condition is for."""
+        _, b = self.minor(q)
+        if b >= len(self.text) or self.text[b] not in "，,":
+            return False
+        _, nb = self.stops["minor"].around(b + 1, b + 1)
+        return bool(_has(self.clean[b + 1:nb], "distributive")) and any(b < x.start < nb for x in self.qs)
+
+    def _consequence_of_condition(self, q: Quantity) -> bool:
+        """每户每人有五个负担亩以上者，每个负担亩收购五十一至七十斤: an amount counted per something in the clause
+        after a condition closed by 者, in its major clause."""
+        ma, _ = self.major(q)
+        a, _ = self.minor(q)
+        closed = any(self.clean[k - 1] == "者" for k in self.stops["minor"].at if ma < k < a and self.text[k] in "，,")
+        return closed and self._per(q)
 
     def decide(self) -> None:
         for i, q in enumerate(self.qs):
@@ -448,6 +522,8 @@ class _Paragraph:
                 self.roles[i] = Role(FACT, reason)
             elif self._population_share(q):
                 self.roles[i] = Role(FACT, "a share of a population, counted or aimed at")
+            elif reason := self._existential(q):
+                self.roles[i] = Role(FACT, reason)
             elif self.ctx.rules_by_default:
                 if q.unit_kind == "time" and self._goal_only(q):
                     self.roles[i] = Role(FACT, "the horizon of a plan")

@@ -148,6 +148,11 @@ CASES = [
     ("节约一两粮食", [(1, 1, "两", "exact", None)]),
     ("半斤", [(0.5, 0.5, "斤", "exact", None)]),
     ("一个半月", [(1.5, 1.5, "月", "exact", None)]),
+    ("三个半负担亩以上", [(3.5, None, "负担亩", "more_than", "min")]),  # any unit that takes 个 (schemas/units.yaml)
+    ("半吨", [(0.5, 0.5, "吨", "exact", None)]),
+    ("一倍或一倍半以内", [(1, 1.5, "倍", "exact", "range")]),  # 半 after a multiple or a tenth
+    ("一成半", [(1.5, 1.5, "成", "exact", None)]),
+    ("三个半人", [(3, 3, "个", "exact", None)]),  # a count's 半 is no half of it
     ("半亩多", [(0.5, 0.5, "亩", "more_than", None)]),
     ("十来个人", [(10, 10, "个", "about", None)]),
     # ranges written with dashes, alternatives, lists

@@ -84,6 +84,31 @@ CASES = [
     ("在一个乡内可以建立三个食堂。", REPORT, [("一个", "left_out"), ("三个", "standard")]),  # within one …
     ("领导不得法，有百分之一的社濒于解体。", REPORT, [("百分之一", "fact")]),  # 不得法 is no 不得
     ("计算结果每户每人有三亩就有余粮。", REPORT, [("三亩", "fact")]),  # a calculation's result
+    # a rule word governs what follows it; after the number, only in its own clause or after a condition it closes
+    ("国家收购的粮食，约三分之一消耗在可以不必供应的地方。", REPORT, [("约三分之一", "fact")]),
+    ("三个月的口粮应当留足。", REPORT, [("三个月", "standard")]),
+    ("每人收入在八十元以上的社，公积金可以多留。", REPORT, [("八十元以上", "standard")]),
+    ("超过一倍半以上的，应当退回。", REPORT, [("超过一倍半以上", "standard")]),
+    ("超支户只占百分之三十八，其他的户都不应当超支。", REPORT, [("百分之三十八", "fact")]),
+    # a statement a decision opens (…确定：, a sentence opening with 决定) sets rules to the sentence's end
+    ("省委最后确定：每个负担亩收购三十斤。", REPORT, [("三十斤", "standard")]),
+    ("总的情况是：每人平均吃粮四百斤。", REPORT, [("四百斤", "fact")]),
+    ("确定县、区干部经三天训练后下乡。", REPORT, [("三天", "standard")]),
+    # the value a norm noun is set to
+    ("偿还年限为三至五年。", REPORT, [("三至五年", "standard")]),
+    ("借种期限一般为两年。", REPORT, [("两年", "standard")]),
+    ("亩产一般为二百斤。", REPORT, [("二百斤", "fact")]),
+    # a condition closed by 者 and the amount it is for
+    ("凡缺粮在三个月以上者，每人每月供应二十斤。", REPORT, [("三个月以上", "standard"), ("二十斤", "standard")]),
+    ("有余粮五百斤以上者，每百斤奖励布票三尺。", REPORT,
+     [("五百斤以上", "standard"), ("百斤", "left_out"), ("三尺", "standard")]),
+    # what there is, right before the number, is a statistic even beside a rule word
+    ("全市现有三百二十户粮店，一律改为代销店。", INSTRUCTION, [("三百二十户", "fact")]),
+    ("该县还有九千元，应当立即发放。", INSTRUCTION, [("九千元", "fact")]),
+    ("各社至少有一个保管员。", INSTRUCTION, [("至少有一个", "standard")]),
+    # 可由: may be done by; 如以…计算: a calculation's supposition
+    ("可由生产队给社员划给耕地面积百分之三的饲料地。", REPORT, [("百分之三", "standard")]),
+    ("如以现在的速度计算，至少尚需七个月。", REPORT, [("七个月", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
