@@ -37,12 +37,13 @@ from pipeline import vocab
 CN_DIGITS = "〇零○一二三四五六七八九两"
 CN_MULT = "十百千万亿"
 CN_CHARS = CN_DIGITS + CN_MULT + "廿卅"
-_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "两": 2}
+_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "0": 0, "两": 2}
 _PLAIN = "〇零○O一二三四五六七八九两"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 _ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # a Chinese numeral run: digits (a Latin O inside a run is a zero: 八O.二), multipliers, a decimal part
-_CN_RUN = rf"[{CN_CHARS}](?:[{CN_CHARS}]|O)*(?:[点.][{_PLAIN}]+)?"
+# (a digit 0 inside a run of Chinese digits is a zero too: 一九六0年, as printed by some copies)
+_CN_RUN = rf"[{CN_CHARS}](?:[{CN_CHARS}]|O|0(?!\d))*(?:[点.][{_PLAIN}]+)?"
 # the core of a number, then 多/余 and 万/亿 multipliers, then a second part after 亿 (1亿1000多万)
 NUMBER_RE = re.compile(
     rf"(?P<core>{_ARABIC}|{_CN_RUN})(?P<more>[多余])?(?P<mult>[万亿]+)?"
@@ -118,7 +119,7 @@ def parse_chinese(s: str) -> float | None:
     `九九亿` → 9900000000 (digit by digit), `十七亿一千五百` → 1700001500."""
     if not s:
         return None
-    s = s.replace("O", "〇")
+    s = s.replace("O", "〇").replace("0", "〇")
     mult = 1.0
     # a multiplier after a decimal or a digit string is applied to it (一点二九亿, 九九亿, 二三〇亿)
     while len(s) > 1 and s[-1] in "万亿" and ("点" in s or "." in s or s[-2] in _DIGIT_VALUE and all(
@@ -267,7 +268,7 @@ def fused_with_word(text: str, end: int, value: float) -> bool:
 
 def _is_year(text: str, start: int, end: int, core: str) -> bool:
     """A calendar year: 一九五五年, 1955年, 1956—1957年度, 一九六一至一九六二年度, 一九五二第四季, —九六○年."""
-    digits = core.replace("O", "〇")
+    digits = core.replace("O", "〇").replace("0", "〇")
     chinese_year = len(digits) >= 3 and all(c in _DIGIT_VALUE for c in digits)
     arabic_year = core.isdigit() and len(core) == 4 and 1800 <= int(core) <= 2100
     if text[end:end + 1] == "年":

@@ -41,7 +41,10 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most
 CAPTION_MAX = 12
-OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
+OPENER_REACH = 6
+LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
+LIST_MAX = 12  # a count of listed items is a small one
+QUOTED_NAME_MAX = 8  # a quotation this short that holds a number is a name (“双百斤”, “三包”)  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
@@ -85,7 +88,8 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "after", "adverbs", "decisions", "words", "perfective", "not_in_news", "before", "after", "particles"):
+        for sub in ("strong", "weak", "after", "adverbs", "decisions", "closers", "separators", "openers", "not_after", "units",
+                    "words", "perfective", "not_in_news", "before", "after", "particles"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -144,11 +148,16 @@ def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
     return counted_noun(text, q) in _words()[key]
 
 
-class _Stops:
-    """Where the clauses of a text end (positions of its stop characters), looked up by bisection."""
+# a point of an argument numbered inside a paragraph ((4), （四）) opens a new sentence, printed stop or not
+POINT_RE = re.compile(r"[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
 
-    def __init__(self, text: str, chars: str):
-        self.at = [k for k, c in enumerate(text) if c in chars]
+
+class _Stops:
+    """Where the clauses of a text end (positions of its stop characters, and of `points` opened inside it),
+    looked up by bisection."""
+
+    def __init__(self, text: str, chars: str, points: tuple[int, ...] = ()):
+        self.at = sorted({k for k, c in enumerate(text) if c in chars} | set(points))
         self.n = len(text)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
@@ -166,8 +175,10 @@ class _Paragraph:
         self.qs = quantities
         self.ctx = ctx
         self.roles: list[Role | None] = [None] * len(quantities)
-        self.stops = {name: _Stops(text, chars) for name, chars in (("minor", MINOR), ("major", MAJOR),
-                                                                    ("sentence", SENTENCE))}
+        points = tuple(m.start() for m in POINT_RE.finditer(text) if m.start() > 0)
+        self.stops = {name: _Stops(text, chars, points) for name, chars in (("minor", MINOR), ("major", MAJOR),
+                                                                            ("sentence", SENTENCE))}
+        self.stops["printed"] = _Stops(text, SENTENCE)  # a statement's points run on to its printed end
         self.clean = _clean(text)  # the text with masked words blanked, same length: cue words are read here
 
     def minor(self, q: Quantity) -> tuple[int, int]:
@@ -205,9 +216,73 @@ class _Paragraph:
                 self.leave(i, "this/each one, not a count")
             elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
                 self.leave(i, "not even one (一吨未报): no count")
+            elif reason := self._names_or_lists(i):
+                self.leave(i, reason)
             elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
                 self.leave(i, "household size: the condition of the standard after it", condition_of=nxt)
+
+    def _names_or_lists(self, i: int) -> str | None:
+        """Numbers that count or name what the text itself lists or quotes, no quantity in the world's terms:
+        - the count of the persons or things the text has just listed (潘自力、…、刘进芳等十人; 基本核算单位，包产单位
+          、人民公社三家), or is about to list (三个会议，即…);
+        - a number inside a short quotation, a name (“双百斤”运动);
+        - a relative date (以小队上一年的实际产量);
+        - a tenths split the text restates at once in tenths (实行三七开，即三成归生产队，七成奖给小队)."""
+        q, text = self.qs[i], self.text
+        before = self.clean[:q.start]
+        if q.unit_kind == "count":
+            if before.endswith(_words()["lists.closers"]):
+                return "the count of what the text has listed (…等十人)"
+            if self._counts_listed(q):
+                return "the count of the items listed before it (A、B与C三家)"
+            _, b = self.minor(q)
+            opens = next((w for w in _words()["lists.openers"] if text.startswith(w, b + 1)), None)
+            if b - q.end <= LIST_NOUN_REACH and (text.startswith("：", b) or (
+                    text.startswith("，", b) and opens and not text.startswith(_words()["lists.not_after"],
+                                                                               b + 1 + len(opens)))):
+                return "the count of what the text then lists (三个会议，即…)"
+        quote = self._quotation(q)
+        if quote is not None and quote <= QUOTED_NAME_MAX:
+            return "part of a name in quotation marks (“双百斤”)"
+        if q.value == 1 and not q.is_range and q.unit in _words()["relative_dates.units"] and any(
+                before.endswith(w) for w in _words()["relative_dates"]):
+            return "a relative date (上一年), no quantity"
+        if q.numbers and q.numbers[0].implied_unit and len(q.numbers) == 1:
+            return self._restated_split(i)
+        return None
+
+    def _counts_listed(self, q: Quantity) -> bool:
+        """The count equals the items listed right before it in its clause (A、B与C三家), at least two."""
+        if q.value is None or q.is_range or not 2 <= q.value <= LIST_MAX:
+            return False
+        start = max(self.text.rfind(c, 0, q.start) for c in "，,；;。：:\n") + 1
+        segment = self.text[start:q.start]
+        parts = [p for p in re.split(f"[{''.join(_words()['lists.separators'])}]", segment) if p.strip()]
+        return len(parts) >= 2 and len(parts) == q.value and not re.search(r"\d|[一二三四五六七八九十]", segment)
+
+    def _quotation(self, q: Quantity) -> int | None:
+        """The length of the quotation (“…”, 「…」) the quantity stands inside, or None."""
+        text = self.text
+        for open_, close in (("“", "”"), ("「", "」"), ('"', '"')):
+            a = text.rfind(open_, 0, q.start)
+            if a < 0 or text.rfind(close, a + 1, q.start) >= 0:
+                continue
+            b = text.find(close, q.end)
+            if b >= 0:
+                return b - a - 1
+        return None
+
+    def _restated_split(self, i: int) -> str | None:
+        """三七开，即三成…七成: the split's two numbers stand again as tenths in its sentence, right after it."""
+        q = self.qs[i]
+        _, sb = self.sentence(q)
+        split = [x for x in self.qs if x.numbers and x.numbers[0].implied_unit and x.start - q.start in range(-2, 3)]
+        later = [x for x in self.qs if q.end < x.start < sb and x.unit == q.unit and not x.numbers[0].implied_unit]
+        values = sorted(x.value for x in split)
+        if len(later) >= 2 and sorted(x.value for x in later[:2]) == values:
+            return "a split the text restates in tenths (三七开，即三成…七成)"
+        return None
 
     def bases(self) -> None:
         """每-bases and frequencies, one-of bases (一个乡的工作在15天内), frames of statistics."""
@@ -304,11 +379,13 @@ class _Paragraph:
             return "一个…的: an indefinite article before a description"
         if re.match(r"\d|[一二三四五六七八九十百千两]", after):
             return "one of what a number after it describes (一个700户以上的大社)"
-        if after[:1] and after[:1] not in MINOR and _next_word_is_verb(after):
+        if after[:1] and after[:1] not in MINOR and _verb_follows(after):
             if q.unit == "次":
                 return "一次 before a verb: at once, not a count"
             if text[:q.start].endswith(_words()["taken_as"]):
                 return "taken as one (以一户计算), not a count"
+        if q.unit in _words()["portions"]:
+            return "一份: a share of something, no count"
         if q.unit == "次" and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
                 self.clean[self.minor(q)[0]:q.start], "distributive"):
             return "进行一次: a round of something, not a count"
@@ -339,7 +416,9 @@ class _Paragraph:
             or self._modal_after(q)
         if strong or limit:
             return True, f"rule word {strong or limit}"
-        weak = _has(self.clean[ma:mb], "normative.weak")
+        end = q.unit_end if q.unit_end is not None else q.end
+        weak = _has(self.clean[ma:q.start], "normative.weak") or _has(self.clean[end:self.minor(q)[1]],
+                                                                       "normative.weak")
         if weak and (self._per(q) or self._share_of(q)):
             return True, f"rule word {weak}, counted per something"
         return False, ""
@@ -433,8 +512,10 @@ class _Paragraph:
         return q.unit_kind == "time" and any(after.startswith(w, k) for w in _words()["fixed_period"] for k in offsets)
 
     def _before_threshold_word(self, q: Quantity) -> bool:
-        """The quantity is followed by a word that makes it a threshold (者, 的, 为 …)."""
-        return any(self.clean.startswith(w, q.end) for w in _words()["thresholds"])
+        """The quantity is followed by a word that makes it a threshold (者, 的, 为 …), not by another number that it
+        describes the class of (100户以上的178个大社: a statistic's class)."""
+        word = next((w for w in _words()["thresholds"] if self.clean.startswith(w, q.end)), None)
+        return word is not None and not any(x.start == q.end + len(word) for x in self.qs)
 
     def _rule_construct(self, q: Quantity) -> str | None:
         """The forms in which the period writes a rule without a rule word of its own:
@@ -475,7 +556,7 @@ class _Paragraph:
         """A sentence whose statement a rule word or a word of decision opens before a colon (会议最后确定：…,
         时间安排应该是：…, 具体办法如下：…), or that opens with a decision (确定…, 会议决定…): what follows, to the
         sentence's end, is the rule."""
-        sa, _ = self.sentence(q)
+        sa, _ = self.stops["printed"].around(q.start, q.end)
         colon = max(self.clean.rfind("：", sa, q.start), self.clean.rfind(":", sa, q.start))
         if colon < 0:  # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…)
             opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
@@ -642,11 +723,17 @@ def _reason_code(role: Role) -> str:
     return reason
 
 
-def _next_word_is_verb(text: str) -> bool:
+def _verb_follows(text: str) -> bool:
+    """The next word is a verb or an adverb (一次做好), or a verb follows one word that modifies it (一次全面实行:
+    jieba tags 全面 a noun), or a verb morpheme stands first (一次选好留足)."""
     from pipeline.extract.nlp import tagged_words
 
-    words = tagged_words(text)
-    return bool(words) and words[0][1][:1] in ("v", "d")
+    words = [w for w in tagged_words(text) if w[1] != "x"]
+    if not words:
+        return False
+    if words[0][1][:1] in ("v", "d") or words[0][1] == "zg" and len(words) > 1 and words[1][1][:1] in ("a", "v"):
+        return True
+    return len(words) > 1 and words[0][1] in ("n", "a", "ad") and len(words[0][0]) == 2 and words[1][1][:1] == "v"
 
 
 def assign_roles(text: str, quantities: list[Quantity], ctx: Context) -> list[Role]:

@@ -109,6 +109,26 @@ CASES = [
     # 可由: may be done by; 如以…计算: a calculation's supposition
     ("可由生产队给社员划给耕地面积百分之三的饲料地。", REPORT, [("百分之三", "standard")]),
     ("如以现在的速度计算，至少尚需七个月。", REPORT, [("七个月", "fact")]),
+    # the text's own lists and names: the count of what it lists, a quoted name, a relative date, a restated split
+    ("省委由潘某、杨某、冯某等三人组成粮食小组。", INSTRUCTION, [("三人", "left_out")]),
+    ("储备粮由生产队、生产大队与公社三家共同保管。", RULE, [("三家", "left_out")]),
+    ("必须依次开好两个会议，即县委会议和乡干部会议。", INSTRUCTION, [("两个", "left_out")]),
+    ("“双百斤”运动生产的粮食归生产队。", RULE, [("百斤", "left_out")]),
+    ("以生产队上一年的实际产量作为包产指标。", RULE, [("一年", "left_out")]),
+    ("超产部分实行四六开，即四成归大队，六成奖给生产队。", RULE,
+     [("四", "left_out"), ("六", "left_out"), ("四成", "standard"), ("六成", "standard")]),
+    ("合作社应当拨给他一份土地。", RULE, [("一份", "left_out")]),
+    # a class of a statistic (…以上的一百七十八个), a former value, a point opened inside a paragraph
+    ("现在百户以上的大社还有一百六十个，其中三百户以上的还有二十个。", REPORT,
+     [("百户以上", "fact"), ("一百六十个", "fact"), ("三百户以上", "fact"), ("二十个", "fact")]),
+    ("我们对于百户以上的一百七十八个大社进行了整顿。", REPORT, [("百户以上", "fact"), ("一百七十八个", "fact")]),
+    ("社员入社比例由原来的百分之四十七下降为百分之四十六。", REPORT, [("百分之四十七", "fact"), ("百分之四十六", "fact")]),
+    ("这样大家满意（4）某县有十七个社不具备条件，必须整顿。", REPORT, [("十七个", "fact")]),
+    ("具体办法是：(1)社员按价赔偿百分之三十；(2)繁殖的幼畜，社员得六成。", REPORT,
+     [("百分之三十", "standard"), ("六成", "standard")]),
+    # 一次 before what it modifies: at once
+    ("包干的制度可以一次全面实行。", REPORT, [("一次", "left_out")]),
+    ("籽种按播种面积一次选好留足。", RULE, [("一次", "left_out")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
