@@ -56,8 +56,8 @@ def families() -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
-    """Every cue word in `text` (start, end, cue), none inside a longer one (a paragraph's standards share
-    them: kept)."""
+    """Every cue word in `text` (start, end, cue), none inside a longer one, and no generic word right after
+    another family's word that makes it specific (饲料留粮: feed; a paragraph's standards share them: kept)."""
     taken = [False] * len(text)
     out = []
     for cue in _data()[0]:  # longest first
@@ -69,7 +69,15 @@ def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
                 for k in range(at, end):
                     taken[k] = True
             at = text.find(cue.word, end)
-    return tuple(out)
+    ends = {b: c for _, b, c in out}
+    generic = _generic()
+    return tuple((a, b, c) for a, b, c in out
+                 if not (c.word in generic and a in ends and ends[a].family != c.family))
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    return frozenset(vocab.simplified(str(w)) for w in vocab.load("families")["generic"]["words"])
 
 
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -114,20 +122,36 @@ def _yields() -> tuple[dict[str, tuple[str, ...]]]:
     return ({name: tuple(e.get("yields_to", [])) for name, e in data.items()},)
 
 
-def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None) -> str:
-    """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`."""
-    if concept_family:
-        return concept_family
+# how near a word that names a family stands to the number: its minor clause, major clause, sentence, the
+# paragraph before, the headings it stands under, nowhere
+MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = range(6)
+
+
+def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str, int]:
+    """The family the nearest family word names for the number at text[start:end] (a paragraph, simplified
+    view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`)."""
     found = _occurrences(text)
+    # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
+    for a, b, cue in found:
+        if a == end + 1 and text[end:end + 1] == "的":
+            return cue.family, MINOR_TIER
     for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in the sentence, the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
-            return _owner(found, cue, start, lo)
+            return _owner(found, cue, start, lo), tier
     # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变)
     if cue := _nearest(found, start, end, 0, start, after=False):
-        return cue.family
+        return cue.family, PARAGRAPH_TIER
     if heading:
         if cue := _nearest(_occurrences(heading), len(heading), len(heading), 0, len(heading)):
-            return cue.family
-    return _data()[1]
+            return cue.family, HEADING_TIER
+    return _data()[1], NO_TIER
+
+
+def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None) -> str:
+    """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`: the
+    concept's where one is given, else the nearest family word's (`family_cue`)."""
+    if concept_family:
+        return concept_family
+    return family_cue(text, start, end, heading)[0]

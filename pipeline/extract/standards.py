@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.extract.families import family_of
+from pipeline.extract.families import MAJOR_TIER, family_cue
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import subject_of
@@ -133,13 +133,19 @@ def _windows(text: str, q: Quantity) -> dict[str, tuple[int, int]]:
             "after": (q.end, after_end)}
 
 
-def _find(text: str, windows: dict[str, tuple[int, int]], word: str) -> int:
-    """Weight of the nearest window holding `word` (0 when none)."""
+def _level(text: str, windows: dict[str, tuple[int, int]], word: str) -> str | None:
+    """The nearest window holding `word`: minor, major, after (the rest of the major clause) or sentence."""
     for level in ("minor", "major", "after", "sentence"):
         a, b = windows[level]
         if word in text[a:b]:
-            return WEIGHTS[level]
-    return 0
+            return level
+    return None
+
+
+def _find(text: str, windows: dict[str, tuple[int, int]], word: str) -> int:
+    """Weight of the nearest window holding `word` (0 when none)."""
+    level = _level(text, windows, word)
+    return WEIGHTS[level] if level else 0
 
 
 def choose_concept(text: str, q: Quantity) -> tuple[Concept, list[str]] | None:
@@ -211,10 +217,9 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
     for q, role in zip(quantities, roles, strict=True):
         if role.role != STANDARD:
             continue
-        chosen = choose_concept(text, q)
-        concept, words = chosen if chosen else (None, [])
-        family = family_of(text, q.start, q.end, heading, concept.family if concept else None)
         windows = _windows(text, q)
+        concept, words = _concept_and_words(text, q, windows, heading)
+        family = concept.family if concept else family_cue(text, q.start, q.end, heading)[0]
         relation, lo, hi = _relation(text, q, concept)
         flags = list(q.flags)
         if q.missing_bound:
@@ -231,6 +236,22 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
             context_start=windows["major"][0], context_end=windows["after"][1],
         ))
     return out
+
+
+def _concept_and_words(text: str, q: Quantity, windows: dict, heading: str) -> tuple[Concept | None, list[str]]:
+    """The concept for `q` and the words that chose it, unless some of the concept's words stand only outside the
+    number's major clause and a word of another family stands inside it (种子…（平均每亩三十斤）；口粮…（每人三百六十斤）:
+    the ration, not the seed concept the sentence also holds): then no concept, and the row is that family's
+    `unclassified`."""
+    chosen = choose_concept(text, q)
+    if not chosen:
+        return None, []
+    concept, words = chosen
+    family, tier = family_cue(text, q.start, q.end, heading)
+    outside = any(_level(text, windows, w) == "sentence" for w in words)
+    if family != concept.family and outside and tier <= MAJOR_TIER:
+        return None, []
+    return concept, words
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,10 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("每出售一担棉花奖售粮食三十斤", "三十斤", "bonus"),
     ("每年开会两次", "两次", "organization"),
     ("这个办法五年不变", "五年", "other"),  # nothing names what it governs
+    ("养猪户按当地饲料留粮标准减少百分之十五", "百分之十五", "feed"),  # 留粮 after 饲料 is feed grain
+    ("每户留粮四百斤", "四百斤", "ration"),  # … and alone the grain a household keeps to eat
+    ("大队可以扣留百分之三到五的公益金", "百分之三到五", "fund"),  # the noun a share stands before, after 的
+    ("必须于每月二十五日前向粮食部门报送下月的粮食预算", "二十五日", "organization"),  # a report's deadline
 ])
 def test_the_nearest_word_names_the_family(text, number, family):
     assert family_of(text, *at(text, number)) == family
@@ -50,3 +54,18 @@ def test_the_families_are_the_fixed_list():
     assert set(families()) == {"yield", "purchase", "sale", "ration", "seed", "feed", "price", "tax", "reserve",
                                "distribution", "fund", "labor", "organization", "land", "livestock", "canteen",
                                "bonus", "goods", "other"}
+
+
+def test_a_concept_found_only_outside_the_major_clause_yields_to_a_word_inside_it():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.roles import Role
+    from pipeline.extract.standards import find_standards
+    from pipeline.vocab import simplified
+
+    text = simplified("种子四十八亿斤（按播种面积计，平均每亩三十斤）；口粮二百六十五亿斤（每人三百六十斤至四百七十斤）")
+    qs = build_quantities(text, find_numbers(text))
+    rows = {text[s.quantity.start:s.quantity.end]: s for s in
+            find_standards(text, qs, [Role("standard", "test") for _ in qs])}
+    assert rows["三十斤"].family == "seed"
+    assert (rows["三百六十斤至四百七十斤"].family, rows["三百六十斤至四百七十斤"].concept) == ("ration", "ration.unclassified")
