@@ -216,37 +216,45 @@ class _Paragraph:
                 self.leave(i, "this/each one, not a count")
             elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
                 self.leave(i, "not even one (一吨未报): no count")
-            elif reason := self._names_or_lists(i):
+            elif reason := self._names(i):
                 self.leave(i, reason)
+            elif reason := self._lists(i):
+                self.roles[i] = Role(FACT, reason)
             elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
                 self.leave(i, "household size: the condition of the standard after it", condition_of=nxt)
 
-    def _names_or_lists(self, i: int) -> str | None:
-        """Numbers that count or name what the text itself lists or quotes, no quantity in the world's terms:
-        - the count of the persons or things the text has just listed (潘自力、…、刘进芳等十人; 基本核算单位，包产单位
-          、人民公社三家), or is about to list (三个会议，即…);
+    def _lists(self, i: int) -> str | None:
+        """The count of the persons or things the text lists, a statistic of the text's own, never a rule's (北京、天津、
+        上海3个城市; 潘自力、…、刘进芳等十人; 生产队、生产大队与公社三家), or is about to list (开好三个会议，即县委扩大会议——…)."""
+        q, text = self.qs[i], self.text
+        if q.unit_kind != "count":
+            return None
+        a, b = self.minor(q)
+        if self.clean[:q.start].endswith(_words()["lists.closers"]) and any(c in text[:q.start] for c in "、，"):
+            return "the count of what the text has listed (…等十人)"
+        if self._counts_listed(q):
+            return "the count of the items listed before it (A、B与C三家)"
+        opens = next((w for w in _words()["lists.openers"] if text.startswith(w, b + 1)), None)
+        _, sb = self.stops["printed"].around(q.start, q.end)
+        listed = any(c in text[b + 1:sb] for c in "、——；")
+        if b - q.end <= LIST_NOUN_REACH and listed and (text.startswith("：", b) or (
+                text.startswith("，", b) and opens and not text.startswith(_words()["lists.not_after"],
+                                                                           b + 1 + len(opens)))):
+            return "the count of what the text then lists (三个会议，即…)"
+        return None
+
+    def _names(self, i: int) -> str | None:
+        """Numbers that name, no quantity in the world's terms:
         - a number inside a short quotation, a name (“双百斤”运动);
         - a relative date (以小队上一年的实际产量);
         - a tenths split the text restates at once in tenths (实行三七开，即三成归生产队，七成奖给小队)."""
-        q, text = self.qs[i], self.text
-        before = self.clean[:q.start]
-        if q.unit_kind == "count":
-            if before.endswith(_words()["lists.closers"]):
-                return "the count of what the text has listed (…等十人)"
-            if self._counts_listed(q):
-                return "the count of the items listed before it (A、B与C三家)"
-            _, b = self.minor(q)
-            opens = next((w for w in _words()["lists.openers"] if text.startswith(w, b + 1)), None)
-            if b - q.end <= LIST_NOUN_REACH and (text.startswith("：", b) or (
-                    text.startswith("，", b) and opens and not text.startswith(_words()["lists.not_after"],
-                                                                               b + 1 + len(opens)))):
-                return "the count of what the text then lists (三个会议，即…)"
+        q = self.qs[i]
         quote = self._quotation(q)
         if quote is not None and quote <= QUOTED_NAME_MAX:
             return "part of a name in quotation marks (“双百斤”)"
         if q.value == 1 and not q.is_range and q.unit in _words()["relative_dates.units"] and any(
-                before.endswith(w) for w in _words()["relative_dates"]):
+                self.clean[:q.start].endswith(w) for w in _words()["relative_dates"]):
             return "a relative date (上一年), no quantity"
         if q.numbers and q.numbers[0].implied_unit and len(q.numbers) == 1:
             return self._restated_split(i)
@@ -560,6 +568,8 @@ class _Paragraph:
         colon = max(self.clean.rfind("：", sa, q.start), self.clean.rfind(":", sa, q.start))
         if colon < 0:  # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…)
             opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
+            if _has(opening, "openers.not_after"):  # 如果我们决定…: a supposition, no decision
+                return None
             return next((w for w in _words()["openers.decisions"] if w in opening), None)
         lead = self.clean[max(sa, colon - 6):colon]
         return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")

@@ -19,7 +19,7 @@ from pipeline import vocab
 from pipeline.extract.families import MAJOR_TIER, family_cue
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
-from pipeline.extract.subjects import subject_of
+from pipeline.extract.subjects import rule_subject
 
 MINOR = "，、,"
 MAJOR = "；：;:"
@@ -230,7 +230,7 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
             quantity=q, family=family, concept=concept.name if concept else f"{family}.{UNCLASSIFIED}",
             relation=relation, value_min=lo,
             value_max=hi, per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
-            subject=subject_of(text, q) or ("、".join(dict.fromkeys(words)) or None),
+            subject=rule_subject(text, q) or ("、".join(dict.fromkeys(words)) or None),
             reference=concept.reference if concept else None, reason=role.reason, flags=list(dict.fromkeys(flags)),
             quote_start=windows["minor"][0], quote_end=q.end,
             context_start=windows["major"][0], context_end=windows["after"][1],

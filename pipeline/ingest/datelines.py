@@ -31,6 +31,7 @@ from pipeline.ingest.model import Metadata
 SIGNATURE_MAX = 32  # a signature line is short: an organ or a name, and a date
 MONTH_DAY_RE = re.compile(r"(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
                           r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*[日号]$")
+TRAILING_NOTE_RE = re.compile(r"\s*[（(][^（()）]{1,40}[)）]$")
 WIRE_DAY_RE = re.compile(r"【[^】]{0,20}?(?P<d>[一二三四五六七八九十廿卅]{1,3}|[0-9]{1,2})日\s*[电讯]】")
 
 
@@ -61,6 +62,7 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
         elif s[:1] in "（(" and s[-1:] in "）)" and (d := _full_date(s[1:-1])) and _starts_with_date(s[1:-1]):
             candidates.append((2, d, "dated line"))
     for s, simp in zip(all_lines, simp_lines, strict=True):
+        s = TRAILING_NOTE_RE.sub("", s)  # 甘肃省委1962年5月5日(甘肃省档案馆91—4—1090卷): the archive's note
         if len(s) <= SIGNATURE_MAX and s[-1:] in "日号" and not _is_source(simp):
             if d := _full_date(s):
                 if _ends_with_date(s):

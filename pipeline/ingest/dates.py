@@ -8,11 +8,12 @@ import cn2an
 
 _DIGIT_CHARS = "〇零○一二三四五六七八九"
 _DIGIT_VALUE = {c: (i if i < 3 else i - 2) for i, c in enumerate(_DIGIT_CHARS)}
-_DIGIT_VALUE.update({"〇": 0, "零": 0, "○": 0})
+_DIGIT_VALUE.update({"〇": 0, "零": 0, "○": 0, "O": 0})
 _NUM = r"[0-9０-９〇零○一二三四五六七八九十两兩]"
+_YEAR_NUM = r"[0-9０-９〇零○O一二三四五六七八九]"  # a year digit by digit; some copies print 〇 as a Latin O
 
 DATE_RE = re.compile(
-    rf"(?P<y>{_NUM}{{4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?:(?P<d>{_NUM}{{1,3}})\s*[日号號])?"
+    rf"(?P<y>{_YEAR_NUM}{{4}})\s*年\s*(?P<m>{_NUM}{{1,3}})\s*月\s*(?:(?P<d>{_NUM}{{1,3}})\s*[日号號])?"
 )
 ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 

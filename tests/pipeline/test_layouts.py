@@ -130,6 +130,8 @@ def test_document_kind_is_read_from_the_title_then_the_text(title, text, kind):
     ("【某某分社二十二日訊】全文。\n\n來源：1955年3月31日新華通訊社編《內部參考》。", ("date", date(1955, 3, 22))),
     ("全文。\n\n根據一九五六年九月十三日《人民日報》刊印", ("date", date(1956, 9, 13))),
     ("全文。\n\n來源：原載《計劃經濟》1955年第8期。", ("date", None)),  # a month is no date
+    ("全文。\n\n中  央一九六O年九月十四日", ("date", date(1960, 9, 14))),  # spaced organ, a Latin O for 〇
+    ("全文。\n\n某省委1962年5月5日(某省檔案館91—4—1090卷)", ("date", date(1962, 5, 5))),  # the archive's note
 ])
 def test_dates_stated_in_the_body(tmp_path: Path, body, expected):
     f = tmp_path / "t.md"

@@ -109,10 +109,14 @@ CASES = [
     # 可由: may be done by; 如以…计算: a calculation's supposition
     ("可由生产队给社员划给耕地面积百分之三的饲料地。", REPORT, [("百分之三", "standard")]),
     ("如以现在的速度计算，至少尚需七个月。", REPORT, [("七个月", "fact")]),
-    # the text's own lists and names: the count of what it lists, a quoted name, a relative date, a restated split
-    ("省委由潘某、杨某、冯某等三人组成粮食小组。", INSTRUCTION, [("三人", "left_out")]),
-    ("储备粮由生产队、生产大队与公社三家共同保管。", RULE, [("三家", "left_out")]),
-    ("必须依次开好两个会议，即县委会议和乡干部会议。", INSTRUCTION, [("两个", "left_out")]),
+    # the count of what the text lists is a statistic of its own, never a rule's
+    ("省委由潘某、杨某、冯某等三人组成粮食小组。", INSTRUCTION, [("三人", "fact")]),
+    ("储备粮由生产队、生产大队与公社三家共同保管。", RULE, [("三家", "fact")]),
+    ("必须依次开好两个会议，即县委会议、乡干部会议。", INSTRUCTION, [("两个", "fact")]),
+    ("敦化等八个县问题比较大，必须抓紧。", INSTRUCTION, [("八个", "fact")]),
+    ("有三千多户，即大约占入社农户的百分之五。", REPORT, [("三千多户", "fact"), ("百分之五", "fact")]),
+    ("如果我们决定再用三年时间基本上完成。", REPORT, [("三年", "fact")]),  # a supposed decision
+    # a quoted name, a relative date, a restated split
     ("“双百斤”运动生产的粮食归生产队。", RULE, [("百斤", "left_out")]),
     ("以生产队上一年的实际产量作为包产指标。", RULE, [("一年", "left_out")]),
     ("超产部分实行四六开，即四成归大队，六成奖给生产队。", RULE,
