@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # the texts kept out of the rules' working loop (by their number in ../shared/real)
-HELD_OUT = ("14", "19", "20", "21", "22", "25", "26", "27", "30", "33")
+HELD_OUT = ("04", "12", "13", "17", "24", "43", "45", "55", "66", "72")
 MEASURES = ("standards.recall", "standards.precision", "standards.family", "structure", "numbers.role", "facts.zh",
             "facts.precision", "documents.kind")
 

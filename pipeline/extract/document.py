@@ -19,7 +19,8 @@ from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
-from pipeline.extract.roles import Context, Role, rule_density
+from pipeline.extract.roles import Context, Role, rule_density, statement_opener
+from pipeline.markers import starts_with_marker
 from pipeline.extract.standards import Standard, concepts, find_standards
 from pipeline.extract.statistics import read_statistics
 from pipeline.normalize import NormalizedDocument, Paragraph
@@ -56,10 +57,14 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
     digit_strings = writes_digit_strings(nd.simplified)
     density = rule_density(nd.simplified)
     zh = []  # (index, paragraph or a piece of a long one, its unit, its context)
+    opener: str | None = None  # the opener of a statement whose numbered points the paragraphs are
     for i, p in enumerate(nd.paragraphs):
         if p.language == "zh":
             unit = sd.unit(sd.paragraph_unit[i])
-            ctx = context_of(sd, unit, density)
+            text = nd.simplified[p.start:p.end]
+            opener = opener if opener and starts_with_marker(text) else None
+            ctx = replace(context_of(sd, unit, density), opened_by=opener)
+            opener = statement_opener(text) or opener
             for piece in [p] if unit.kind == "table" else pieces(nd.simplified, p):
                 zh.append((len(zh), piece, unit, ctx))
     # Segment only what extraction needs: a paragraph without a number holds no row, and places are

@@ -71,6 +71,7 @@ class Context:
     in_article: bool
     unit_kind: str = "paragraph"  # the structural unit the paragraph is in: article, item, paragraph, preamble …
     rule_density: str = "unknown"  # how much of the whole document is written as rules (see `rule_density`)
+    opened_by: str | None = None  # the opener (我们的意见是：) of a statement whose numbered point the paragraph is
 
     @property
     def rules_by_default(self) -> bool:
@@ -88,7 +89,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "after", "adverbs", "decisions", "closers", "separators", "openers", "not_after", "units",
+        for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers", "not_after", "units",
                     "words", "perfective", "not_in_news", "before", "after", "particles"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
@@ -564,6 +565,8 @@ class _Paragraph:
         """A sentence whose statement a rule word or a word of decision opens before a colon (会议最后确定：…,
         时间安排应该是：…, 具体办法如下：…), or that opens with a decision (确定…, 会议决定…): what follows, to the
         sentence's end, is the rule."""
+        if self.ctx.opened_by:
+            return self.ctx.opened_by
         sa, _ = self.stops["printed"].around(q.start, q.end)
         colon = max(self.clean.rfind("：", sa, q.start), self.clean.rfind(":", sa, q.start))
         if colon < 0:  # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…)
@@ -712,6 +715,16 @@ class _Paragraph:
         out += [f"char-1={text[q.start - 1:q.start]}", f"chars-2={text[max(q.start - 2, 0):q.start]}",
                 f"char+1={text[end:end + 1]}", f"chars+2={text[end:end + 2]}"]
         return out
+
+
+def statement_opener(paragraph: str) -> str | None:
+    """The opener word of a paragraph that ends by opening a statement of rules (因此，我们的意见是：, 具体办法如下：),
+    not of a report (报告如下：): its numbered points follow as paragraphs of their own (simplified view)."""
+    text = paragraph.rstrip()
+    if not text.endswith(("：", ":")):
+        return None
+    lead = _clean(text[:-1])[-OPENER_REACH:]
+    return next((w for w in _words()["openers.statements"] if lead.endswith(w)), None)
 
 
 def rule_density(text: str) -> str:
