@@ -107,12 +107,15 @@ def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], Docu
     """All rows one document contributes, and its summary."""
     from pipeline.extract import extract  # the language pipelines: only where documents are processed
     from pipeline.load.records import crossref_records, document_record, unit_records
+    from pipeline.load.scans import scan_rows
 
     extracted = extract(sd)
     typed = {"documents": [document_record(sd)], "units": unit_records(sd),
              "cross_references": crossref_records(sd), **extracted.tables()}
     records = {name: [r.as_dict() for r in rows] for name, rows in typed.items()}
     src = sd.normalized.source
+    for name, rows in scan_rows(src.doc_id, src.text, src.scan_lines, records).items():
+        records[name] = [r.as_dict() for r in rows]
     kinds: dict[str, int] = {}
     for u in sd.units:
         kinds[u.kind] = kinds.get(u.kind, 0) + 1
@@ -132,10 +135,12 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
     """
     import time
 
+    from pipeline.ingest.scans import use_cache
     from pipeline.load.parts import write_parts
 
     results, batch = [], []
     startup = _start_worker()
+    use_cache(Path(cache_dir) / "ocr")  # a page is recognised once, whatever else changes
     for path in paths:
         p = Path(path)
         t0 = time.perf_counter()

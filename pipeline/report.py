@@ -16,7 +16,6 @@ phone's 390 px to a desktop's 1400 px.
 from __future__ import annotations
 
 import json
-
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -255,7 +254,7 @@ def _row(kind: str, r: dict, text: str) -> dict:
             "status": r["review_status"], "note": r.get("review_note"), "evidence": highlight(text, r["char_start"],
                                                                                           r["char_end"]),
             "search": _search(r, {"standard": "concept", "conversion": "crop", "fact": "subject"}[kind]),
-            "review": _review_entry(kind, rid, r)}
+            "review": _review_entry(kind, rid, r), "crop": None, "crop_page": None}
 
 
 def _review_entry(kind: str, rid: str, r: dict) -> str:
@@ -302,6 +301,46 @@ def _rows(con, sql: str) -> list[dict]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+CROP_MARGIN = 40  # pixels of the page shown around a row's characters
+
+
+def page_crops(con, corpus: Path) -> dict[tuple[str, str], dict]:
+    """For every standard and fact of a scan, the crop of its page where its characters stand, as a data URI
+    (a JPEG), so that a reviewer checks the print without opening the file; read from the corpus the
+    database was built from, each page rendered once."""
+    import base64
+    import io
+
+    rows = _rows(con, "select p.table_name, p.row_id, p.page, p.x0, p.y0, p.x1, p.y1, d.source_file from places p "
+                      "join documents d using (doc_id) where p.part = 1 and p.table_name in ('standards', 'facts') "
+                      "order by d.source_file, p.page")
+    if not rows:
+        return {}
+    from pipeline.ingest.scans.pages import page_image, scan_format
+
+    out, pages = {}, {}
+    for r in rows:
+        key = (r["source_file"], r["page"])
+        if key not in pages:
+            try:
+                data = (corpus / r["source_file"]).read_bytes()
+                fmt = scan_format(data)
+                pages[key] = page_image(data, fmt, r["page"]) if fmt else None
+            except Exception:  # noqa: BLE001 - a file moved or changed since the build: the report goes on
+                pages[key] = None
+        image = pages[key]
+        if image is None:
+            continue
+        box = (max(0, r["x0"] - CROP_MARGIN), max(0, r["y0"] - CROP_MARGIN // 2),
+               min(image.width, r["x1"] + CROP_MARGIN), min(image.height, r["y1"] + CROP_MARGIN // 2))
+        buf = io.BytesIO()
+        image.crop(box).save(buf, "JPEG", quality=80)
+        out[(r["table_name"], r["row_id"])] = {
+            "crop": "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+            "crop_page": r["page"]}
+    return out
+
+
 def report_context(db: Path) -> dict:
     """Everything the template shows, read from the database."""
     con = connect(db)
@@ -316,14 +355,16 @@ def report_context(db: Path) -> dict:
         # flagged numbers no row reads (a masked ×××萬斤): listed so that a reviewer sees them too
         loose = _rows(con, "select * from numbers where len(flags) > 0 and row_id is null order by doc_id, char_start")
         issues = _rows(con, "select * from build_issues order by severity, source_file")
+        crops = page_crops(con, Path(dataset["corpus_dir"]))
     finally:
         con.close()
     by_doc = {d["doc_id"]: d for d in docs}
     colours = {d["doc_id"]: PALETTE[k % len(PALETTE)] for k, d in enumerate(docs)}
     texts = {d["doc_id"]: d["text_original"] for d in docs}
-    rows = {"standard": [_row("standard", r, texts[r["doc_id"]]) for r in standards],
+    rows = {"standard": [_row("standard", r, texts[r["doc_id"]]) | crops.get(("standards", r["standard_id"]), {})
+                         for r in standards],
             "conversion": [_row("conversion", r, texts[r["doc_id"]]) for r in rates],
-            "fact": [_row("fact", r, texts[r["doc_id"]]) for r in facts]}
+            "fact": [_row("fact", r, texts[r["doc_id"]]) | crops.get(("facts", r["fact_id"]), {}) for r in facts]}
     flagged = [r for kind in ("standard", "conversion", "fact") for r in rows[kind] if r["flags"]]
     mine = {k: _by_doc(v, "doc") for k, v in rows.items()}
     units_of, loose_of, facts_of = _by_doc(units), _by_doc(loose), _by_doc(facts)

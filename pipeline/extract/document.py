@@ -20,9 +20,9 @@ from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
 from pipeline.extract.roles import Context, Role, rule_density, statement_opener
-from pipeline.markers import starts_with_marker
 from pipeline.extract.standards import Standard, concepts, find_standards
 from pipeline.extract.statistics import read_statistics
+from pipeline.markers import starts_with_marker
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.rows import ConversionRateRow, FactRow, NumberRow, Row, StandardRow
 from pipeline.structure import StructuredDocument, Unit

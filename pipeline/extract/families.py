@@ -132,12 +132,12 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
     view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`)."""
     found = _occurrences(text)
     # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
-    for a, b, cue in found:
+    for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
             return cue.family, MINOR_TIER
     for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
         lo, hi = _bounds(text, start, end, stops)
-        # after the number, only its own clauses name what it is (发给三十斤口粮); in the sentence, the topic comes first
+        # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
             return _owner(found, cue, start, lo), tier
     # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变)

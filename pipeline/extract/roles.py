@@ -41,10 +41,10 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most
 CAPTION_MAX = 12
-OPENER_REACH = 6
+OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
 LIST_MAX = 12  # a count of listed items is a small one
-QUOTED_NAME_MAX = 8  # a quotation this short that holds a number is a name (“双百斤”, “三包”)  # a sentence opens with a decision when its word stands in its first characters (会议决定)
+QUOTED_NAME_MAX = 8  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
@@ -89,8 +89,8 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = vocab.load("roles")
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
-        for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers", "not_after", "units",
-                    "words", "perfective", "not_in_news", "before", "after", "particles"):
+        for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
+                    "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -226,8 +226,9 @@ class _Paragraph:
                 self.leave(i, "household size: the condition of the standard after it", condition_of=nxt)
 
     def _lists(self, i: int) -> str | None:
-        """The count of the persons or things the text lists, a statistic of the text's own, never a rule's (北京、天津、
-        上海3个城市; 潘自力、…、刘进芳等十人; 生产队、生产大队与公社三家), or is about to list (开好三个会议，即县委扩大会议——…)."""
+        """The count of the persons or things the text lists, a statistic of the text's own, never a rule's
+        (北京、天津、上海3个城市; 潘自力、…、刘进芳等十人; 生产队、生产大队与公社三家), or is about to list
+        (开好三个会议，即县委扩大会议——…)."""
         q, text = self.qs[i], self.text
         if q.unit_kind != "count":
             return None

@@ -240,7 +240,8 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
 
 def _concept_and_words(text: str, q: Quantity, windows: dict, heading: str) -> tuple[Concept | None, list[str]]:
     """The concept for `q` and the words that chose it, unless some of the concept's words stand only outside the
-    number's major clause and a word of another family stands inside it (种子…（平均每亩三十斤）；口粮…（每人三百六十斤）:
+    number's major clause and a word of another family stands inside it
+    (种子…（平均每亩三十斤）；口粮…（每人三百六十斤）:
     the ration, not the seed concept the sentence also holds): then no concept, and the row is that family's
     `unclassified`."""
     chosen = choose_concept(text, q)

@@ -97,8 +97,8 @@ def _basis_words() -> tuple[str, ...]:
 
 
 def _named(phrase: str | None) -> str | None:
-    """`phrase` without a basis before or after it (每人每月, 平均每; 男社员每月: 男社员) or a measure word left from one
-    (每个社员: 个), and unless what is left is one character or a light noun."""
+    """`phrase` without a basis before or after it (每人每月, 平均每; 男社员每月: 男社员) or a measure word left from
+    one (每个社员: 个), and unless what is left is one character or a light noun."""
     if not phrase:
         return None
     changed = True

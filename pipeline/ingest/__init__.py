@@ -15,6 +15,7 @@ from pathlib import Path
 import opencc
 import yaml
 
+from pipeline.chars import FORMAT_CHARS
 from pipeline.errors import InputError
 from pipeline.files import doc_id_for, sidecar_path
 from pipeline.ingest.datelines import read_body_dates
@@ -23,10 +24,17 @@ from pipeline.ingest.kind import KINDS, document_kind
 from pipeline.ingest.layouts import READERS, choose
 from pipeline.ingest.layouts.common import CJK_RE, issuer_from_title
 from pipeline.ingest.model import Metadata, Region, SourceDocument
+from pipeline.ingest.scans.pages import scan_format
 
 __all__ = ["read_document", "SourceDocument", "Region", "Metadata", "doc_id_for", "READERS"]
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
+FORMAT_RE = re.compile(f"[{FORMAT_CHARS}]")
+
+
+def _visible(s: str) -> str:
+    """`s` with its format characters written as U+XXXX and its line breaks as spaces, for a message."""
+    return FORMAT_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", s).replace("\n", " ")
 _T2S = opencc.OpenCC("t2s")
 _S2T = opencc.OpenCC("s2t")
 
@@ -67,7 +75,14 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError("E107", where, {"detail": exc.strerror or str(exc)}) from exc
-    text, encoding = decode(data, where)
+    scan = None
+    if fmt := scan_format(data):  # a scan is read by its content, whatever its name
+        from pipeline.ingest.scans import read_scan
+
+        scan = read_scan(path, data, fmt)
+        text, encoding = scan.text, scan.how
+    else:
+        text, encoding = decode(data, where)
     if not CJK_RE.search(text):
         raise InputError("E105", where)
     reader = choose(text)
@@ -89,8 +104,12 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         raise InputError("E106", path.name, {"sidecar": sidecar_path(path).name,
                                               "detail": f"kind {meta.kind!r} is not one of {', '.join(KINDS)}"})
     structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
-    warnings = []
-    if "damaged" in encoding:
+    warnings = list(scan.warnings) if scan else []
+    if invisible := FORMAT_RE.findall(text):
+        first = FORMAT_RE.search(text).start()
+        warnings.append(("E122", {"count": len(invisible), "at": first,
+                                  "context": _visible(text[max(0, first - 10):first + 10])}))
+    if scan is None and "damaged" in encoding:
         first = text.index("\ufffd")
         warnings.append(("E112", {"what": encoding.split(", ", 1)[1], "at": first,
                                   "context": text[max(0, first - 10):first + 10].replace("\n", " ")}))
@@ -106,6 +125,7 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         script=detect_script(structured or text),
         metadata_sources=sources,
         warnings=warnings,
+        scan_lines=scan.lines if scan else [],
     )
 
 

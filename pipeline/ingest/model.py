@@ -52,3 +52,4 @@ class SourceDocument:
     script: str = "mixed"
     metadata_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[tuple[str, dict]] = field(default_factory=list)  # (code, detail): read, but look at it
+    scan_lines: list = field(default_factory=list)  # a scan's lines with their pages and boxes (ingest/scans)

@@ -26,7 +26,8 @@ from pipeline.errors import PipelineError
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 
-PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts", "numbers")
+PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts", "numbers",
+                "scan_lines", "places")
 
 
 def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], cache_dir: Path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from array import array
 
+from pipeline.chars import FORMAT_CHARS
 from pipeline.ingest.layouts.common import Line
 
 # one character for one: offsets survive
@@ -24,7 +25,9 @@ def is_cjkish(ch: str) -> bool:
 
 
 _WIDTH_TABLE = str.maketrans(_WIDTH)
-_WS_RUN = re.compile(f"[{re.escape(_WS)}]+")
+# format characters (pipeline/chars.py) are dropped like the whitespace of a wrap, never turned into a space
+_WS_RUN = re.compile(f"[{re.escape(_WS)}{FORMAT_CHARS}]+")
+_FORMAT_ONLY = re.compile(f"[{FORMAT_CHARS}]+")
 # substitutions that look at the neighbours; none makes or unmakes a digit, so order does not matter
 _DECIMAL_POINT = re.compile(f"(?<=[0-9])[{''.join(_DECIMAL_POINTS)}](?=[0-9])")
 _HALF_WIDTH_PUNCTUATION = re.compile(f"[{re.escape(''.join(_TO_FULL))}]")
@@ -49,6 +52,9 @@ def normalize_lines(text: str, group: list[Line], language: str, table_row: bool
         i = a
         for ws in _WS_RUN.finditer(text, a, b):
             keep(i, ws.start())
+            if _FORMAT_ONLY.fullmatch(ws.group()):  # invisible characters inside a word or a number: dropped
+                i = ws.end()
+                continue
             if table_row:  # a flattened table keeps its row breaks (three spaces or more) as tabs
                 parts.append("\t" if ws.end() - ws.start() >= 3 and i > a else " ")
                 origin.append(ws.start())

@@ -134,7 +134,8 @@ def test_unit_spans_show_their_text(built_db):
 
 BAD_FILES = {
     "empty.txt": (b"", "E101"),
-    "picture.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), "E102"),
+    "picture.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), "E117"),  # a scan, but a broken one
+    "binary.txt": (b"\x00\x01\x02\x03 binary \x00" * 20, "E102"),
     "broken.txt": (b"\xa4\x40" * 20 + b"\x80\xff", "E103"),
     "english.txt": (b"No Chinese text in this file at all.\n", "E105"),
 }
@@ -156,7 +157,7 @@ def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path: Path):
     assert len(report.documents) == 3
     assert score(tmp_path / "db.duckdb")["structure"] == "13/13"
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
-    assert con.execute("select count(*) from build_issues where severity = 'error'").fetchone()[0] == 6
+    assert con.execute("select count(*) from build_issues where severity = 'error'").fetchone()[0] == 7
 
 
 def test_nothing_usable_is_an_error(tmp_path: Path):

@@ -63,9 +63,11 @@ def test_a_concept_found_only_outside_the_major_clause_yields_to_a_word_inside_i
     from pipeline.extract.standards import find_standards
     from pipeline.vocab import simplified
 
-    text = simplified("种子四十八亿斤（按播种面积计，平均每亩三十斤）；口粮二百六十五亿斤（每人三百六十斤至四百七十斤）")
+    text = simplified("种子四十八亿斤（按播种面积计，平均每亩三十斤）；"
+                      "口粮二百六十五亿斤（每人三百六十斤至四百七十斤）")
     qs = build_quantities(text, find_numbers(text))
     rows = {text[s.quantity.start:s.quantity.end]: s for s in
             find_standards(text, qs, [Role("standard", "test") for _ in qs])}
     assert rows["三十斤"].family == "seed"
-    assert (rows["三百六十斤至四百七十斤"].family, rows["三百六十斤至四百七十斤"].concept) == ("ration", "ration.unclassified")
+    ration = rows["三百六十斤至四百七十斤"]
+    assert (ration.family, ration.concept) == ("ration", "ration.unclassified")

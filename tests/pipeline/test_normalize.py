@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,19 @@ def test_every_units_original_span_equals_its_text(text):
         a, b = sd.normalized.original_span(u.start, u.end)
         assert 0 <= a <= b <= len(text)
         assert _canon(text[a:b]) == _canon(sd.normalized.text[u.start:u.end])
+
+
+@pytest.mark.parametrize("inside", ["\u200b", "\u2060", "\u00ad", "\u202e", "\u2066", "\ufeff"])
+def test_invisible_format_characters_inside_numbers_and_markers_are_dropped_and_reported(tmp_path, inside):
+    from pipeline.build import process
+    from pipeline.extract import extract
+
+    f = tmp_path / "某县口粮办法.txt"
+    f.write_text(f"某县口粮办法\n\n第{inside}一条 口粮每人每年四{inside}百二十斤至4{inside}60斤。\n", "utf-8")
+    sd = process(f)
+    assert [u.number for u in sd.units if u.kind == "article"] == [1]
+    rows = extract(sd).standards
+    assert [(r.value_min, r.value_max) for r in rows] == [(420, 460)]
+    original = sd.normalized.source.text
+    assert inside in original[rows[0].char_start:rows[0].char_end]  # the original keeps what it holds
+    assert [code for code, _ in sd.normalized.source.warnings] == ["E122"]

