@@ -83,11 +83,13 @@ def diff(old: Path | str, new: Path | str):
 
 
 def add(file: Path | str, corpus: Path | str = "corpus", db: Path | str = DEFAULT_DB, *, title: str | None = None,
-        date: str | None = None, issuer: str | None = None):
-    """Copy a text into the corpus (with a sidecar for what is given) and rebuild; all or nothing."""
+        date: str | None = None, issuer: str | None = None, kind: str | None = None):
+    """Copy a text into the corpus (with a sidecar for what is given) and rebuild; all or nothing. `date` may be a
+    month (1955-09)."""
     from pipeline.build import add_document
 
-    report, _ = add_document(Path(file), Path(corpus), Path(db), {"title": title, "date": date, "issuer": issuer})
+    report, _ = add_document(Path(file), Path(corpus), Path(db),
+                             {"title": title, "date": date, "issuer": issuer, "kind": kind})
     return report
 
 

@@ -540,6 +540,15 @@ def _peak_memory_mb(had_workers: bool) -> dict[str, float]:
     return out
 
 
+def _sidecar_text(value):
+    """A sidecar value as it is written: a month date as YYYY-MM (its precision kept), another date ISO."""
+    from pipeline.ingest.dates import MonthDate
+
+    if isinstance(value, MonthDate):
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[BuildReport, str]:
     """Copy `file` into the corpus (never over a different file), write a sidecar, rebuild.
 
@@ -574,7 +583,8 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
             if not had_target:
                 shutil.copyfile(file, target)
             if given:
-                side.write_text(yaml.safe_dump(given, allow_unicode=True), encoding="utf-8")
+                side.write_text(yaml.safe_dump({k: _sidecar_text(v) for k, v in given.items()}, allow_unicode=True),
+                                encoding="utf-8")
             report = build(corpus, tmp, cache_dir=db.parent / ".cache" / "documents", force=True)
             failed = [i for i in report.skipped if i.source_file == target.name]
             if failed:

@@ -410,17 +410,19 @@ def add(
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to rebuild."),
     title: str = typer.Option(None, help="Title, if the text does not state it."),
-    date: str = typer.Option(None, help="Date (YYYY-MM-DD), if the text does not state it."),
+    date: str = typer.Option(None, help="Date (YYYY-MM-DD, or YYYY-MM for a month), if the text does not state it."),
     issuer: str = typer.Option(None, help="Issuing organ, if the text does not state it."),
+    kind: str = typer.Option(None, help="Kind (regulation, instruction, report, speech, news), if the title does "
+                                        "not tell it."),
 ) -> None:
     """Copy a text into the corpus (with a sidecar for the given metadata), rebuild, and show what was found.
 
-    Example: python -m pipeline add ~/scans/hubei_1955.txt --date 1955-10-08 --issuer 湖北省人民委員會
+    Example: python -m pipeline add ~/scans/hubei_1955.txt --date 1955-10 --issuer 湖北省人民委員會 --kind regulation
     """
     from pipeline.build import add_document
 
     try:
-        report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer})
+        report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer, "kind": kind})
     except PipelineError as exc:
         _fail(exc)
         return

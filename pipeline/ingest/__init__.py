@@ -18,6 +18,7 @@ import yaml
 from pipeline.chars import FORMAT_CHARS
 from pipeline.errors import InputError
 from pipeline.files import doc_id_for, sidecar_path
+from pipeline.ingest.dates import MonthDate
 from pipeline.ingest.datelines import read_body_dates
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.kind import KINDS, document_kind
@@ -169,17 +170,25 @@ TextDatesLoader.yaml_implicit_resolvers = {
 def sidecar_value(key: str, value: object) -> object:
     """A sidecar field's value in its declared type, or ValueError saying what the field takes.
 
-    Dates are ISO dates (1955-10-08); page a whole number from 1; languages a list of language
+    Dates are ISO dates (1955-10-08), or a month (1955-10: stored as the 1st, with month precision); kind one
+    of KINDS; page a whole number from 1; languages a list of language
     codes (zh, en); every other field text. null leaves the field as the text gives it."""
     if value is None:
         return None
     if key in DATE_FIELDS:
         if isinstance(value, date):
             return value
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", str(value).strip()):  # a month: 1955-09, stored with its precision
+            try:
+                return MonthDate(int(m.group(1)), int(m.group(2)), 1)
+            except ValueError:
+                pass
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise ValueError(f"{key}: {value!r} is not a date; write YYYY-MM-DD") from None
+            raise ValueError(f"{key}: {value!r} is not a date; write YYYY-MM-DD, or YYYY-MM for a month") from None
+    if key == "kind" and value not in KINDS:
+        raise ValueError(f"kind: {value!r} is not one of {', '.join(KINDS)}")
     if key == "page":
         if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
             raise ValueError(f"page: {value!r} is not a page number; write a whole number from 1")

@@ -1,8 +1,10 @@
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from pipeline.errors import PipelineError
 from pipeline.ingest import choose_layout_for_test, read_document
 from tests.conftest import CORPUS
 
@@ -158,3 +160,29 @@ def test_a_line_under_the_title_with_a_date_an_organ_and_a_step(tmp_path: Path):
     f.write_text("浙江省飼料糧留用辦法\n一九五六年三月十日浙江省人民委員會發布\n第一條 甲。\n", "utf-8")
     m = read_document(f).metadata
     assert (m.date, m.issuer) == (date(1956, 3, 10), "浙江省人民委員會")
+
+
+def test_a_sidecar_date_may_be_a_month_kept_with_its_precision(tmp_path: Path):
+    from pipeline.ingest.dates import MonthDate
+
+    f = tmp_path / "t.txt"
+    f.write_text("某某辦法\n第一條 甲。\n", "utf-8")
+    (tmp_path / "t.meta.yaml").write_text("date: 1961-07\nkind: report\n", "utf-8")
+    meta = read_document(f).metadata
+    assert meta.date == date(1961, 7, 1) and isinstance(meta.date, MonthDate) and meta.kind == "report"
+
+
+def test_add_takes_a_month_and_a_kind_and_writes_them_as_given(tmp_path: Path):
+    from pipeline.build import add_document
+
+    text = tmp_path / "某县粮食工作的几点意见.txt"
+    text.write_text("某县粮食工作的几点意见\n\n口粮每人每年不得超过四百二十斤。\n", "utf-8")
+    report, name = add_document(text, tmp_path / "corpus", tmp_path / "db.duckdb",
+                                {"date": "1955-09", "kind": "regulation", "title": None, "issuer": None})
+    side = (tmp_path / "corpus" / "某县粮食工作的几点意见.meta.yaml").read_text("utf-8")
+    assert "date: 1955-09\n" in side and "kind: regulation" in side
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("select cast(date as varchar), date_precision, kind from documents").fetchone() == \
+        ("1955-09-01", "month", "regulation")
+    with pytest.raises(PipelineError):
+        add_document(text, tmp_path / "corpus", tmp_path / "db.duckdb", {"kind": "poem"})
