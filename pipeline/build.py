@@ -358,6 +358,28 @@ def inputs_sha256(corpus: Path, results: list[dict]) -> str:
     return h.hexdigest()
 
 
+def _write_target(db: Path, force: bool) -> Path:
+    """The file a build may write: through a symlink to what it points at; never a folder; and, unless `force`,
+    never an existing file that is not a database this pipeline built (a source text, notes, another DuckDB
+    file): those are refused before any work, naming the file."""
+    import duckdb
+
+    if db.is_symlink():
+        db = db.resolve()
+    if db.is_dir():
+        raise PipelineError("E216", str(db), {"what": "is a folder"})
+    if not db.exists() or force:
+        return db
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("select pipeline_version from dataset limit 1").fetchall()
+        return db
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # being written by another build: the build lock will say so
+            return db
+        raise PipelineError("E216", str(db), {"what": "is not a database this pipeline built"}) from None
+
+
 def _open_previous(db: Path):
     """A read-only connection to the database a previous build wrote, or None when there is none readable."""
     import duckdb
@@ -398,7 +420,7 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     """
     import time
 
-    corpus, db = Path(corpus), Path(db)
+    corpus, db = Path(corpus), _write_target(Path(db), force)
     if not corpus.is_dir():
         raise PipelineError("E201", str(corpus), {"path": corpus})
     cache_dir = Path(cache_dir) if cache_dir else db.parent / ".cache" / "documents"

@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "E206": "the errata file {path} is malformed: {detail}",
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed){hint}",
     "E215": "the review was not recorded: {detail}",
+    "E216": "{what}, so the build will not write it; give another --db (or --force to overwrite a file)",
     "E213": "the review decision {where} is not applied: {id} now reads «{now}», but the decision was made on "
             "«{then}»; check the row and update the entry's id and quote",
     "E214": "the review decision {where} names {id}, which no longer exists; its quote «{quote}» is now row "

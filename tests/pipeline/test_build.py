@@ -270,3 +270,28 @@ def test_a_build_with_nothing_to_process_never_starts_the_language_pipelines(tmp
     from pipeline.extract import extract  # still offered by the package, on first use
 
     assert callable(extract)
+
+
+def test_a_build_never_overwrites_a_file_it_did_not_write_and_writes_through_a_link(tmp_path: Path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    source = corpus / WIKISOURCE_SEED
+    before = source.read_bytes()
+    for target in (source, tmp_path / "notes.txt"):
+        target.write_bytes(before) if target.name == "notes.txt" else None
+        with pytest.raises(PipelineError) as exc:
+            build(corpus, target)
+        assert exc.value.code == "E216" and target.read_bytes() == before
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).execute("create table t as select 1 as x").close()
+    with pytest.raises(PipelineError):
+        build(corpus, other)
+    assert duckdb.connect(str(other), read_only=True).execute("select x from t").fetchall() == [(1,)]
+    real = tmp_path / "dbs" / "real.duckdb"
+    real.parent.mkdir()
+    build(corpus, real)
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(real)
+    build(corpus, link, force=True)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert (tmp_path / "notes.txt").read_bytes() == before
+    build(corpus, tmp_path / "notes.txt", force=True)  # --force overwrites, as asked

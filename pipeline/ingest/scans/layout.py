@@ -21,7 +21,9 @@ from pipeline import vocab
 
 TALL = 1.5  # a box this many times taller than wide is a vertical column
 INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
-SHORT = 2.5  # characters of room at a line's end that make it a paragraph's last line
+SHORT = 2.5  # characters of room at a line's end that make it a paragraph's last line, after a stop
+FAR_SHORT = 8  # … and whatever it ends with
+CLOSING = "。！？；：」』）)”.!?;:"
 LARGER = 1.3  # a line whose characters are this much larger than the page's median is a heading
 CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
 CENTRE_SLACK = 1.5
@@ -118,8 +120,14 @@ def _rows(items, page_size, first_page: bool) -> list[PlacedLine]:
         centred = room_left > CENTRED and room_right > CENTRED and abs(room_left - room_right) < CENTRE_SLACK * 2
         heading = own > LARGER * size or (centred and len(text) < 40 and not text.endswith(("。", "，", "；")))
         out.append(_placed(out, box, text, confs, heading, own, previous_short or room_left > INDENT, first_page, k))
-        previous_short = heading or room_right > SHORT
+        previous_short = heading or _ends(text, room_right)
     return out
+
+
+def _ends(text: str, room: float) -> bool:
+    """A line that stops short ends its paragraph when it closes with a stop (。！？：…) or stops far short; a line
+    of narrow digits (…全国240个) also stops short of the margin, and goes on."""
+    return (room > SHORT and text.rstrip()[-1:] in CLOSING) or room > FAR_SHORT
 
 
 def _placed(out: list[PlacedLine], box, text: str, confs, heading: bool, size: float, starts: bool,
@@ -172,7 +180,7 @@ def _columns(items, first_page: bool) -> list[PlacedLine]:
         room_top, room_bottom = (box[1] - top) / size, (bottom - box[3]) / size
         heading = own > LARGER * size
         out.append(_placed(out, box, text, confs, heading, own, previous_short or room_top > INDENT, first_page, k))
-        previous_short = heading or room_bottom > SHORT
+        previous_short = heading or _ends(text, room_bottom)
     return out
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
-READER = 3  # raise when how pages are read changes (binarising, columns, cells): the OCR cache reads anew
+READER = 3  # raise when recognition changes (binarising, columns, cells; not the layout, applied after): the cache reads anew
 
 
 @dataclass(frozen=True)
