@@ -18,8 +18,8 @@ import yaml
 from pipeline.chars import FORMAT_CHARS
 from pipeline.errors import InputError
 from pipeline.files import doc_id_for, sidecar_path
-from pipeline.ingest.dates import MonthDate
 from pipeline.ingest.datelines import read_body_dates
+from pipeline.ingest.dates import MonthDate
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.kind import KINDS, document_kind
 from pipeline.ingest.layouts import READERS, choose

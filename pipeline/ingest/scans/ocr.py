@@ -19,7 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
-READER = 3  # raise when recognition changes (binarising, columns, cells; not the layout, applied after): the cache reads anew
+# raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
+# then reads every page anew
+READER = 3
 
 
 @dataclass(frozen=True)
