@@ -568,7 +568,7 @@ def _sidecar_text(value):
 
     if isinstance(value, MonthDate):
         return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return value
 
 
 def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[BuildReport, str]:

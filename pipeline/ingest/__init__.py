@@ -188,7 +188,7 @@ def sidecar_value(key: str, value: object) -> object:
         except ValueError:
             raise ValueError(f"{key}: {value!r} is not a date; write YYYY-MM-DD, or YYYY-MM for a month") from None
     if key == "kind" and value not in KINDS:
-        raise ValueError(f"kind: {value!r} is not one of {', '.join(KINDS)}")
+        raise ValueError(f"kind {value!r} is not one of {', '.join(KINDS)}")
     if key == "page":
         if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
             raise ValueError(f"page: {value!r} is not a page number; write a whole number from 1")
