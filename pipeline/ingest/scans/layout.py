@@ -94,21 +94,8 @@ def _char_size(box, text: str, vertical: bool) -> float:
 
 
 def _rows(items, page_size, first_page: bool) -> list[PlacedLine]:
-    """Horizontal lines: grouped into rows by vertical overlap, rows top to bottom, pieces left to right."""
-    items = sorted(items, key=lambda it: (it[0][1] + it[0][3]) / 2)
-    rows: list[list] = []
-    for it in items:
-        mid = (it[0][1] + it[0][3]) / 2
-        if rows and abs(mid - _mid_y(rows[-1])) < 0.5 * (it[0][3] - it[0][1]):
-            rows[-1].append(it)
-        else:
-            rows.append([it])
-    merged = []
-    for row in rows:
-        row.sort(key=lambda it: it[0][0])
-        box = (min(it[0][0] for it in row), min(it[0][1] for it in row), max(it[0][2] for it in row),
-               max(it[0][3] for it in row))
-        merged.append((box, "".join(it[1] for it in row), tuple(c for it in row for c in it[2])))
+    """Horizontal lines: rows top to bottom, pieces left to right."""
+    merged = _bands(items, vertical=False)
     size = median(_char_size(b, t, False) for b, t, _ in merged)
     left = min(b[0] for b, _, _ in merged)
     right = max(b[2] for b, _, _ in merged)
@@ -150,26 +137,9 @@ def _size_of(line: PlacedLine) -> float:
     return min(min(w, h), max(w, h) / max(1, len(line.text)))
 
 
-def _mid_y(row) -> float:
-    return sum((it[0][1] + it[0][3]) / 2 for it in row) / len(row)
-
-
 def _columns(items, first_page: bool) -> list[PlacedLine]:
-    """Vertical columns: grouped by horizontal overlap, columns right to left, pieces top to bottom."""
-    items = sorted(items, key=lambda it: -(it[0][0] + it[0][2]) / 2)
-    cols: list[list] = []
-    for it in items:
-        mid = (it[0][0] + it[0][2]) / 2
-        if cols and abs(mid - _mid_x(cols[-1])) < 0.5 * (it[0][2] - it[0][0]):
-            cols[-1].append(it)
-        else:
-            cols.append([it])
-    merged = []
-    for col in cols:
-        col.sort(key=lambda it: it[0][1])
-        box = (min(it[0][0] for it in col), min(it[0][1] for it in col), max(it[0][2] for it in col),
-               max(it[0][3] for it in col))
-        merged.append((box, "".join(it[1] for it in col), tuple(c for it in col for c in it[2])))
+    """Vertical columns: right to left, pieces top to bottom."""
+    merged = _bands(items, vertical=True)
     size = median(_char_size(b, t, True) for b, t, _ in merged)
     top = min(b[1] for b, _, _ in merged)
     bottom = max(b[3] for b, _, _ in merged)
@@ -184,5 +154,27 @@ def _columns(items, first_page: bool) -> list[PlacedLine]:
     return out
 
 
-def _mid_x(col) -> float:
-    return sum((it[0][0] + it[0][2]) / 2 for it in col) / len(col)
+def _bands(items, vertical: bool) -> list[tuple]:
+    """The pieces of one line (or column) joined: grouped where they overlap across the reading direction, the
+    groups in reading order (rows top to bottom, columns right to left), each group's pieces along it."""
+    across = 0 if vertical else 1  # the box coordinate across the lines: x for columns, y for rows
+    sign = -1 if vertical else 1
+
+    def mid(box) -> float:
+        return (box[across] + box[across + 2]) / 2
+
+    groups: list[list] = []
+    for it in sorted(items, key=lambda it: sign * mid(it[0])):
+        box = it[0]
+        if groups and abs(mid(box) - sum(mid(x[0]) for x in groups[-1]) / len(groups[-1])) < \
+                0.5 * (box[across + 2] - box[across]):
+            groups[-1].append(it)
+        else:
+            groups.append([it])
+    merged = []
+    for group in groups:
+        group.sort(key=lambda it: it[0][1 - across])
+        box = (min(it[0][0] for it in group), min(it[0][1] for it in group), max(it[0][2] for it in group),
+               max(it[0][3] for it in group))
+        merged.append((box, "".join(it[1] for it in group), tuple(c for it in group for c in it[2])))
+    return merged
