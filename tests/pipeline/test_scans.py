@@ -1,6 +1,7 @@
 """Scans in: pages made here from sentences written for the tests (scripts/make_scans.py), read offline.
 
-Each recognised page costs the engine a few seconds, so the pages are short: a title and a few lines.
+Each recognised page costs the engine a few seconds, so the pages are short: a title and a few lines. The
+pages are set in Debian's CJK fonts, which scripts/test.sh installs (fonts-noto-cjk, fonts-arphic-uming).
 """
 from __future__ import annotations
 
@@ -27,10 +28,6 @@ def _generator():
     return module
 
 
-needs_font = pytest.mark.skipif(_generator().font_path("simplified") is None,
-                                reason="no CJK font: scripts/test.sh installs fonts-noto-cjk")
-
-
 def _page(layout: str, damaged: bool = False):
     ms = _generator()
     page = ms.render(TEXT, layout, 1)[0]
@@ -51,7 +48,6 @@ def _built(tmp_path: Path, files: dict[str, bytes | object]) -> tuple[duckdb.Duc
     return duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True), report
 
 
-@needs_font
 def test_a_horizontal_scan_is_read_and_every_row_points_at_its_page_and_box(tmp_path):
     con, _ = _built(tmp_path, {"县粮食供应办法.png": _page("horizontal", damaged=True).convert("RGB")})
     encoding, text = con.execute("select encoding, text_original from documents").fetchone()
@@ -75,7 +71,6 @@ def test_a_horizontal_scan_is_read_and_every_row_points_at_its_page_and_box(tmp_
     assert all(text[a:b] == t for t, a, b in lines)
 
 
-@needs_font
 def test_a_vertical_traditional_scan_is_read_right_to_left(tmp_path):
     con, _ = _built(tmp_path, {"縣糧食供應辦法.tif": _page("vertical").convert("RGB")})
     encoding, text, script = con.execute("select encoding, text_original, script from documents").fetchone()
@@ -86,7 +81,6 @@ def test_a_vertical_traditional_scan_is_read_right_to_left(tmp_path):
     assert 420 in values
 
 
-@needs_font
 def test_a_pdf_with_a_text_layer_is_read_from_it_and_nothing_is_recognised(tmp_path, monkeypatch):
     from pipeline.ingest.scans import ocr
 
@@ -106,7 +100,6 @@ def test_a_pdf_with_a_text_layer_is_read_from_it_and_nothing_is_recognised(tmp_p
     assert html.count('<img class="crop" src="data:image/jpeg;base64,') >= 3
 
 
-@needs_font
 def test_a_rebuild_never_recognises_a_page_twice(tmp_path, monkeypatch):
     from pipeline.ingest.scans import ocr
 
@@ -143,7 +136,8 @@ def test_bad_scans_are_skipped_naming_the_reason_and_the_rest_builds(tmp_path, m
 
 
 def test_an_encrypted_pdf_is_skipped_with_what_to_do(tmp_path):
-    fpdf = pytest.importorskip("fpdf")
+    import fpdf
+
     pdf = fpdf.FPDF()
     pdf.add_page()
     pdf.set_encryption(owner_password="o", user_password="secret")
