@@ -61,7 +61,7 @@ def read_pipeline(image, binarise: bool = True) -> str:
             lines = ocr.recognise(image)
         finally:
             ocr._binarised = saved
-    placed, _ = layout.order(lines, image.size, first_page=True)
+    placed, _ = layout.order(lines, first_page=True)
     return "".join(p.text for p in placed)
 
 

@@ -97,7 +97,7 @@ def _recognised(path: Path, data: bytes, fmt: str, n: int) -> Scan:
     placed, vertical, warnings = [], [], []
     for k, page in enumerate(raw):
         lines = [ocr.OcrLine(tuple(b), t, tuple(c)) for b, t, c in page["lines"]]
-        ordered, is_vertical = layout.order(lines, tuple(page["size"]), first_page=k == 0)
+        ordered, is_vertical = layout.order(lines, first_page=k == 0)
         if not ordered:
             warnings.append(("E120", {"page": k + 1}))
         placed.append(ordered)

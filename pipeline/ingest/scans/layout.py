@@ -74,7 +74,7 @@ def _between_digits(text: str, k: int) -> bool:
     return 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
 
 
-def order(lines, page_size: tuple[int, int], first_page: bool) -> tuple[list[PlacedLine], bool]:
+def order(lines, first_page: bool) -> tuple[list[PlacedLine], bool]:
     """The page's lines in reading order with their paragraph starts and headings; and whether it is vertical."""
     vertical = is_vertical(lines)
     cleaned = []
@@ -84,7 +84,7 @@ def order(lines, page_size: tuple[int, int], first_page: bool) -> tuple[list[Pla
             cleaned.append((ln.box, text, confs))
     if not cleaned:
         return [], vertical
-    return (_columns(cleaned, first_page) if vertical else _rows(cleaned, page_size, first_page)), vertical
+    return _placed_lines(cleaned, vertical, first_page), vertical
 
 
 def _char_size(box, text: str, vertical: bool) -> float:
@@ -93,21 +93,25 @@ def _char_size(box, text: str, vertical: bool) -> float:
     return max(1.0, min(across, along / max(1, len(text))))
 
 
-def _rows(items, page_size, first_page: bool) -> list[PlacedLine]:
-    """Horizontal lines: rows top to bottom, pieces left to right."""
-    merged = _bands(items, vertical=False)
-    size = median(_char_size(b, t, False) for b, t, _ in merged)
-    left = min(b[0] for b, _, _ in merged)
-    right = max(b[2] for b, _, _ in merged)
+def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
+    """The page's lines (or columns) in reading order, each with its paragraph start and heading level. Along
+    the reading direction a line's start is its left (a column's top) and its end its right (bottom); a
+    horizontal line may also be a heading by standing centred and short."""
+    merged = _bands(items, vertical)
+    along = 1 if vertical else 0  # the box coordinate along the lines: y for columns, x for rows
+    size = median(_char_size(b, t, vertical) for b, t, _ in merged)
+    first = min(b[along] for b, _, _ in merged)
+    last = max(b[along + 2] for b, _, _ in merged)
     out: list[PlacedLine] = []
     previous_short = True
     for k, (box, text, confs) in enumerate(merged):
-        own = _char_size(box, text, False)
-        room_left, room_right = (box[0] - left) / size, (right - box[2]) / size
-        centred = room_left > CENTRED and room_right > CENTRED and abs(room_left - room_right) < CENTRE_SLACK * 2
-        heading = own > LARGER * size or (centred and len(text) < 40 and not text.endswith(("。", "，", "；")))
-        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_left > INDENT, first_page, k))
-        previous_short = heading or _ends(text, room_right)
+        own = _char_size(box, text, vertical)
+        room_start, room_end = (box[along] - first) / size, (last - box[along + 2]) / size
+        centred = not vertical and room_start > CENTRED and room_end > CENTRED and \
+            abs(room_start - room_end) < CENTRE_SLACK * 2 and len(text) < 40 and not text.endswith(("。", "，", "；"))
+        heading = own > LARGER * size or centred
+        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_start > INDENT, first_page, k))
+        previous_short = heading or _ends(text, room_end)
     return out
 
 
@@ -135,23 +139,6 @@ def _size_of(line: PlacedLine) -> float:
     skewed line's box is taller than its characters)."""
     w, h = line.box[2] - line.box[0], line.box[3] - line.box[1]
     return min(min(w, h), max(w, h) / max(1, len(line.text)))
-
-
-def _columns(items, first_page: bool) -> list[PlacedLine]:
-    """Vertical columns: right to left, pieces top to bottom."""
-    merged = _bands(items, vertical=True)
-    size = median(_char_size(b, t, True) for b, t, _ in merged)
-    top = min(b[1] for b, _, _ in merged)
-    bottom = max(b[3] for b, _, _ in merged)
-    out: list[PlacedLine] = []
-    previous_short = True
-    for k, (box, text, confs) in enumerate(merged):
-        own = _char_size(box, text, True)
-        room_top, room_bottom = (box[1] - top) / size, (bottom - box[3]) / size
-        heading = own > LARGER * size
-        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_top > INDENT, first_page, k))
-        previous_short = heading or _ends(text, room_bottom)
-    return out
 
 
 def _bands(items, vertical: bool) -> list[tuple]:
