@@ -38,9 +38,8 @@ def scan_rows(doc_id: str, text: str, lines: list, records: dict[str, list[dict]
             if a is None or b is None:
                 continue
             for part, (ln, lo, hi) in enumerate(_parts(lines, starts, a, b), start=1):
-                confs = [1.0 if k not in ln.uncertain else 0.0 for k in range(lo, hi)]
                 places.append(PlaceRow(doc_id=doc_id, table_name=table, row_id=r[id_field], part=part, page=ln.page,
-                                       line_id=line_id(ln), **_box(ln, lo, hi), confidence=_part_confidence(ln, confs)))
+                                       line_id=line_id(ln), **_box(ln, lo, hi), confidence=ln.confidence))
             if table in FLAGGED and _holds(uncertain, a, b) and LOW_CONFIDENCE_FLAG not in r["flags"]:
                 r["flags"] = [*r["flags"], LOW_CONFIDENCE_FLAG]
     return {"scan_lines": out_lines, "places": places}
@@ -64,10 +63,6 @@ def _box(ln, lo: int, hi: int) -> dict[str, int]:
     if ln.vertical:
         return {"x0": x0, "x1": x1, "y0": round(y0 + (y1 - y0) * f0), "y1": round(y0 + (y1 - y0) * f1)}
     return {"y0": y0, "y1": y1, "x0": round(x0 + (x1 - x0) * f0), "x1": round(x0 + (x1 - x0) * f1)}
-
-
-def _part_confidence(ln, flags: list[float]) -> float:
-    return ln.confidence if 0.0 in flags else max(ln.confidence, 0.8)
 
 
 def _holds(sorted_offsets: list[int], a: int, b: int) -> bool:

@@ -111,8 +111,6 @@ def _recognised(path: Path, data: bytes, fmt: str, n: int) -> Scan:
 def _assemble(placed, vertical) -> tuple[str, list[ScanLine]]:
     """The pages' lines as one text: a paragraph's lines joined, paragraphs apart by a blank line, headings as
     Markdown headings; a paragraph that runs on to the next page goes on there."""
-    from pipeline.ingest.scans import LOW_CONFIDENCE
-
     parts: list[str] = []
     out: list[ScanLine] = []
     pos = 0
