@@ -9,6 +9,7 @@ the original text for every row.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -264,10 +265,16 @@ def _fact_row(sd: StructuredDocument, unit_id: str, p: Paragraph, f: Fact) -> Fa
     )
 
 
+def _finite(value: float | None) -> float | None:
+    """A value a database can hold and a user can trust: none for inf or nan (1e308 × 1e4)."""
+    return value if value is None or math.isfinite(value) else None
+
+
 def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, q: Quantity, r: Role) -> NumberRow:
     a, b, quote = _span(sd.normalized, p, q.start, q.end)
     return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + q.start}", doc_id=sd.doc_id, unit_id=unit_id,
-                     value_min=q.value_min, value_max=q.value_max, unit=q.unit, role=r.role, reason=r.reason,
+                     value_min=_finite(q.value_min), value_max=_finite(q.value_max), unit=q.unit, role=r.role,
+                     reason=r.reason,
                      flags=list(q.flags), quote=quote, char_start=a, char_end=b)
 
 

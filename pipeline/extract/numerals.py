@@ -26,8 +26,9 @@ strings and approximations are ours (see docs/libraries.md).
 """
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import cn2an
@@ -85,6 +86,8 @@ def _half_res() -> tuple[re.Pattern, re.Pattern]:
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
 BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
 CODE_RE = re.compile(r"\d+(?:\s*[—\-－]\s*\d+){2,}")
+# 1e308, 2.5E6: exponent notation, which the period never prints; read whole (never as 1 and 308)
+EXPONENT_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+(?![\w.])", re.ASCII)
 CLAUSE_START = ("", "\n", "。", "；", "：", "，", "）", ")", "“", "「", "　", " ")
 
 
@@ -100,6 +103,7 @@ class Number:
     high: float | None = None
     more: bool = False  # 多/余 written inside the numeral (1亿1000多万, 40余万)
     implied_unit: str | None = None  # 成 for the tenths of 购四留六
+    flags: tuple[str, ...] = ()  # signed_number (负八斤, -420斤), implausible_value (四亿亿亿斤, 1e308)
 
 
 # -- reading one numeral ------------------------------------------------------------------------
@@ -126,6 +130,9 @@ def parse_chinese(s: str) -> float | None:
             c in _DIGIT_VALUE for c in s[:-1].rstrip("万亿"))):
         mult *= 1e4 if s[-1] == "万" else 1e8
         s = s[:-1]
+    while len(s) > 2 and s[-1] in "万亿" and s[-2] in "万亿" and not s.endswith("万亿"):
+        mult *= 1e4 if s[-1] == "万" else 1e8  # 四亿亿亿: each repeated multiplier multiplies (a nonsense amount,
+        s = s[:-1]                               # flagged by the reader, but still a number with a row)
     if "点" in s or "." in s:
         whole, frac = re.split("[点.]", s, maxsplit=1)
         if not frac or any(c not in _DIGIT_VALUE for c in frac):
@@ -290,7 +297,7 @@ def _is_month(text: str, start: int, end: int, value: float) -> bool:
 
 def _is_day(text: str, start: int, end: int, value: float) -> bool:
     """十七日, 廿七日, 7月1号: a day of the month, unless 每月 makes it a recurring deadline (每月二十五日前)."""
-    if not (1 <= value <= 31) or value != int(value) or text[end:end + 1] not in "日号":
+    if not (1 <= value <= 31) or value != int(value) or text[end:end + 1] not in ("日", "号"):
         return False
     return not text[:start].endswith("每月")
 
@@ -362,8 +369,15 @@ class _Scan:
             self.halves()
         if "十几" in text:
             self.teens()
+        if "e" in text or "E" in text:
+            self.exponents()
         self.numbers()
-        return sorted(self.found, key=lambda n: n.start)
+        return [_checked(text, n) for n in sorted(self.found, key=lambda n: n.start)]
+
+    def exponents(self) -> None:
+        for m in EXPONENT_RE.finditer(self.text):
+            if self.free(m.start(), m.end()):
+                self.add(Number(m.start(), m.end(), float(m.group(0)), m.group(0)))
 
     def shares(self) -> None:
         for m in SHARE_RE.finditer(self.text):
@@ -515,6 +529,43 @@ class _Scan:
             value = float(f"{value:.12g}")  # 17.9 × 1e8 is 1790000000, not 1789999999.9999998
             high = float(f"{high:.12g}") if high is not None else None
             self.add(Number(start, end, value, text[start:end], high=high, more=more))
+
+
+@lru_cache(maxsize=1)
+def _signs() -> tuple[tuple[str, ...], tuple[str, ...], float]:
+    """(sign words, characters that make 负 part of a word, the largest plausible number): schemas/qualifiers.yaml."""
+    return (vocab.words("qualifiers", "signs"), vocab.words("qualifiers", "signs_not_after"),
+            float(vocab.load("qualifiers")["largest_number"]["value"]))
+
+
+def _sign_before(text: str, start: int) -> str:
+    """The sign written right before a number (负八斤, 每年-420斤, 至-460斤), or ''. A dash right after a
+    number, or after a number's unit, joins a range (80%-90%, 60斤-70斤) and is no sign."""
+    signs, not_after, _ = _signs()
+    sign = next((w for w in signs if text.endswith(w, 0, start)), "")
+    if not sign:
+        return ""
+    head = text[:start - len(sign)]
+    if sign.isalpha():  # 负: a sign unless it ends a word (自负, 担负)
+        return "" if head.endswith(not_after) else sign
+    if re.search(rf"[\d{CN_CHARS}%％]$", head):
+        return ""
+    unit = next((u for u in _units_and_measure_words() if head.endswith(u)), None)
+    return "" if unit and re.search(rf"[\d{CN_CHARS}%％]$", head[:-len(unit)]) else sign
+
+
+def _checked(text: str, n: Number) -> Number:
+    """`n` with the sign written before it (flagged signed_number: the period writes a fall in words, so a
+    sign is most often a dash or damage), and flagged implausible_value beyond any amount of the period."""
+    sign = _sign_before(text, n.start)
+    if sign:
+        high = -n.value if n.high is not None else None
+        n = replace(n, start=n.start - len(sign), text=sign + n.text, value=-(n.high if n.high is not None else n.value),
+                    high=high, flags=n.flags + ("signed_number",))
+    largest = _signs()[2]
+    if not math.isfinite(n.value) or abs(n.value) > largest or (n.high is not None and abs(n.high) > largest):
+        n = replace(n, flags=n.flags + ("implausible_value",))
+    return n
 
 
 ANY_NUMERAL_RE = re.compile(rf"[{CN_CHARS}\d半]")

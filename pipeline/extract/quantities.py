@@ -384,6 +384,7 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
             lo = None
         elif relation == "min":
             hi = None
+        flags = list(dict.fromkeys(flags + [f for x in used for f in x.flags]))  # signed_number, implausible_value
         q = Quantity(start, end, lo, hi, unit.recorded if unit else None, unit.kind if unit else None,
                      unit_start, unit_end, qual or "exact", relation, missing, used, flags,
                      approximate=n.high is not None)

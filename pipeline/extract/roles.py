@@ -200,7 +200,9 @@ class _Paragraph:
         text = self.text
         for i, q in enumerate(self.qs):
             big = q.multiplied or (q.value or 0) >= 100
-            if q.unit is None and not big:
+            if "implausible_value" in q.flags:
+                self.leave(i, "beyond any amount of the period (四亿亿亿斤, 1e308): damage, never a value")
+            elif q.unit is None and not big:
                 self.leave(i, "no unit: not a quantity")
             elif len(text) - (q.end - q.start) <= CAPTION_MAX and _is_caption(text[:q.start] + text[q.end:]):
                 self.leave(i, "the unit caption of a table or column ((百市斤)), not a value")

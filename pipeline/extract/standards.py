@@ -226,6 +226,8 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
             flags += ["ocr_suspect", "missing_bound"]
         if lo is not None and hi is not None and lo > hi:  # kept as printed, never swapped
             flags += ["ocr_suspect", "reversed_range"]
+        if any(n.percent for n in q.numbers) and max(v for v in (lo, hi, 0.0) if v is not None) > 100:
+            flags += ["share_over_100"]  # a rule's share of a whole (统购比例为百分之九千九百九十九)
         out.append(Standard(
             quantity=q, family=family, concept=concept.name if concept else f"{family}.{UNCLASSIFIED}",
             relation=relation, value_min=lo,

@@ -229,3 +229,27 @@ def test_any_range_reads_back(a, b):
 def test_any_percentage_with_a_decimal_reads_back(whole, tenth):
     written = f"百分之{cn2an.an2cn(whole, 'low')}点{'〇一二三四五六七八九'[tenth]}"
     assert [x.value for x in find_numbers(written)] == [float(f"{whole}.{tenth}")]
+
+
+# -- signs and impossible amounts (a careless copy or a hostile file): read, and flagged -------------
+
+@pytest.mark.parametrize("text, values, flags", [
+    ("每人每年-420斤至-460斤", [-420, -460], ("signed_number",)),
+    ("种子每亩负八斤", [-8], ("signed_number",)),
+    ("减少为－12斤", [-12], ("signed_number",)),
+    ("80%-90%", [80, 90], ()),              # a dash right after a number joins a range
+    ("每亩60斤-70斤", [60, 70], ()),         # … and after a number's unit
+    ("各社自负盈亏二百元", [200], ()),        # 负 ending a word is no sign
+    ("全省销售四亿亿亿斤", [4e24], ("implausible_value",)),  # every number has a row, flagged
+    ("饲料每头1e308斤", [1e308], ("implausible_value",)),    # exponent notation read whole, never 1 and 308
+    ("每头2.5e3斤", [2500], ()),
+    ("二万亿斤", [2e12], ()),
+])
+def test_signs_and_impossible_amounts_are_read_and_flagged(text, values, flags):
+    found = find_numbers(simplified(text))
+    assert [n.value for n in found] == values
+    assert all(n.flags == flags for n in found)
+
+
+def test_a_number_at_the_end_of_a_text_is_no_day_of_the_month():
+    assert [n.value for n in find_numbers("合计 9.0")] == [9.0]

@@ -539,3 +539,31 @@ def test_every_command_with_bad_arguments_fails_cleanly_naming_the_problem(built
     assert run.returncode != 0
     assert "Traceback" not in run.stderr + run.stdout
     assert named in " ".join((run.stderr + run.stdout).split()), run.stderr
+
+
+# -- 3. signs, impossible amounts and shares over the whole: read as written, flagged, never trusted --------
+
+def test_signs_impossible_amounts_and_shares_over_100_are_flagged_and_never_silently_trusted(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rules.txt").write_text(
+        "某县粮食统购统销暂行办法\n\n第一条 农民口粮标准，每人每年-420斤至-460斤。\n第二条 种子每亩负八斤。\n"
+        "第三条 饲料每头每年1e308斤。\n第四条 统购比例为百分之九千九百九十九。\n第五条 全县销售粮食四亿亿亿斤。\n"
+        "第六条 余粮户的统购比例为百分之八十。\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    build(corpus, db, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    standards = con.execute("select quote, value_min, value_max, flags from standards order by char_start").fetchall()
+    numbers = {q: (lo, role, flags) for q, lo, role, flags in
+               con.execute("select quote, value_min, role, flags from numbers").fetchall()}
+    con.close()
+    by_quote = {q: (lo, hi, flags) for q, lo, hi, flags in standards}
+    signed = [r for q, r in by_quote.items() if "420" in q or "负八" in q]
+    assert len(signed) == 2 and all("signed_number" in flags and lo < 0 for lo, _, flags in signed)
+    share = next(r for q, r in by_quote.items() if "九千九百九十九" in q)
+    assert "share_over_100" in share[2]
+    assert next(r for q, r in by_quote.items() if "百分之八十" in q)[2] == []  # a plausible share is not flagged
+    # the impossible amounts have their rows in numbers, flagged and left out, and make no standard
+    for quote in ("1e308斤", "四亿亿亿斤"):
+        assert numbers[quote][1] == "left_out" and "implausible_value" in numbers[quote][2], numbers
+    assert not any("1e308" in q or "亿亿" in q for q in by_quote)
