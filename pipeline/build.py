@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError, PipelineError
-from pipeline.files import corpus_files, doc_id_for
+from pipeline.files import corpus_listing, doc_id_for
 from pipeline.load.cache import cached, content_id, file_key, fingerprint
 from pipeline.load.locks import build_lock, remove_stale
 from pipeline.load.tables import tables
@@ -429,7 +429,9 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     t0 = time.perf_counter()
     with build_lock(db):
         remove_stale(db.parent, cache_dir / "batches", cache_dir / "docs")
-        results = _run(corpus_files(corpus), cache_dir, db.parent, workers, progress, report, executor)
+        files, passed_over = corpus_listing(corpus)
+        results = _run(files, cache_dir, db.parent, workers, progress, report, executor)
+        results += [_error(p.name, InputError(p.code, p.name, p.detail)) for p in passed_over]
         report.timings["documents_s"] = time.perf_counter() - t0
         old = _open_previous(db)  # opened once: what it holds, and whether it is up to date
         try:

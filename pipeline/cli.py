@@ -55,6 +55,12 @@ def _safe(text: object) -> str:
     return escape(_plain(text))
 
 
+def _line(text: object) -> str:
+    """`_safe` for a message or a file name, which is one line: a line break in it (a file named
+    "x\\n1 documents loaded…") is shown as \\n, so that it cannot forge a line of the summary."""
+    return _safe(str(text).replace("\r", "\\r").replace("\n", "\\n"))
+
+
 def _fail(exc: Exception) -> None:
     if STATE["debug"]:
         raise exc
@@ -89,7 +95,7 @@ def build(
             task = bar.add_task("reading", total=None)
 
             def progress(name: str, done: int, total: int) -> None:
-                bar.update(task, description=f"reading {_safe(name)}", completed=done, total=total)
+                bar.update(task, description=f"reading {_line(name)}", completed=done, total=total)
 
             with ExitStack() as stack:
                 executor = None
@@ -120,7 +126,7 @@ def _print_summary(report) -> None:
     shown = sorted(report.documents, key=lambda d: d.flags == 0)[:SUMMARY_DOCUMENTS]
     for d in sorted(shown, key=lambda d: d.source_file):
         shape = " ".join(f"{d.units[k]} {short}" for k, short in STRUCTURE_KINDS.items() if d.units.get(k))
-        t.add_row(_safe(d.source_file), f"{d.layout}, {d.encoding}, {d.script}",
+        t.add_row(_line(d.source_file), f"{d.layout}, {d.encoding}, {d.script}",
                   shape or f"{sum(d.units.values())} units",
                   str(d.cross_references), str(d.standards), str(d.conversion_rates), str(d.facts), str(d.flags))
     if len(report.documents) > len(shown):
@@ -129,7 +135,7 @@ def _print_summary(report) -> None:
     for issue in report.issues:
         colour = "red" if issue.severity == "error" else "yellow"
         label = "skipped" if issue.severity == "error" else "warning"
-        out.print(f"[{colour}]{label}:[/{colour}] {_safe(issue.message)}",
+        out.print(f"[{colour}]{label}:[/{colour}] {_line(issue.message)}",
                   highlight=False)
     totals = report.tables
     out.print(f"{len(report.documents)} documents loaded, {len(report.skipped)} files skipped; "
@@ -428,7 +434,7 @@ def add(
         return
     (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
     d = next(x for x in report.documents if x.source_file == name)
-    out.print(f"added {_safe(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
+    out.print(f"added {_line(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
               highlight=False)
     out.print("  found: " + ", ".join(f"{v} {k}" for k, v in sorted(d.units.items())), highlight=False)
     out.print(f"  {d.cross_references} cross-references, {d.standards} standards, {d.conversion_rates} conversion "

@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "E103": "the bytes decode as none of UTF-8, UTF-16, GB18030 or Big5",
     "E104": "the same text as {other} (after decoding and normalisation); kept {other}",
     "E105": "no Chinese text was found, so there is nothing to structure",
-    "E106": "the sidecar {sidecar} could not be read: {detail}",
+    "E106": "this sidecar could not be read, so its text {text} is skipped: {detail}",
     "E107": "the file could not be read: {detail}",
     "E108": "its document id (from the file name) is already taken by {other}; rename one of them",
     "E109": "the pipeline failed on this text ({stage}): {detail}; the file is skipped. This is a fault of the "
@@ -33,6 +33,9 @@ MESSAGES: dict[str, str] = {
     "E122": "{count} invisible format characters (zero-width spaces, joiners, soft hyphens, direction marks) stand "
             "in the text, the first at character {at}: «{context}»; they were left out when reading it, and "
             "the original keeps them",
+    "E123": "the file name is not UTF-8 (as a zip made on Windows leaves it){guess}; the file is skipped: "
+            "rename it and rebuild",
+    "E124": "is {what}, not a file the build can read; it is skipped",
     "E110": "cannot be added: {detail}",
     "E111": "was not added, and the corpus and database are as they were: {detail}",
     # build

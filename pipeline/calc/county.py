@@ -16,11 +16,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pipeline.calc.rules import COUNTY_ONLY, RuleStandard
 from pipeline.errors import PipelineError
 from pipeline.vocab import simplified
+from pipeline.yamlfiles import read_yaml
 
 POLICIES = ("min", "mid", "max")
 DEFAULT = "(default)"
@@ -81,8 +80,8 @@ def load_county_rules(source: Path | str | dict | None, known: set[str]) -> Coun
     else:
         where = str(source)
         try:
-            data = yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            data = read_yaml(Path(source)) or {}
+        except (OSError, ValueError) as exc:
             raise PipelineError("E410", where, {"path": where, "detail": exc}) from None
     if not isinstance(data, dict) or set(data) - {"default", "counties"}:
         raise PipelineError("E410", where, {"path": where, "detail": "expected top-level `default` and `counties`"})

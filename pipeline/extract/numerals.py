@@ -560,8 +560,9 @@ def _checked(text: str, n: Number) -> Number:
     sign = _sign_before(text, n.start)
     if sign:
         high = -n.value if n.high is not None else None
-        n = replace(n, start=n.start - len(sign), text=sign + n.text, value=-(n.high if n.high is not None else n.value),
-                    high=high, flags=n.flags + ("signed_number",))
+        low = -(n.high if n.high is not None else n.value)
+        n = replace(n, start=n.start - len(sign), text=sign + n.text, value=low, high=high,
+                    flags=n.flags + ("signed_number",))
     largest = _signs()[2]
     if not math.isfinite(n.value) or abs(n.value) > largest or (n.high is not None and abs(n.high) > largest):
         n = replace(n, flags=n.flags + ("implausible_value",))

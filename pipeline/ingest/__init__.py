@@ -26,6 +26,7 @@ from pipeline.ingest.layouts import READERS, choose
 from pipeline.ingest.layouts.common import CJK_RE, issuer_from_title
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 from pipeline.ingest.scans.pages import scan_format
+from pipeline.yamlfiles import loader_with, read_yaml, shown
 
 __all__ = ["read_document", "SourceDocument", "Region", "Metadata", "doc_id_for", "READERS"]
 
@@ -102,8 +103,9 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         meta.kind = document_kind(meta.title, text, newspaper=meta.source is not None)
         sources["kind"] = reader.name
     elif meta.kind not in KINDS:
-        raise InputError("E106", path.name, {"sidecar": sidecar_path(path).name,
-                                              "detail": f"kind {meta.kind!r} is not one of {', '.join(KINDS)}"})
+        raise InputError("E106", sidecar_path(path).name, {"text": path.name,
+                                                           "detail": f"kind {shown(meta.kind)} is not one of "
+                                                                     f"{', '.join(KINDS)}"})
     structured = "".join(text[r.start:r.end] for r in layout.regions if r.kind in ("body", "headline"))
     warnings = list(scan.warnings) if scan else []
     if invisible := FORMAT_RE.findall(text):
@@ -140,7 +142,7 @@ def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
     if not side.exists():
         return
     try:
-        data = yaml.load(side.read_text(encoding="utf-8"), Loader=TextDatesLoader) or {}
+        data = read_yaml(side, SIDECAR_LOADER) or {}
         if not isinstance(data, dict):
             raise ValueError("expected a mapping of field: value")
         known = {f.name for f in fields(Metadata)}
@@ -150,8 +152,8 @@ def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
         for key, value in data.items():
             setattr(meta, key, sidecar_value(key, value))
             sources[key] = "sidecar"
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise InputError("E106", path.name, {"sidecar": side.name, "detail": " ".join(str(exc).split())}) from exc
+    except (OSError, ValueError) as exc:
+        raise InputError("E106", side.name, {"text": path.name, "detail": " ".join(str(exc).split())}) from exc
 
 
 DATE_FIELDS = ("date", "adopted", "approved")
@@ -165,6 +167,30 @@ class TextDatesLoader(yaml.SafeLoader):
 TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+SIDECAR_LOADER = loader_with(TextDatesLoader)  # bounded: depth, aliases, repeated keys (pipeline.yamlfiles)
+EARLIEST_YEAR = 1800  # a text of the corpus is a period print; a year before this is a slip (0001-01-01)
+MAX_PAGE = 100_000
+
+
+def _date(key: str, value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", str(value).strip()):  # a month: 1955-09, stored with its precision
+        try:
+            return MonthDate(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            pass
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{key}: {shown(value)} is not a date; write YYYY-MM-DD, or YYYY-MM for a month") from None
+
+
+def _in_period(key: str, value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= date.today().year:
+        raise ValueError(f"{key}: {value.isoformat()} is not a date a text of the corpus can have; write the year "
+                         f"the text gives (from {EARLIEST_YEAR} to this year)")
+    return value
 
 
 def sidecar_value(key: str, value: object) -> object:
@@ -176,30 +202,21 @@ def sidecar_value(key: str, value: object) -> object:
     if value is None:
         return None
     if key in DATE_FIELDS:
-        if isinstance(value, date):
-            return value
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", str(value).strip()):  # a month: 1955-09, stored with its precision
-            try:
-                return MonthDate(int(m.group(1)), int(m.group(2)), 1)
-            except ValueError:
-                pass
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{key}: {value!r} is not a date; write YYYY-MM-DD, or YYYY-MM for a month") from None
+        return _in_period(key, _date(key, value))
     if key == "kind" and value not in KINDS:
-        raise ValueError(f"kind {value!r} is not one of {', '.join(KINDS)}")
+        raise ValueError(f"kind {shown(value)} is not one of {', '.join(KINDS)}")
     if key == "page":
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
-            raise ValueError(f"page: {value!r} is not a page number; write a whole number from 1")
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() \
+                or not 1 <= int(value) <= MAX_PAGE:
+            raise ValueError(f"page: {shown(value)} is not a page number; write a whole number from 1 to {MAX_PAGE:,}")
         return int(value)
     if key == "languages":
         if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z]{2,3}", v)
                                                   for v in value):
-            raise ValueError(f"languages: {value!r} is not a list of language codes; write for example [zh, en]")
+            raise ValueError(f"languages: {shown(value)} is not a list of language codes; write for example [zh, en]")
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{key}: {value!r} is not text; write it in quotes ({key}: \"{value}\")")
+        raise ValueError(f"{key}: {shown(value)} is not text; write it in quotes ({key}: \"{shown(value)[:40]}\")")
     if not value.strip():
         raise ValueError(f"{key} is empty; leave it out to read it from the text")
     return value

@@ -24,11 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pipeline import vocab
 from pipeline.errors import PipelineError
 from pipeline.load.tables import tables
 from pipeline.vocab import simplified
+from pipeline.yamlfiles import read_yaml, shown
 
 READING_FIELDS = {
     "standards": {"reading_min": "amount", "reading_max": "amount"},
@@ -64,11 +64,11 @@ def entries_of(folder: Path, key: str, code: str) -> tuple[list[tuple[str, objec
         return out, problems
     for path in sorted(folder.glob("*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
             entries = data.get(key) if isinstance(data, dict) else None
             if not isinstance(entries, list):
                 raise ValueError(f"expected a top-level `{key}:` list")
-        except (OSError, ValueError, yaml.YAMLError) as exc:
+        except (OSError, ValueError) as exc:
             problems.append(PipelineError(code, path.name, {"path": path.name, "detail": " ".join(str(exc).split())}))
             continue
         out += [(f"{path.name} entry {k}", e) for k, e in enumerate(entries, start=1)]
@@ -78,18 +78,21 @@ def entries_of(folder: Path, key: str, code: str) -> tuple[list[tuple[str, objec
 def text_field(entry: dict, name: str) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name}: {value!r} is not text; write it in quotes")
+        raise ValueError(f"{name}: {shown(value)} is not text; write it in quotes")
     return value
 
 
 def typed(name: str, value: object, kind: str) -> object:
     """A value an entry sets, checked: `amount` a finite number from 0, `text` non-empty text."""
     if kind == "amount":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name}: {value!r} is not an amount; write a number from 0 (480, 7.5)")
+        largest = float(vocab.load("qualifiers")["largest_number"]["value"])
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or not 0 <= value <= largest:
+            raise ValueError(f"{name}: {shown(value)} is not an amount; write a number from 0 (480, 7.5) "
+                             f"to {largest:.0e}")
         return float(value)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name}: {value!r} is not text; write it in quotes")
+        raise ValueError(f"{name}: {shown(value)} is not text; write it in quotes")
     return value
 
 
@@ -102,22 +105,22 @@ def _erratum(where: str, e: object) -> Erratum:
     """One entry as an Erratum, or ValueError saying what is wrong with it."""
     missing = [f for f in REQUIRED if not isinstance(e, dict) or f not in e]
     if missing:
-        raise ValueError(f"missing {missing}")
+        raise ValueError(f"needs {', '.join(REQUIRED)}; missing: {', '.join(missing)}")
     table = e["table"]
-    if table not in READING_FIELDS:
-        raise ValueError(f"table {table!r} is not one of {sorted(READING_FIELDS)}")
+    if not isinstance(table, str) or table not in READING_FIELDS:
+        raise ValueError(f"table: {shown(table)} is not one of {', '.join(sorted(READING_FIELDS))}")
     allowed = READING_FIELDS[table]
     match, values = e["match"], e["set"]
     if not isinstance(match, dict) or not match:
-        raise ValueError(f"match: {match!r} is not a mapping of column: value ({{article_no: 7, position: 1}})")
+        raise ValueError(f"match: {shown(match)} is not a mapping of column: value ({{article_no: 7, position: 1}})")
     columns = set(tables()[table].column_names)
     for column, value in match.items():
         if column not in columns:
             raise ValueError(f"match: {table} has no column {column!r}")
         if not isinstance(value, str | int | float | bool) or (isinstance(value, float) and not math.isfinite(value)):
-            raise ValueError(f"match: {column}: {value!r} is not a single value")
+            raise ValueError(f"match: {column}: {shown(value)} is not a single value")
     if not isinstance(values, dict) or not values or not set(values) <= set(allowed):
-        raise ValueError(f"set: table {table!r} takes readings {sorted(allowed)}, not {values!r}")
+        raise ValueError(f"set: table {table!r} takes readings {sorted(allowed)}, not {shown(values)}")
     values = {name: typed(name, value, allowed[name]) for name, value in values.items()}
     in_order("reading_min", values.get("reading_min"), "reading_max", values.get("reading_max"))
     when = e.get("date")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.load.errata import conflicts, entries_of, in_order, text_field, typed
+from pipeline.yamlfiles import read_yaml, shown
 
 ID_FIELDS = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
 CORRECTIONS = {  # what a correction may set: the column it goes to, and its kind (pipeline.load.errata.typed)
@@ -78,7 +79,8 @@ PLACEHOLDER = "…"  # what the report's copy-ready entries leave for the mainta
 def _filled(e: dict, name: str) -> str:
     value = text_field(e, name)
     if PLACEHOLDER in value:
-        raise ValueError(f"{name}: {value!r} still holds the placeholder {PLACEHOLDER}; say what was checked and who")
+        raise ValueError(f"{name}: {shown(value)} still holds the placeholder {PLACEHOLDER}; "
+                         "say what was checked and who")
     return value
 
 
@@ -88,8 +90,8 @@ def _decision(con, where: str, e: object) -> Decision:
         missing = sorted({"id", "decision", "reason", "reviewer"} - set(e)) if isinstance(e, dict) else ["all"]
         raise ValueError(f"needs id, decision (confirm, correct, reject), reason and reviewer; missing: "
                          f"{', '.join(missing)}")
-    if e["decision"] not in STATUS:
-        raise ValueError(f"decision: {e['decision']!r} is not one of {', '.join(STATUS)}")
+    if not isinstance(e["decision"], str) or e["decision"] not in STATUS:
+        raise ValueError(f"decision: {shown(e['decision'])} is not one of {', '.join(STATUS)}")
     row_id = text_field(e, "id")
     reason, reviewer = _filled(e, "reason"), _filled(e, "reviewer")
     quote = text_field(e, "quote") if e.get("quote") is not None else None
@@ -115,7 +117,7 @@ def _decision(con, where: str, e: object) -> Decision:
             raise ValueError(f"a {e['decision']} sets nothing; a decision that sets values is `correct`")
         values = {}
     elif not isinstance(values, dict) or not values or not set(values) <= set(allowed):
-        raise ValueError(f"a correction of {table} sets one or more of {sorted(allowed)}, not {values!r}")
+        raise ValueError(f"a correction of {table} sets one or more of {sorted(allowed)}, not {shown(values)}")
     values = {key: typed(key, value, allowed[key][1]) for key, value in values.items()}
     if table == "standards" and values:
         low, high = con.execute("select value_min, value_max from standards where standard_id = ?",
@@ -191,7 +193,10 @@ def record_review(db: Path, reviews: Path, row_id: str, decision: str, sets: dic
         con.close()
     data = {"reviews": []}
     if reviews.exists():
-        loaded = yaml.safe_load(reviews.read_text(encoding="utf-8")) or {}
+        try:
+            loaded = read_yaml(reviews) or {}
+        except (OSError, ValueError) as exc:
+            raise PipelineError("E208", str(reviews), {"path": reviews, "detail": exc}) from None
         if not isinstance(loaded, dict) or not isinstance(loaded.get("reviews", []), list):
             raise PipelineError("E208", str(reviews), {"path": reviews, "detail": "it holds no list under reviews:"})
         data = {"reviews": loaded.get("reviews") or []}

@@ -146,6 +146,15 @@ def test_pieces_cover_a_paragraph_exactly_and_never_cut_a_number():
     ("languages: 5\n", "languages: 5 is not a list of language codes"),
     ("date: 1955-02-30\n", "date"),
     ("kind: poem\n", "kind 'poem'"),
+    ("page: 99999999999999999999999\n", "page: 99999999999999999999999 is not a page number"),  # no OverflowError
+    ('title: "\\uD800"\n', "holds an escape"),  # the file's fault, never E109
+    ("date: 0001-01-01\n", "date: 0001-01-01 is not a date a text of the corpus can have"),
+    ("title: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 64 levels deep"),  # no RecursionError
+    ("title: x\ntitle: y\n", "the key 'title' is written twice"),
+    ("".join(f"{k}: &{k} [{', '.join([f'*{p}'] * 9 if p else ['x'] * 9)}]\n"
+             for p, k in zip(["", "a", "b", "c", "d", "e"], "abcdef")) + "title: *f\n",
+     "more than 200,000 values once its aliases are expanded"),  # a billion laughs: refused, not expanded
+    ("title: " + "x" * 100_000 + "\npage: " + "9" * 4000 + "\n", "is not a page number"),
 ])
 def test_a_sidecar_of_the_wrong_type_skips_its_file_naming_field_and_value(tmp_path, sidecar, named):
     corpus = copy_corpus(tmp_path / "c")
@@ -153,7 +162,8 @@ def test_a_sidecar_of_the_wrong_type_skips_its_file_naming_field_and_value(tmp_p
     report = build(corpus, tmp_path / "db.duckdb")
     (issue,) = report.skipped
     assert issue.source_file == "002_f63fa80ed67a2d57.txt" and issue.code == "E106"
-    assert "002_f63fa80ed67a2d57.meta.yaml" in issue.message and named in issue.message
+    assert issue.message.startswith("002_f63fa80ed67a2d57.meta.yaml: ") and named in issue.message, issue.message
+    assert len(issue.message) < 400  # a value of 100,000 characters is cut in the message
     assert tables_of(tmp_path / "db.duckdb")["documents"] == 2
 
 
@@ -180,6 +190,10 @@ def test_two_files_with_one_doc_id_keep_the_loaded_one_and_name_both(tmp_path):
      "set: {reading_min: 9999, reading_max: 1}, reason: r, author: a}", "reading_min 9999 is above reading_max 1"),
     ("{document: 003_b69152d1adbf7c19.txt, table: standards, match: {no_such_column: 1}, "
      "set: {reading_min: 1}, reason: r, author: a}", "has no column 'no_such_column'"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: [standards], match: {concept: ration.retained}, "
+     "set: {reading_min: 1}, reason: r, author: a}", "table: ['standards'] is not"),
+    ("{document: 003_b69152d1adbf7c19.txt, table: {a: 1}, match: {concept: ration.retained}, "
+     "set: {reading_min: 1}, reason: r, author: a}", "table: {'a': 1} is not"),
 ])
 def test_an_erratum_of_the_wrong_type_is_reported_and_applies_nothing(tmp_path, entry, named):
     corpus = copy_corpus(tmp_path / "c")
@@ -201,6 +215,8 @@ def test_an_erratum_of_the_wrong_type_is_reported_and_applies_nothing(tmp_path, 
     (f"{{id: {RATION}, decision: correct, set: {{min: .inf}}, reason: r, reviewer: a}}", "min: inf is not an amount"),
     (f"{{id: {RATION}, decision: confirm, set: {{min: 1}}, reason: r, reviewer: a}}", "a confirm sets nothing"),
     (f"{{id: {RATION}, decision: confirm, reason: 5, reviewer: a}}", "reason: 5 is not text"),
+    (f"{{id: {RATION}, decision: [confirm], reason: r, reviewer: a}}", "decision: ['confirm'] is not one of"),
+    (f"{{id: {RATION}, decision: correct, set: {{max: 1.0e+26}}, reason: r, reviewer: a}}", "max: 1e+26 is not an amount"),
 ])
 def test_a_review_of_the_wrong_type_is_reported_and_the_row_keeps_its_value(tmp_path, entry, named):
     corpus = copy_corpus(tmp_path / "c")
@@ -567,3 +583,63 @@ def test_signs_impossible_amounts_and_shares_over_100_are_flagged_and_never_sile
     for quote in ("1e308斤", "四亿亿亿斤"):
         assert numbers[quote][1] == "left_out" and "implausible_value" in numbers[quote][2], numbers
     assert not any("1e308" in q or "亿亿" in q for q in by_quote)
+
+
+@pytest.mark.parametrize("folder, content, named", [
+    ("errata", "errata: " + "[" * 3000 + "]" * 3000, "nested more than 64 levels deep"),
+    ("reviews", "reviews: " + "[" * 3000 + "]" * 3000, "nested more than 64 levels deep"),
+    ("reviews", "reviews:\n  - {id: a}\nreviews:\n  - {id: b}\n", "the key 'reviews' is written twice"),
+    ("errata", "errata: &a [x, x]\nb: [" + ", ".join(["*a"] * 101) + "]", "more than 100 aliases"),
+    ("reviews", b"\x89PNG\r\n\x1a\n\x00\x00", "is not UTF-8"),
+])
+def test_a_malformed_errata_or_review_file_is_a_warning_and_the_rest_builds(tmp_path, folder, content, named):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / folder).mkdir(exist_ok=True)
+    path = corpus / folder / "bad.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    report = build(corpus, tmp_path / "db.duckdb")
+    problems = [i for i in report.issues if i.source_file == "bad.yaml"]
+    assert len(problems) == 1 and problems[0].code in ("E206", "E208") and named in problems[0].message, report.issues
+    assert tables_of(tmp_path / "db.duckdb")["documents"] == 3
+
+
+@pytest.mark.parametrize("content, named", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\xff", "is not UTF-8"),
+    (("default: " + "{a: " * 500 + "1" + "}" * 500).encode(), "nested more than 64 levels deep"),
+])
+def test_calc_refuses_a_binary_or_deeply_nested_county_rules_file(built_db, tmp_path, content, named):
+    rules = tmp_path / "county_rules.yaml"
+    rules.write_bytes(content)
+    run = cli("calc", "--db", str(built_db), "--households", str(EXAMPLES / "village_households.csv"),
+              "--plots", str(EXAMPLES / "village_plots.csv"), "--county-rules", str(rules),
+              "--out", str(tmp_path / "out.csv"))
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "[E410]" in run.stderr
+    assert named in " ".join(run.stderr.split()), run.stderr
+
+
+def test_names_that_are_not_utf8_and_entries_that_are_no_files_are_skipped_by_name(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    gbk = os.path.join(os.fsencode(corpus), "湖北省办法.txt".encode("gbk"))  # as unzip leaves a Windows zip's name
+    with open(gbk, "wb") as f:
+        f.write("第一条 口粮每人每年四百斤。".encode())
+    (corpus / "folder.txt").mkdir()
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    run = cli("build", "--corpus", str(corpus), "--db", str(tmp_path / "db.duckdb"))
+    said = " ".join(run.stdout.split())
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "\\xba\\xfe\\xb1\\xb1\\xca\\xa1\\xb0\\xec\\xb7\\xa8.txt" in said and "«湖北省办法.txt»" in said and "[E123]" in said
+    for name, what in [("folder.txt", "a folder"), ("pipe.txt", "a named pipe"), ("broken.txt", "a broken symbolic link"),
+                       ("loop.txt", "a symbolic link that loops")]:
+        assert f"{name}: is {what}" in said, said
+    assert "3 documents loaded, 5 files skipped" in said
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_the_summary(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "x\n3 documents loaded, 0 files skipped.txt").write_bytes(b"")
+    run = cli("build", "--corpus", str(corpus), "--db", str(tmp_path / "db.duckdb"))
+    lines = run.stdout.splitlines()
+    assert not any(line.startswith("3 documents loaded, 0 files") for line in lines), run.stdout
+    assert "x\\n3 documents loaded, 0 files skipped.txt" in "".join(lines)
