@@ -337,7 +337,8 @@ def review(
     """Record a review decision on one row, with the quote it was made on, in corpus/reviews/; the next
     build applies it, and never to other words.
 
-    Example: python -m pipeline review 003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1 --correct min=8 --reason "the county copy prints 八至十斤" --reviewer "M. Zhang"
+    Example: python -m pipeline review 003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1 --correct min=8 \
+    --reason "the county copy prints 八至十斤" --reviewer "M. Zhang"
     """
     from pipeline import api
 

@@ -182,8 +182,8 @@ def _review_62(tmp_path, text: str, quote: str | None) -> tuple[object, duckdb.D
     (corpus / "reviews").mkdir(parents=True, exist_ok=True)
     (corpus / REAL_62.name).write_text(text, "utf-8")
     doc = REAL_62.stem
-    entry = {"id": f"{doc}/sec_1__art_8__para_4/labor.unclassified/1", "decision": "correct", "set": {"min": 4, "max": 4},
-             "reason": "the county copy prints 四天", "reviewer": "T. Test"}
+    entry = {"id": f"{doc}/sec_1__art_8__para_4/labor.unclassified/1", "decision": "correct",
+             "set": {"min": 4, "max": 4}, "reason": "the county copy prints 四天", "reviewer": "T. Test"}
     if quote:
         entry["quote"] = quote
     (corpus / "reviews" / "r.yaml").write_text(yaml.safe_dump({"reviews": [entry]}, allow_unicode=True), "utf-8")
@@ -209,7 +209,8 @@ def test_a_review_is_not_applied_to_other_words_that_took_its_id(tmp_path):
 def test_a_review_whose_id_is_gone_follows_its_quote_with_a_warning(tmp_path):
     # a paragraph more before it in its article: its id (…para_4…) now names nothing
     original = REAL_62.read_text("utf-8")
-    changed = original.replace("　　确定休假的制度和作息时间。", "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
+    changed = original.replace("　　确定休假的制度和作息时间。",
+                               "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
     report, con = _review_62(tmp_path, changed, MEN)
     (new_id, status, low) = con.execute("select standard_id, review_status, reviewed_min from standards "
                                         "where quote = ?", [MEN]).fetchone()
@@ -221,7 +222,8 @@ def test_a_review_whose_id_is_gone_follows_its_quote_with_a_warning(tmp_path):
 @needs_real_texts
 def test_a_review_without_a_quote_whose_id_is_gone_says_how_to_find_it_again(tmp_path):
     original = REAL_62.read_text("utf-8")
-    changed = original.replace("　　确定休假的制度和作息时间。", "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
+    changed = original.replace("　　确定休假的制度和作息时间。",
+                               "　　要注意劳逸结合。\n\n　　确定休假的制度和作息时间。", 1)
     report, con = _review_62(tmp_path, changed, None)
     assert con.execute("select count(*) from standards where review_status <> 'unreviewed'").fetchone() == (0,)
     (issue,) = [i for i in report.issues if i.code == "E207"]
