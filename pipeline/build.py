@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError, PipelineError
-from pipeline.files import corpus_listing, doc_id_for
+from pipeline.files import corpus_listing, doc_id_for, not_a_document_name
 from pipeline.load.cache import cached, content_id, file_key, fingerprint
 from pipeline.load.locks import build_lock, remove_stale
 from pipeline.load.tables import tables
@@ -358,6 +358,19 @@ def inputs_sha256(corpus: Path, results: list[dict]) -> str:
     return h.hexdigest()
 
 
+def _writable(folder: Path, what: str, option: str) -> None:
+    """Make `folder` and write a file in it, or PipelineError E217 naming it (read-only, a file in the way…)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise PipelineError("E217", str(folder), {"what": what, "detail": exc.strerror or str(exc),
+                                                  "option": option}) from None
+
+
 def _write_target(db: Path, force: bool) -> Path:
     """The file a build may write: through a symlink to what it points at; never a folder; and, unless `force`,
     never an existing file that is not a database this pipeline built (a source text, notes, another DuckDB
@@ -424,10 +437,12 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
     if not corpus.is_dir():
         raise PipelineError("E201", str(corpus), {"path": corpus})
     cache_dir = Path(cache_dir) if cache_dir else db.parent / ".cache" / "documents"
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    _writable(db.parent, "database", "--db")  # checked before any work, never after it
+    _writable(cache_dir, "cache", "--db: the cache is kept beside it, in .cache/")
     report = BuildReport(db=str(db), corpus=str(corpus))
     t0 = time.perf_counter()
     with build_lock(db):
+        report.issues += [Issue(e.where, "add", e.code, "warning", str(e)) for e in undo_killed_adds(db)]
         remove_stale(db.parent, cache_dir / "batches", cache_dir / "docs")
         files, passed_over = corpus_listing(corpus)
         results = _run(files, cache_dir, db.parent, workers, progress, report, executor)
@@ -451,8 +466,13 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             report.issues.extend(warnings)
             report.up_to_date = True
         else:
+            import duckdb
+
             t1 = time.perf_counter()
-            report.tables = _load(corpus, db, cache_dir, kept, inputs, report)
+            try:
+                report.tables = _load(corpus, db, cache_dir, kept, inputs, report)
+            except (OSError, duckdb.IOException) as exc:  # a full disk: the old database stays, no temp is left
+                raise PipelineError("E218", str(db), {"detail": getattr(exc, "strerror", None) or str(exc)}) from None
             report.timings["load_s"] = time.perf_counter() - t1
     report.peak_memory_mb = _peak_memory_mb(report.workers > 1 and executor is None)
     return report
@@ -594,6 +614,9 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
         given = {k: sidecar_value(k, v) for k, v in metadata.items() if v is not None and v != ""}
     except ValueError as exc:
         raise InputError("E110", str(file), {"detail": exc}) from None
+    if why := not_a_document_name(file.name):
+        raise InputError("E110", str(file), {"detail": f"the build does not read {why} as a document; rename it "
+                                                       "(hubei_rules_1955.txt) and add it again"})
     target = corpus / file.name
     if target.exists() and target.read_bytes() != file.read_bytes():
         raise InputError("E107", str(target), {"detail": "a different file of that name is already in the corpus"})
@@ -602,6 +625,11 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
     tmp = db.with_name(f".{db.name}.add.tmp-{os.getpid()}")
     db.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(db):
+        undone = undo_killed_adds(db)
+        journal = _journal(db, os.getpid())
+        journal.write_text(json.dumps({"target": str(target), "had_target": had_target, "side": str(side),
+                                       "old_side": old_side.decode("utf-8", "surrogateescape") if old_side else None,
+                                       "wrote_side": bool(given)}), encoding="utf-8")
         try:
             corpus.mkdir(parents=True, exist_ok=True)
             if not had_target:
@@ -610,6 +638,7 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
                 side.write_text(yaml.safe_dump({k: _sidecar_text(v) for k, v in given.items()}, allow_unicode=True),
                                 encoding="utf-8")
             report = build(corpus, tmp, cache_dir=db.parent / ".cache" / "documents", force=True)
+            report.issues += [Issue(e.where, "add", e.code, "warning", str(e)) for e in undone]
             failed = [i for i in report.skipped if i.source_file == target.name]
             if failed:
                 raise PipelineError("E111", str(file), {"detail": failed[0].message})
@@ -623,7 +652,44 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
                 side.unlink(missing_ok=True)
             raise
         finally:
-            for leftover in (tmp, tmp.with_name(f".{tmp.name}.lock")):
+            for leftover in (tmp, tmp.with_name(f".{tmp.name}.lock"), journal):
                 leftover.unlink(missing_ok=True)
     report.db = str(db)
     return report, target.name
+
+
+def _journal(db: Path, pid: int) -> Path:
+    """What an `add` in process `pid` changes in the corpus, written before it changes it, removed after."""
+    return db.with_name(f".{db.name}.add-{pid}.json")
+
+
+def undo_killed_adds(db: Path) -> list[PipelineError]:
+    """Undo the corpus changes of every `add` into `db` whose process was killed (kill -9, power loss): its copy
+    of the text is removed and the sidecar restored, as a failed `add` does. Returns one E125 warning each."""
+    from pipeline.load.locks import alive
+
+    undone = []
+    for journal in sorted(db.parent.glob(f".{db.name}.add-*.json")):
+        pid = journal.name.removeprefix(f".{db.name}.add-").removesuffix(".json")
+        if not pid.isdigit() or alive(int(pid)):
+            continue
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            target, side = Path(entry["target"]), Path(entry["side"])
+        except (OSError, ValueError, KeyError, TypeError):
+            journal.unlink(missing_ok=True)
+            continue
+        what = []
+        if not entry.get("had_target") and target.exists():
+            target.unlink()
+            what.append("its copy in the corpus was removed")
+        if entry.get("old_side") is not None:
+            side.write_bytes(entry["old_side"].encode("utf-8", "surrogateescape"))
+            what.append("its sidecar was restored")
+        elif entry.get("wrote_side") and side.exists():
+            side.unlink()
+            what.append("the sidecar it wrote was removed")
+        journal.unlink(missing_ok=True)
+        undone.append(PipelineError("E125", target.name, {"pid": pid, "undone": " and ".join(what) or
+                                                          "it had changed nothing"}))
+    return undone

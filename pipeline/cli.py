@@ -192,13 +192,19 @@ FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run (read-only; the database is all it can see)."),
+    sql: str = typer.Argument(None, help="SQL to run (read-only; the database is all it can see). Leave it out to "
+                                         "read the SQL from --file, or from standard input."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to read."),
     output_format: str = typer.Option("table", "--format", "-f", help="table (for reading; says how many rows came "
                                                                 "back), csv, json, jsonl or markdown (for "
                                                                 "scripts: every value whole, nothing cut)."),
+    file: Path = typer.Option(None, "--file", help="Read the SQL from this file ('-' for standard input): for "
+                                                    "SQL too long for a command line."),
 ) -> None:
     """Run SQL on a read-only connection and print the result.
+
+    The table format shows the first TABLE_ROWS rows (a table of a million rows is no reading); csv, json,
+    jsonl and markdown give every row.
 
     Example: python -m pipeline query "select concept, value_min, value_max, unit from standards" --format csv
     """
@@ -207,19 +213,47 @@ def query(
     if output_format not in FORMATS:
         _fail(PipelineError("E305", output_format, {"format": output_format, "formats": ", ".join(FORMATS)}))
     try:
-        columns, rows = run_query(db, sql)
+        sql = _sql_from(sql, file)
+        limit = TABLE_ROWS if output_format == "table" else None
+        columns, rows, more = run_query(db, sql, limit)
     except PipelineError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        err.print("interrupted: the query was stopped, and the database is as it was", highlight=False)
+        raise typer.Exit(130) from None
     if output_format != "table":
         sys.stdout.write(render(columns, rows, output_format))
         return
-    t = Table(*columns, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    t = Table(*columns, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}" if not more else None)
     for c in t.columns:
         c.overflow = "fold"  # wrap long ids and quotes, never cut them
     for row in rows:
         t.add_row(*["" if v is None else _safe(v) for v in row])
     out.print(t)
+    if more:
+        out.print(f"the first {TABLE_ROWS:,} rows; more follow: --format csv (or jsonl) gives every row, "
+                  "LIMIT … OFFSET … a page of them", highlight=False)
+
+
+TABLE_ROWS = 1000
+
+
+def _sql_from(sql: str | None, file: Path | None) -> str:
+    """The SQL of the argument, of --file, or of standard input when neither is given and input is piped."""
+    if sql is not None and file is not None:
+        raise PipelineError("E302", str(file), {"detail": "give the SQL as an argument or with --file, not both"})
+    if sql is not None:
+        return sql
+    if file is not None and str(file) != "-":
+        try:
+            return file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PipelineError("E302", str(file), {"detail": f"the SQL file could not be read: {exc}"}) from None
+    if file is None and sys.stdin.isatty():
+        raise PipelineError("E302", "query", {"detail": "no SQL given: pass it as an argument, with --file, or on "
+                                                        "standard input"})
+    return sys.stdin.read()
 
 
 @app.command()
@@ -247,6 +281,8 @@ def calc(
         return
     counts = result.output["class"].value_counts().to_dict()
     out_console = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    for note in result.notes:
+        err.print(f"[yellow]note:[/yellow] {_line(note)}", highlight=False)
     err.print(f"{len(result.output)} households ({out_console}) by {_safe(result.rules.doc_id)}; wrote {_safe(out)}",
               highlight=False)
 

@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
             "rename it and rebuild",
     "E124": "is {what}, not a file the build can read; it is skipped",
     "E110": "cannot be added: {detail}",
+    "E125": "an `add` of this file was stopped before it finished (process {pid} is gone); {undone}, so the "
+            "corpus is as it was before it",
     "E111": "was not added, and the corpus and database are as they were: {detail}",
     # build
     "E201": "the corpus folder {path} does not exist",
@@ -48,6 +50,10 @@ MESSAGES: dict[str, str] = {
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed){hint}",
     "E215": "the review was not recorded: {detail}",
     "E216": "{what}, so the build will not write it; give another --db (or --force to overwrite a file)",
+    "E217": "the {what} folder cannot be written ({detail}); nothing was built: give a folder you can write "
+            "({option})",
+    "E218": "the database could not be written ({detail}); the previous database is as it was, and no temporary "
+            "file is left",
     "E213": "the review decision {where} is not applied: {id} now reads «{now}», but the decision was made on "
             "«{then}»; check the row and update the entry's id and quote",
     "E214": "the review decision {where} names {id}, which no longer exists; its quote «{quote}» is now row "
@@ -65,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "E303": "the database could not be opened: {detail}",
     "E304": "is a file, not a folder; give --parquet a folder to write the tables into",
     "E305": "--format {format} is not one of {formats}",
+    "E306": "the report could not be written: {detail}",
     "E401": "no document in the database carries the concepts the calculation needs ({missing})",
     "E402": "several documents could be the rule set: {candidates}; choose one with --rules",
     "E403": "the rule set {doc} has no standard for {concept}",

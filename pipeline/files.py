@@ -32,12 +32,23 @@ def corpus_files(corpus: Path) -> list[Path]:
     return corpus_listing(corpus)[0]
 
 
+def not_a_document_name(name: str) -> str | None:
+    """Why the build would pass over a file of this name (hidden, a README, a sidecar or data file), or None."""
+    if name.startswith("."):
+        return f"a hidden file ({name})"
+    if name.startswith("README"):
+        return f"a README ({name})"
+    if Path(name).suffix.lower() in SKIP_SUFFIXES:
+        return f"a {Path(name).suffix.lower()} file ({name}: sidecars and data)"
+    return None
+
+
 def corpus_listing(corpus: Path) -> tuple[list[Path], list[PassedOver]]:
     """The text files of a corpus folder, and the entries meant as documents that cannot be read: a file
     whose name is not UTF-8 (E123), a broken or looping link, a FIFO or a folder named like a document (E124)."""
     files, passed = [], []
     for p in sorted(corpus.iterdir()):
-        if p.name.startswith((".", "README")) or p.suffix.lower() in SKIP_SUFFIXES:
+        if not_a_document_name(p.name):
             continue
         if not is_printable_name(p.name):
             passed.append(PassedOver(printable_name(p.name), "E123", {"guess": _name_guess(p.name)}))

@@ -14,6 +14,8 @@ import csv
 import io
 import json
 import math
+import re
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +29,9 @@ ALIAS = "corpus"
 SEALED = ("SET enable_external_access = false", "SET lock_configuration = true")
 
 
-def connect(db: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to `db` that cannot touch anything but `db`."""
+def connect(db: Path, built: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to `db` that cannot touch anything but `db`; unless `built` is false (`query`
+    reads any DuckDB file), one that this pipeline built (its `dataset` table says so)."""
     db = Path(db)
     if not db.is_file():
         raise PipelineError("E301", str(db), {"db": db})
@@ -51,35 +54,67 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         con.close()
         raise PipelineError("E303", str(db), {"detail": _message(exc)}) from None
+    if built:
+        try:
+            con.execute("select pipeline_version from dataset limit 1").fetchall()
+        except duckdb.Error:
+            con.close()
+            raise PipelineError("E303", str(db), {"detail": "it is a DuckDB file this pipeline did not build (it has "
+                                                            "no dataset table); give a database `python -m pipeline "
+                                                            "build` wrote"}) from None
     return con
 
 
 def _message(exc: duckdb.Error) -> str:
-    """DuckDB's whole message, hints and the marked place in the SQL included ("Did you mean …")."""
-    return str(exc).strip()
+    """DuckDB's whole message, hints and the marked place in the SQL included ("Did you mean …"), but for
+    a hint to change a setting, which this connection has locked."""
+    text = str(exc).strip()
+    if "max_expression_depth" in text:
+        text = re.sub(r'\s*Use "SET max_expression_depth[^"]*"[^.]*\.?', "", text) + (
+            " The connection's settings are locked: write the query with less nesting (IN (…) or a join in "
+            "place of a long chain of OR, a CTE in place of nested subqueries).")
+    return text
+
+
+@contextmanager
+def _statement(db: Path):
+    """The sealed connection; DuckDB's errors as E302, and Ctrl-C during a query as KeyboardInterrupt (DuckDB
+    raises RuntimeError "Query interrupted"), which the command line reports in one line."""
+    con = connect(db, built=False)
+    try:
+        yield con
+    except duckdb.Error as exc:
+        raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
+    except RuntimeError as exc:
+        if "interrupt" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        con.close()
+
+
+def _executed(con: duckdb.DuckDBPyConnection, db: Path, sql: str) -> duckdb.DuckDBPyConnection:
+    cur = con.execute(sql)
+    if cur is None:  # "", ";", "/* a comment */": DuckDB runs nothing and returns nothing
+        raise PipelineError("E302", str(db), {"detail": "the SQL holds no statement"})
+    return cur
 
 
 def query_frame(db: Path, sql: str):
     """The result of `sql` as a pandas DataFrame, on the sealed connection."""
-    con = connect(db)
-    try:
-        return con.execute(sql).df()
-    except duckdb.Error as exc:
-        raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
-    finally:
-        con.close()
+    with _statement(db) as con:
+        return _executed(con, db, sql).df()
 
 
-def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    con = connect(db)
-    try:
-        cur = con.execute(sql)
+def run_query(db: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """The columns and rows of `sql`, at most `limit` rows, and whether more rows followed."""
+    with _statement(db) as con:
+        cur = _executed(con, db, sql)
         columns = [d[0] for d in cur.description] if cur.description else []
-        return columns, cur.fetchall()
-    except duckdb.Error as exc:
-        raise PipelineError("E302", str(db), {"detail": _message(exc)}) from None
-    finally:
-        con.close()
+        if limit is None:
+            return columns, cur.fetchall(), False
+        rows = cur.fetchmany(limit + 1)
+        return columns, rows[:limit], len(rows) > limit
 
 
 def _plain(value: Any) -> Any:

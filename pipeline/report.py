@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import vocab
+from pipeline.errors import PipelineError
 from pipeline.query import connect
 
 SENTENCE_ENDS = "。；！？\n"
@@ -400,8 +401,17 @@ def build_report(db: Path) -> str:
 
 
 def write_report(db: Path, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write the report to `out` through a temporary file beside it, which a failure never leaves behind."""
+    if out.is_dir():
+        raise PipelineError("E306", str(out), {"detail": "it is a folder; give --out a file (outputs/report.html)"})
+    html = build_report(db)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(build_report(db), encoding="utf-8")
-    tmp.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(out)
+    except OSError as exc:
+        raise PipelineError("E306", str(out), {"detail": exc.strerror or str(exc)}) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return out

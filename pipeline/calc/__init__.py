@@ -4,13 +4,13 @@ Entry points: `run(...)` (the `calc` command), `explain(...)`, `settle_share_fun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pipeline.calc.county import load_county_rules
+from pipeline.calc.county import CountyRules, load_county_rules
 from pipeline.calc.engine import COUNTY_VALUES, OUTPUT_COLUMNS, PIGS, SCALARS, Parameters, calculate
 from pipeline.calc.inputs import Source, load_households, load_plots, name_of
 from pipeline.calc.rules import HOUSEHOLD_CONCEPTS, RuleSet, load_rules
@@ -37,6 +37,7 @@ class CalcResult:
     households: pd.DataFrame
     plots: pd.DataFrame
     output: pd.DataFrame
+    notes: list[str] = field(default_factory=list)  # what a user should know (counties the rules do not list)
 
     def citations(self) -> pd.DataFrame:
         """One row per household, step and standard used: the long table of citations."""
@@ -85,7 +86,22 @@ def compute(db: Path, households: Source, plots: Source, rules: str | None = Non
     h = load_households(households)
     p = load_plots(plots, h)
     out, params = calculate(rule_set, county, h, p)
-    return CalcResult(rule_set, params, h, p, out)
+    return CalcResult(rule_set, params, h, p, out, _unlisted_counties(county, h))
+
+
+def _unlisted_counties(county: CountyRules, households: pd.DataFrame) -> list[str]:
+    """A note for households whose county the county rules do not list: they use the default rules, which a
+    misspelt county name would make silent."""
+    if not county.counties or "county" not in households:
+        return []
+    named = households["county"].dropna().astype(str)
+    unlisted = sorted({c for c in named.unique() if c.strip() and county.for_county(c) is county.default})
+    if not unlisted:
+        return []
+    n = int(named.isin(unlisted).sum())
+    return [f"{n} household{'s' if n != 1 else ''} in counties the county rules do not list "
+            f"({', '.join(unlisted[:10])}{' …' if len(unlisted) > 10 else ''}) use the `default:` rules; "
+            "if a name is misspelt, correct it in the households or under `counties:`"]
 
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
@@ -134,9 +150,13 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 def run(db: Path, households: Source, plots: Source, out: Path, rules: str | None = None,
         county_rules: Path | dict | None = None, citations: Path | None = None,
         reviewed_only: bool = False) -> CalcResult:
+    inputs = [Path(x).resolve() for x in (households, plots, county_rules) if isinstance(x, str | Path)]
     for path in (out, citations):
         if path is not None:
             check_output(path)
+            if Path(path).resolve() in inputs:
+                raise PipelineError("E415", str(path), {"path": path, "detail": "it is one of the inputs; writing it "
+                                                                                "would overwrite them"})
     result = compute(db, households, plots, rules, county_rules, reviewed_only)
     outputs = [(result.output[OUTPUT_COLUMNS], out)]
     if citations is not None:

@@ -67,6 +67,9 @@ def _rule(name: str, spec: object, path: str, known: set[str]) -> CountyRule:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
             raise PipelineError("E410", path, {"path": path, "detail": f"{name}: {key}: {value!r} is not an amount; "
                                                                         "write a finite number from 0"})
+        if concept.endswith("_pct") and value > 100:
+            raise PipelineError("E410", path, {"path": path, "detail": f"{name}: {key}: {value!r} is a share over "
+                                                                        "100 %; write a percent from 0 to 100"})
         out[str(key)] = float(value)
     return CountyRule(name, policy, out)
 

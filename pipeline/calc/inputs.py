@@ -1,6 +1,7 @@
 """Household, plot and joiner files (CSV or Parquet), validated with pandera before any work."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandera.pandas as pa
 from pipeline.errors import PipelineError
 
 FIRST_ROWS = 5
+MAX_VALUE = 1e9  # no household sows, owns or hands over a billion of anything: beyond it is a slip (1e308)
 EXEMPTION_RE = r"^(technical_crop|ridge_or_yard|taro_vegetable|reclaimed_[1-9]\d*)?$"
 
 HOUSEHOLDS = pa.DataFrameSchema({
@@ -68,11 +70,33 @@ def read_table(source: Source) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return _read_parquet(path)
         if path.suffix.lower() in (".csv", ".txt"):
-            return pd.read_csv(path, dtype={"household_id": str, "joiner_id": str, "county": str,
-                                            "exemption": str, "crop": str}, keep_default_na=True)
+            text, sep = _csv_text(path)
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype={"household_id": str, "joiner_id": str, "county": str,
+                                                               "exemption": str, "crop": str}, keep_default_na=True)
     except (OSError, ValueError) as exc:
         raise PipelineError("E411", str(path), {"path": path, "detail": exc}) from None
     raise PipelineError("E411", str(path), {"path": path, "detail": "expected a .csv or .parquet file"})
+
+
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def _csv_text(path: Path) -> tuple[str, str]:
+    """The text of a CSV file in whatever encoding it comes (UTF-8, UTF-16, GB18030, Big5: as `build` reads
+    texts), and its separator: a comma, or the one the header line uses instead (a spreadsheet saved with
+    semicolons or tabs)."""
+    from pipeline.errors import InputError
+    from pipeline.ingest.encoding import decode
+
+    try:
+        text, _ = decode(path.read_bytes(), str(path))
+    except InputError as exc:
+        raise ValueError(str(exc).split(": ", 1)[-1]) from None
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    sep = "," if counts[","] else max(counts, key=lambda s: counts[s])
+    return text, sep if counts[sep] else ","
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -104,16 +128,23 @@ def _numbers_as_written(df: pd.DataFrame, schema: pa.DataFrameSchema, path: str)
     for name, column in schema.columns.items():
         if name not in df.columns or str(column.dtype) not in ("int64", "float64"):
             continue
+        if pd.api.types.is_bool_dtype(df[name]):
+            problems.append(f"column {name} holds true/false, not numbers")
+            continue
         values = pd.to_numeric(df[name], errors="coerce")
         bad = values.isna() & df[name].notna()  # not a number at all: pandera's coercion reports it
         bad = ~bad & (~np.isfinite(values.astype("float64")) | values.isna())
         if str(column.dtype) == "int64":
             bad |= values.notna() & np.isfinite(values.astype("float64")) & (values % 1 != 0)
+        huge = ~bad & values.notna() & (values.astype("float64").abs() > MAX_VALUE)
         for i in df.index[bad.to_numpy()][:FIRST_ROWS]:
             what = "a whole number" if str(column.dtype) == "int64" else "a finite number"
             value = df.at[i, name]
             got = "it is empty" if pd.isna(value) else f"got {value.item() if hasattr(value, 'item') else value!r}"
             problems.append(f"{_row(i, path)}: column {name} must be {what} ({got})")
+        for i in df.index[huge.to_numpy()][:FIRST_ROWS]:
+            problems.append(f"{_row(i, path)}: column {name} must be at most {MAX_VALUE:.0e} "
+                            f"(got {float(df.at[i, name]):g})")
     if problems:
         raise PipelineError("E411", str(path), {"path": path, "detail": "; ".join(problems[:FIRST_ROWS])
                                                 + _counting(path)})
@@ -151,6 +182,14 @@ def load_households(source: Source) -> pd.DataFrame:
 def load_plots(source: Source, households: pd.DataFrame) -> pd.DataFrame:
     path = name_of(source, "plots")
     plots = _validate(read_table(source), PLOTS, path, "plots")
+    key = ["plot_id"] if "plot_id" in plots else [c for c in PLOTS.columns if c in plots]
+    repeated = plots.duplicated(subset=key, keep=False)
+    if repeated.any():  # one plot written twice doubles its yield; two plots alike need their own ids
+        first = plots[repeated].groupby(key, dropna=False, sort=False).groups
+        pairs = [list(rows)[:2] for rows in first.values()][:FIRST_ROWS]
+        detail = "; ".join(f"{_row(b, path)} repeats {_row(a, path)}" for a, b in pairs)
+        raise PipelineError("E411", str(path), {"path": path, "detail": detail + " (one plot written twice doubles "
+                                                "its yield; two plots alike need a plot_id column)"})
     unknown = household_rows(households["household_id"], plots["household_id"]) < 0
     if unknown.any():
         rows = plots.index[unknown][:FIRST_ROWS]

@@ -2,9 +2,9 @@
 
 Order of evidence: a byte-order mark; strict UTF-8; UTF-16 without BOM (NUL
 bytes in every other position); then GB18030 against Big5, both decoded
-strictly and scored by how many of the decoded characters fall in the
-encoding's own common-character block. Text decoded with the wrong one of
-the two lands in rare characters or fails outright.
+strictly and scored by how many of the decoded characters are common ones
+(their simplified forms in GB2312's frequent block). Text decoded with the
+wrong one of the two lands in rare characters or fails outright.
 """
 from __future__ import annotations
 
@@ -20,25 +20,28 @@ _BOMS = (
 )
 
 
-def _common_share(text: str, encoding: str) -> float:
-    """Share of CJK characters inside the encoding's level-1 (frequent) block."""
-    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+def _common_share(text: str) -> float:
+    """Share of the CJK characters (of the first SAMPLE) that are common ones: whose simplified form is in
+    GB2312's level-1 block, the 3,755 most frequent characters. One measure for every candidate decoding, so
+    that a traditional text saved as GBK (縣, 糧: not in GB2312 themselves) scores as its Big5 misreading
+    (鰍荻瞥: rare characters) does not."""
+    from pipeline.vocab import simplified
+
+    cjk = "".join(c for c in text[:SAMPLE * 4] if "\u4e00" <= c <= "\u9fff")[:SAMPLE]
     if not cjk:
         return 0.0
     common = 0
-    for ch in cjk:
+    for ch in simplified(cjk):
         try:
-            b = ch.encode(encoding)
+            b = ch.encode("gb2312")
         except UnicodeEncodeError:
             continue
-        if len(b) != 2:
-            continue
-        code = (b[0] << 8) | b[1]
-        if encoding == "gb2312" and 0xB0A1 <= code <= 0xD7FE:
-            common += 1
-        elif encoding == "big5" and 0xA440 <= code <= 0xC67E:
+        if len(b) == 2 and 0xB0A1 <= ((b[0] << 8) | b[1]) <= 0xD7FE:
             common += 1
     return common / len(cjk)
+
+
+SAMPLE = 5000
 
 
 # what a Chinese or English text is made of: ASCII, Latin-1 letters, general punctuation, CJK
@@ -114,12 +117,12 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
     if sum(data.count(bytes([b])) for b in _CONTROL_BYTES) > max(2, len(data) // 100):
         raise InputError("E102", where)
     candidates = []
-    for name, block in (("gb18030", "gb2312"), ("big5", "big5"), ("big5hkscs", "big5")):
+    for name in ("gb18030", "big5", "big5hkscs"):
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        candidates.append((_common_share(text, block), name, text))
+        candidates.append((_common_share(text), name, text))
     if not candidates:
         raise InputError("E103", where)
     candidates.sort(key=lambda c: c[0], reverse=True)

@@ -111,5 +111,6 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, 
         os.replace(tmp, db)
         return counts
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for left in (tmp, tmp.with_name(tmp.name + ".wal")):  # a full disk leaves the write-ahead log too
+            left.unlink(missing_ok=True)
         raise

@@ -13,10 +13,11 @@ from pipeline.errors import PipelineError
 
 # Temporary files and folders carry the id of the process writing them: `.NAME.tmp-PID` (and DuckDB's
 # `.NAME.tmp-PID.wal`). One whose process is gone was left by a killed build.
-STALE_RE = re.compile(r"^\..+\.tmp-(?P<pid>\d+)(?:\.wal)?$")
+# `add` builds into `.NAME.add.tmp-PID`, whose own lock is `..NAME.add.tmp-PID.lock`.
+STALE_RE = re.compile(r"^\..+\.tmp-(?P<pid>\d+)(?:\.wal|\.lock)?$")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
@@ -36,7 +37,7 @@ def remove_stale(*folders: Path) -> list[Path]:
             continue
         for path in folder.iterdir():
             m = STALE_RE.match(path.name)
-            if m and not _alive(int(m.group("pid"))):
+            if m and not alive(int(m.group("pid"))):
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:

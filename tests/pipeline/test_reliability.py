@@ -308,6 +308,7 @@ def _calc(db: Path, tmp_path: Path, households: pd.DataFrame | None = None, coun
     ("persons", "5.7", "row 2: column persons must be a whole number (got 5.7)"),
     ("persons", "", "row 2: column persons must be a whole number (it is empty)"),
     ("oxen", "-1", "oxen"),
+    ("paddy_sown_mu", "1e308", "row 2: column paddy_sown_mu must be at most 1e+09 (got 1e+308)"),
 ])
 def test_calc_rejects_non_finite_fractional_and_negative_inputs(built_db, tmp_path, column, value, named):
     h = pd.read_csv(EXAMPLES / "village_households.csv", dtype=str)
@@ -323,6 +324,58 @@ def test_calc_rejects_county_values_that_are_not_amounts(built_db, tmp_path, val
     run = _calc(built_db, tmp_path, county=f"default:\n  values: {{ration.non_grain: {value}}}\n")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "ration.non_grain" in run.stderr and "county.yaml" in run.stderr
+
+
+def test_calc_rejects_a_share_over_100_percent_in_the_county_rules(built_db, tmp_path):
+    run = _calc(built_db, tmp_path, None, "default:\n  values: {ration.idle_landlord_cut_pct: 200}\n")
+    assert run.returncode == 1 and "[E410]" in run.stderr and "is a share over 100 %" in " ".join(run.stderr.split())
+
+
+def test_calc_rejects_a_true_false_column_and_a_plot_written_twice(built_db, tmp_path):
+    h = pd.read_csv(EXAMPLES / "village_households.csv")
+    h["persons"] = h["persons"] > 3  # a spreadsheet's boolean column, in Parquet
+    h.to_parquet(tmp_path / "h.parquet")
+    run = cli("calc", "--db", str(built_db), "--households", str(tmp_path / "h.parquet"),
+              "--plots", str(EXAMPLES / "village_plots.csv"), "--out", str(tmp_path / "q.csv"))
+    assert run.returncode == 1 and "column persons holds true/false" in " ".join(run.stderr.split())
+    plots = (EXAMPLES / "village_plots.csv").read_text("utf-8")
+    (tmp_path / "p.csv").write_text(plots + plots.splitlines()[1] + "\n", "utf-8")
+    run = cli("calc", "--db", str(built_db), "--households", str(EXAMPLES / "village_households.csv"),
+              "--plots", str(tmp_path / "p.csv"), "--out", str(tmp_path / "q.csv"))
+    said = " ".join(run.stderr.split())
+    rows = len(plots.splitlines())
+    assert run.returncode == 1 and f"row {rows + 1} repeats row 2" in said and "[E411]" in said, said
+    assert not (tmp_path / "q.csv").exists()
+
+
+def test_calc_names_households_whose_county_the_rules_do_not_list(built_db, tmp_path):
+    h = pd.read_csv(EXAMPLES / "village_households.csv", dtype=str)
+    h.loc[2, "county"] = "火星縣"
+    run = _calc(built_db, tmp_path, h)
+    assert run.returncode == 0 and "火星縣" in run.stderr and "`default:` rules" in " ".join(run.stderr.split())
+
+
+def test_calc_refuses_to_write_over_its_input(built_db, tmp_path):
+    h = tmp_path / "h.csv"
+    h.write_bytes((EXAMPLES / "village_households.csv").read_bytes())
+    before = h.read_bytes()
+    run = cli("calc", "--db", str(built_db), "--households", str(h), "--plots", str(EXAMPLES / "village_plots.csv"),
+              "--out", str(h))
+    assert run.returncode == 1 and "[E415]" in run.stderr and "one of the inputs" in " ".join(run.stderr.split())
+    assert h.read_bytes() == before
+
+
+@pytest.mark.parametrize("encoding, sep", [("gbk", ","), ("utf-16", ","), ("utf-8", ";"), ("utf-8-sig", "\t")])
+def test_calc_reads_households_in_any_encoding_and_separator_build_reads(built_db, tmp_path, encoding, sep):
+    expected = _calc(built_db, tmp_path)
+    want = (tmp_path / "q.csv").read_bytes()
+    text = (EXAMPLES / "village_households.csv").read_text("utf-8").replace(",", sep)
+    (tmp_path / "h.csv").write_bytes(text.encode(encoding))
+    run = cli("calc", "--db", str(built_db), "--households", str(tmp_path / "h.csv"),
+              "--plots", str(EXAMPLES / "village_plots.csv"), "--county-rules", str(EXAMPLES / "county_rules.yaml"),
+              "--out", str(tmp_path / "q.csv"))
+    assert expected.returncode == 0 and run.returncode == 0, run.stderr
+    assert (tmp_path / "q.csv").read_bytes() == want
 
 
 def test_a_rules_document_without_what_the_command_needs_is_an_error(built_db, tmp_path):
@@ -452,6 +505,42 @@ def test_a_failed_add_leaves_corpus_and_database_as_they_were(tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".add" in p.name]
     run = cli("add", str(HUBEI), "--corpus", str(corpus), "--db", str(db), "--date", "1955-10-08")
     assert run.returncode == 0 and (corpus / "hubei_rules_1955.meta.yaml").read_text("utf-8") == "date: 1955-10-08\n"
+
+
+@pytest.mark.parametrize("name", ["README_x.txt", ".hidden.txt", "x.csv", "x.meta.yaml"])
+def test_add_of_a_file_the_build_would_pass_over_is_refused_and_leaves_nothing(tmp_path, name):
+    corpus = copy_corpus(tmp_path / "c")
+    before = sorted(p.name for p in corpus.iterdir())
+    (tmp_path / name).write_bytes(HUBEI.read_bytes())
+    run = cli("add", str(tmp_path / name), "--corpus", str(corpus), "--db", str(tmp_path / "db.duckdb"))
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "[E110]" in run.stderr, run.stderr
+    assert "does not read" in " ".join(run.stderr.split())
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kills a child with SIGKILL")
+def test_an_add_killed_midway_is_undone_by_the_next_build(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    build(corpus, db)
+    before_files, before_db = sorted(p.name for p in corpus.iterdir()), db.read_bytes()
+    big = tmp_path / "big_rules.txt"  # long enough that the add is still building when it is killed
+    big.write_text(HUBEI.read_text("utf-8") * 150, "utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "add", str(big), "--corpus", str(corpus),
+                              "--db", str(db), "--date", "1955-10-08"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (corpus / big.name).exists() and time.time() < deadline:
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    assert (corpus / big.name).exists()  # killed after the copy, during the build
+    report = build(corpus, db)
+    undone = [i for i in report.issues if i.code == "E125"]
+    assert len(undone) == 1 and "its copy in the corpus was removed" in undone[0].message
+    assert sorted(p.name for p in corpus.iterdir()) == before_files
+    assert report.up_to_date and db.read_bytes() == before_db
+    assert not [p.name for p in tmp_path.iterdir() if ".add" in p.name or ".tmp-" in p.name]
 
 
 def test_calc_writes_both_outputs_or_neither(built_db, tmp_path):
@@ -645,3 +734,115 @@ def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_the_summary(tmp_path
     lines = run.stdout.splitlines()
     assert not any(line.startswith("3 documents loaded, 0 files") for line in lines), run.stdout
     assert "x\\n3 documents loaded, 0 files skipped.txt" in "".join(lines)
+
+
+# -- 7. the file system says no: messages, checked before the work, and nothing left behind --------------
+
+def test_a_database_folder_or_cache_that_cannot_be_written_is_refused_before_any_work(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (tmp_path / "a_file").write_text("x")
+    run = cli("build", "--corpus", str(corpus), "--db", str(tmp_path / "a_file" / "corpus.duckdb"))
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "[E217]" in run.stderr, run.stderr
+    assert "database folder cannot be written" in " ".join(run.stderr.split())
+    db_dir = tmp_path / "out"
+    db_dir.mkdir()
+    (db_dir / ".cache").write_text("a file where the cache goes")
+    run = cli("build", "--corpus", str(corpus), "--db", str(db_dir / "corpus.duckdb"))
+    assert run.returncode == 1 and "[E217]" in run.stderr and "cache folder" in " ".join(run.stderr.split())
+    assert sorted(p.name for p in db_dir.iterdir()) == [".cache"]
+
+
+def test_a_full_disk_during_the_load_keeps_the_old_database_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+
+    import pipeline.load.database as database
+
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "corpus.duckdb"
+    build(corpus, db)
+    before = db.read_bytes()
+
+    def disk_full(con):
+        for tmp in tmp_path.glob(".corpus.duckdb.tmp-*[0-9]"):  # as DuckDB leaves its log when the disk is full
+            tmp.with_name(tmp.name + ".wal").write_bytes(b"half a log")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(database, "create_views", disk_full)
+    with pytest.raises(PipelineError) as exc:
+        build(corpus, db, force=True)
+    assert exc.value.code == "E218" and "No space left on device" in str(exc.value)
+    assert db.read_bytes() == before
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+def test_a_report_into_a_folder_is_refused_and_leaves_nothing(built_db, tmp_path):
+    run = cli("report", "--db", str(built_db), "--out", str(tmp_path))
+    assert run.returncode == 1 and "[E306]" in run.stderr and "Traceback" not in run.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "--out", "{tmp}/r.html"], ["export", "--parquet", "{tmp}/pq"], ["diff", "{db}", "{db}"],
+    ["explain", "--households", "{households}", "--plots", "{plots}", "--household", "H01"],
+])
+def test_commands_refuse_a_duckdb_file_this_pipeline_did_not_build(tmp_path, command):
+    foreign = tmp_path / "other.duckdb"
+    duckdb.connect(str(foreign)).execute("create table t (a int)").close()
+    values = {"tmp": tmp_path, "db": foreign, "households": EXAMPLES / "village_households.csv",
+              "plots": EXAMPLES / "village_plots.csv"}
+    args = [a.format(**values) for a in command]
+    if command[0] != "diff":
+        args += ["--db", str(foreign)]
+    run = cli(*args)
+    said = " ".join(run.stderr.split())
+    assert run.returncode == 1 and "Traceback" not in said and "[E303]" in said
+    assert "this pipeline did not build" in said
+
+
+# -- 8. query: empty SQL, long SQL, huge results, Ctrl-C, locked settings -------------------------------
+
+@pytest.mark.parametrize("sql", ["", ";", "/* c */", "  -- nothing\n"])
+def test_a_query_with_no_statement_says_so(built_db, sql):
+    run = cli("query", "--db", str(built_db), sql)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "holds no statement" in run.stderr
+
+
+def test_sql_too_long_for_a_command_line_comes_from_a_file_or_standard_input(built_db, tmp_path):
+    sql = "select count(*) as n from standards where " + " or ".join(["standard_id = 'x'"] * 9000)  # > 128 KB
+    assert len(sql) > 128 * 1024
+    (tmp_path / "q.sql").write_text(sql)
+    for run in (cli("query", "--db", str(built_db), "--file", str(tmp_path / "q.sql"), "-f", "csv"),
+                subprocess.run([sys.executable, "-m", "pipeline", "query", "--db", str(built_db), "-f", "csv"],
+                               cwd=ROOT, input=sql, capture_output=True, text=True)):
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines() == ["n", "0"]
+
+
+def test_the_table_format_shows_a_page_and_points_to_csv_for_the_rest(built_db):
+    run = cli("query", "--db", str(built_db), "select range as i from range(100000)")
+    assert run.returncode == 0
+    rows = [line for line in run.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 1000 and "more follow: --format csv" in " ".join(run.stdout.split())
+    csv_rows = cli("query", "--db", str(built_db), "select range as i from range(100000)", "-f", "csv").stdout
+    assert len(csv_rows.splitlines()) == 100001
+
+
+def test_a_query_too_deep_is_refused_without_suggesting_a_locked_setting(built_db):
+    sql = "select " + "(" * 1200 + "1" + ")" * 1200
+    run = cli("query", "--db", str(built_db), sql)
+    said = " ".join(run.stderr.split())
+    assert run.returncode == 1 and "[E302]" in said and "SET max_expression_depth" not in said
+    assert "settings are locked" in said
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sends SIGINT to a child")
+def test_ctrl_c_during_a_query_stops_it_in_one_line(built_db):
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "query", "--db", str(built_db),
+         "select sum(hash(a.range * b.range)) from range(1000000) a, range(1000000) b"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr, stderr
