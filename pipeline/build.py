@@ -450,7 +450,7 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
         report.timings["documents_s"] = time.perf_counter() - t0
         old = _open_previous(db)  # opened once: what it holds, and whether it is up to date
         try:
-            kept = _keep(results, report, _loaded_files(old))
+            kept = _keep(results, report, named_by_decisions(corpus))
             if not kept:
                 why = [i.message for i in report.skipped]
                 listed = "; ".join(why[:5]) + (f"; and {len(why) - 5} more" if len(why) > 5 else "")
@@ -468,35 +468,45 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
         else:
             import duckdb
 
+            from pipeline.load.database import release_interrupts
+
             t1 = time.perf_counter()
             try:
                 report.tables = _load(corpus, db, cache_dir, kept, inputs, report)
             except (OSError, duckdb.IOException) as exc:  # a full disk: the old database stays, no temp is left
                 raise PipelineError("E218", str(db), {"detail": getattr(exc, "strerror", None) or str(exc)}) from None
+            finally:
+                if release_interrupts():  # Ctrl-C after the new database was in place: the build is done
+                    report.issues.append(Issue(None, "load", "E219", "warning",
+                                               str(PipelineError("E219", str(db), {}))))
             report.timings["load_s"] = time.perf_counter() - t1
     report.peak_memory_mb = _peak_memory_mb(report.workers > 1 and executor is None)
     return report
 
 
-def _loaded_files(con) -> set[str]:
-    """The files the previous database (`con`) holds (none when there is no readable database)."""
-    import duckdb
+def named_by_decisions(corpus: Path) -> set[str]:
+    """The file names and document ids the corpus's errata and reviews name: of two copies of one text, the
+    one they name is kept, whatever the database held before (a fresh `add` build, or a lost database)."""
+    from pipeline.load.errata import entries_of
 
-    if con is None:
-        return set()
-    try:
-        return {name for (name,) in con.execute("select source_file from documents").fetchall()}
-    except duckdb.Error:
-        return set()
+    named: set[str] = set()
+    for folder, key, field_name in (("errata", "errata", "document"), ("reviews", "reviews", "id")):
+        entries, _ = entries_of(corpus / folder, key, "E206")
+        for _, e in entries:
+            value = e.get(field_name) if isinstance(e, dict) else None
+            if isinstance(value, str):
+                named.add(value.split("/", 1)[0] if field_name == "id" else value)
+    return named
 
 
-def _keep(results: list[dict], report: BuildReport, loaded: set[str] = frozenset()) -> list[dict]:
+def _keep(results: list[dict], report: BuildReport, named: set[str] = frozenset()) -> list[dict]:
     """The results to load: not failed, not a duplicate text or id of another file. The rest become issues.
 
-    Of two files with the same text or id, the one the database already holds stays (so errata and reviews
-    that name it keep applying), else the first by name."""
+    Of two files with the same text or id, the one the errata and reviews name is kept (by its file name or
+    document id), else the first by name: the same file every time, whatever the database held before."""
     kept, seen_content, seen_ids = [], {}, {}
-    for r in sorted(results, key=lambda r: r["source_file"] not in loaded):  # stable: by name within each
+    for r in sorted(results, key=lambda r: (r["source_file"] not in named and r.get("doc_id") not in named,
+                                            r["source_file"])):
         if "error" in r:
             report.issues.append(Issue(r["source_file"], "ingest", r["error"]["code"], "error", r["error"]["message"]))
             continue

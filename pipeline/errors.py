@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "E206": "the errata file {path} is malformed: {detail}",
     "E207": "the review decision {where} names {id}, which no longer exists (re-extracted or removed){hint}",
     "E215": "the review was not recorded: {detail}",
+    "E219": "Ctrl-C came after the new database was in place: the build had finished, and the database is whole",
     "E216": "{what}, so the build will not write it; give another --db (or --force to overwrite a file)",
     "E217": "the {what} folder cannot be written ({detail}); nothing was built: give a folder you can write "
             "({option})",

@@ -8,6 +8,8 @@ it. A lock file keeps two builds from writing the same target at once.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +57,26 @@ def _named(column: Column) -> str:
         return (f"CASE WHEN starts_with({c}, '@' || p.cache_key) THEN l.doc_id || substr({c}, length(p.cache_key) + 2)"
                 f' ELSE {c} END AS "{column.name}"')
     return c
+
+
+_HELD: dict[str, object] = {}
+
+
+def hold_interrupts() -> None:
+    """Record Ctrl-C instead of raising it, until `release_interrupts`: once the new database replaces the
+    old one, the build has succeeded, and an interrupt must not make it exit as if it had failed."""
+    if threading.current_thread() is not threading.main_thread() or "handler" in _HELD:
+        return
+    _HELD["caught"] = False
+    _HELD["handler"] = signal.signal(signal.SIGINT, lambda *_: _HELD.__setitem__("caught", True))
+
+
+def release_interrupts() -> bool:
+    """Restore Ctrl-C; True when one came while it was held."""
+    if "handler" not in _HELD:
+        return False
+    signal.signal(signal.SIGINT, _HELD.pop("handler"))
+    return bool(_HELD.pop("caught", False))
 
 
 def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, str]],
@@ -108,6 +130,7 @@ def write_database(parts: dict[str, list[str]], live: list[tuple[str, str, str, 
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        hold_interrupts()  # from here on the new database is in place: Ctrl-C no longer undoes the build
         os.replace(tmp, db)
         return counts
     except BaseException:

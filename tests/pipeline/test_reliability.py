@@ -246,6 +246,42 @@ def test_a_byte_identical_copy_is_skipped_and_not_loaded(tmp_path):
     assert tables_of(db) == {"documents": 3, "standards": 22, "conversion_rates": 13, "facts": 30}
 
 
+def test_add_never_changes_which_copy_is_kept_and_the_decisions_stay_applied(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    (corpus / "reviews").mkdir()
+    (corpus / "reviews" / "r.yaml").write_text(
+        f"reviews:\n  - {{id: {RATION}, decision: confirm, reason: checked against the print, reviewer: T. Test}}\n",
+        "utf-8")
+    build(corpus, db)
+    (corpus / "000_aaa_copy.txt").write_bytes((corpus / WIKISOURCE_SEED).read_bytes())  # sorts first
+    applied = "select count(*) from conversion_rates where crop_reading is not null"
+    reviewed = "select count(*) from standards where review_status = 'confirmed'"
+
+    def kept() -> tuple:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return (con.execute("select list(source_file order by source_file) from documents").fetchone()[0],
+                    con.execute(applied).fetchone()[0], con.execute(reviewed).fetchone()[0])
+        finally:
+            con.close()
+
+    for step in ("build", "add", "build after losing the database"):
+        if step == "add":
+            api_add = cli("add", str(HUBEI), "--corpus", str(corpus), "--db", str(db))
+            assert api_add.returncode == 0, api_add.stderr
+        elif step.startswith("build after"):
+            db.unlink()
+            build(corpus, db)
+        else:
+            report = build(corpus, db)
+            assert [(i.source_file, i.code) for i in report.skipped] == [("000_aaa_copy.txt", "E104")]
+            assert f"kept {WIKISOURCE_SEED}" in report.skipped[0].message
+        files, errata, reviews = kept()
+        assert WIKISOURCE_SEED in files and "000_aaa_copy.txt" not in files, step
+        assert (errata, reviews) == (3, 1), step
+
+
 def test_deleting_a_copy_keeps_the_names_and_the_errata(tmp_path):
     corpus = copy_corpus(tmp_path / "c")
     db = tmp_path / "db.duckdb"
@@ -846,3 +882,23 @@ def test_ctrl_c_during_a_query_stops_it_in_one_line(built_db):
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr, stderr
+
+
+def test_ctrl_c_once_the_new_database_is_in_place_does_not_turn_a_finished_build_into_a_failure(tmp_path,
+                                                                                               monkeypatch):
+    import pipeline.load.database as database
+
+    corpus = copy_corpus(tmp_path / "c")
+    db = tmp_path / "db.duckdb"
+    real_replace = os.replace
+
+    def replace_then_ctrl_c(src, dst):
+        real_replace(src, dst)
+        if Path(dst) == db:
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C right after the database's rename
+
+    monkeypatch.setattr(database.os, "replace", replace_then_ctrl_c)
+    report = build(corpus, db)
+    assert [i.code for i in report.issues if i.code == "E219"] == ["E219"]
+    assert tables_of(db)["documents"] == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again afterwards
