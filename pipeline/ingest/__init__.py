@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import fields, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -87,12 +88,14 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         text, encoding = decode(data, where)
     if not CJK_RE.search(text):
         raise InputError("E105", where)
-    reader = choose(text)
-    layout = reader.read(text)
+    visible, regions = without_format_chars(text)  # layouts and dates read what a reader sees (195\u20604年)
+    reader = choose(visible)
+    layout = reader.read(visible)
+    layout.regions = regions(layout.regions)
     meta = layout.metadata
     sources = {f.name: reader.name for f in fields(Metadata) if getattr(meta, f.name) not in (None, [])}
     if meta.date is None or meta.adopted is None:
-        for key, how in read_body_dates(text, meta).items():
+        for key, how in read_body_dates(visible, meta).items():
             sources[key] = f"{reader.name} ({how})"
     if meta.issuer is None and meta.title:
         meta.issuer = issuer_from_title(meta.title)
@@ -130,6 +133,26 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
         warnings=warnings,
         scan_lines=scan.lines if scan else [],
     )
+
+
+def without_format_chars(text: str) -> tuple[str, Callable[[list[Region]], list[Region]]]:
+    """`text` without its invisible format characters, and a function that maps regions of that text back to
+    offsets of `text` (a region ends after its last visible character)."""
+    if not FORMAT_RE.search(text):
+        return text, lambda regions: regions
+    kept = [i for i, ch in enumerate(text) if not FORMAT_RE.match(ch)]
+    visible = "".join(text[i] for i in kept)
+
+    def back(regions: list[Region]) -> list[Region]:
+        def start(k: int) -> int:
+            return kept[k] if k < len(kept) else len(text)
+
+        def end(k: int) -> int:
+            return kept[k - 1] + 1 if k > 0 else 0
+
+        return [replace(r, start=start(r.start), end=end(r.end)) for r in regions]
+
+    return visible, back
 
 
 def choose_layout_for_test(text: str) -> str:

@@ -3,12 +3,15 @@
 `mutants(sources, n, seed)` yields (file name, bytes) pairs: each a source text changed by one to
 three random operations. The operations cover what the build must survive: deletions, insertions
 of structure markers, numerals, masks and punctuation, truncations, duplicated chunks, swapped
-lines, changed encodings and line ends, control characters, and extreme lengths (a text of one
-character, a text of markers only, a long text on one line). Deterministic for a given seed.
+lines, changed encodings and line ends, control characters, invisible format characters inside
+numbers and markers, signs, amounts beyond any of the period (1e308, 四億億億), and extreme lengths
+(a text of one character, a text of markers only, a long text on one line). `BAD_SIDECARS` are
+sidecars of wrong shapes, depth, repeated keys and aliases. Deterministic for a given seed.
 """
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterator
 
 MARKERS = ["第一條", "第十七條", "第二章", "第三百條", "（一）", "(二)", "一、", "十、", "甲、", "（甲）", "註：",
@@ -94,7 +97,34 @@ def _shuffle_chars(rng: random.Random, text: str) -> str:
     return text[:a] + "".join(middle) + text[b:]
 
 
+FORMAT = ["\u200b", "\u2060", "\u00ad", "\u202e", "\u2066", "\u200d", "\ufeff"]  # invisible format characters
+NUMERAL_CHARS = "0123456789〇零一二三四五六七八九十百千万萬亿億两兩"
+INSIDE_RE = re.compile(f"(?<=[{NUMERAL_CHARS}第])(?=[{NUMERAL_CHARS}條条章])")
+BEFORE_NUMBER_RE = re.compile(f"(?<![{NUMERAL_CHARS}.])(?=[{NUMERAL_CHARS}])")
+SIGNS = ["-", "－", "−", "負", "负"]
+HUGE = ["1e308", "9.9e999", "2E+400", "四億億億", "四亿亿亿", "百分之九千九百九十九", "999999999999999999999"]
+
+
+def format_inside(rng: random.Random, text: str) -> str:
+    """Invisible format characters inside numbers and markers (四\u200b百二十斤, 第\u200b四條): removing them gives
+    the text back, so the build must read what it reads without them."""
+    places = [m.start() for m in INSIDE_RE.finditer(text)]
+    for k in sorted(rng.sample(places, min(len(places), rng.randint(1, 8))), reverse=True):
+        text = text[:k] + rng.choice(FORMAT) + text[k:]
+    return text
+
+
+def _signs(rng: random.Random, text: str) -> str:
+    places = [m.start() for m in BEFORE_NUMBER_RE.finditer(text)]
+    for k in sorted(rng.sample(places, min(len(places), rng.randint(1, 6))), reverse=True):
+        text = text[:k] + rng.choice(SIGNS) + text[k:]
+    return text
+
+
 OPERATIONS: list[tuple[str, Callable[[random.Random, str], str], float]] = [
+    ("format_inside", format_inside, 1),
+    ("signs", _signs, 1),
+    ("huge", _insert(HUGE), 1),
     ("delete", _delete, 3),
     ("markers", _insert(MARKERS), 3),
     ("numerals", _insert(NUMERALS), 3),
@@ -157,3 +187,17 @@ def mutants(sources: dict[str, str], n: int, seed: int = 0) -> Iterator[tuple[st
             applied.append(label)
         stem = name.rsplit(".", 1)[0][:40]
         yield f"m{k:05d}_{stem}.txt", _encode(rng, text), applied
+
+
+def _bomb(levels: int = 7) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, levels)]
+    return "\n".join(lines) + f"\ntitle: *a{levels - 1}\n"
+
+
+# sidecars a careless or hostile user writes: each must skip its text with E106, never fail the build
+BAD_SIDECARS = [
+    "title: [a, b]\n", "page: 99999999999999999999999\n", 'title: "\\uD800"\n', "date: 0001-01-01\n",
+    "title: " + "[" * 3000 + "]" * 3000 + "\n", "title: x\ntitle: y\n", _bomb(), "- just\n- a list\n",
+    "kind: {a: 1}\n", "languages: " + "{a: " * 100 + "1" + "}" * 100 + "\n", "\x00\x01binary",
+]
