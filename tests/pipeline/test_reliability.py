@@ -788,6 +788,26 @@ def test_a_database_folder_or_cache_that_cannot_be_written_is_refused_before_any
     assert sorted(p.name for p in db_dir.iterdir()) == [".cache"]
 
 
+def test_a_read_only_database_folder_is_refused_before_any_work(tmp_path, monkeypatch):
+    import tempfile
+
+    corpus = copy_corpus(tmp_path / "c")
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    real = tempfile.NamedTemporaryFile
+
+    def refused(*args, **kw):  # what a read-only folder answers (the tests may run as root, whom chmod binds not)
+        if Path(kw.get("dir", "")) == read_only:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refused)
+    with pytest.raises(PipelineError) as exc:
+        build(corpus, read_only / "corpus.duckdb")
+    assert exc.value.code == "E217" and "Permission denied" in str(exc.value) and str(read_only) in str(exc.value)
+    assert list(read_only.iterdir()) == []
+
+
 def test_a_full_disk_during_the_load_keeps_the_old_database_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     import errno
 
