@@ -188,7 +188,7 @@ def run_rounds(corpora: dict[str, tuple[Path, float]], workers: int, rounds: int
                 note(f"{tag}{name}/full", wall(build_cmd(folder, db, workers), checkout))
                 if not tag:
                     reports.setdefault(name, []).append(
-                        json.loads((db.parent / "build_report.json").read_text("utf-8")))
+                        json.loads((db.parent / "corpus.build_report.json").read_text("utf-8")))
                 note(f"{tag}{name}/no-change", wall(build_cmd(folder, db, workers), checkout))
             if name != "bundled":
                 for engine in ("default", "lexicon"):

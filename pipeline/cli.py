@@ -88,6 +88,7 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.build import build as run_build
+    from pipeline.build import report_file
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
@@ -107,7 +108,7 @@ def build(
     except PipelineError as exc:
         _fail(exc)
         return
-    (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
+    report_file(db).write_text(report.to_json(), encoding="utf-8")
     _print_summary(report)
 
 
@@ -120,6 +121,8 @@ SUMMARY_DOCUMENTS = 25  # documents listed on screen; build_report.json lists th
 def _print_summary(report) -> None:
     """One screen: a line per document (the flagged ones first, up to SUMMARY_DOCUMENTS), then totals and
     what was skipped and why."""
+    from pipeline.build import report_file
+
     t = Table(title=f"built {_safe(report.db)}", show_lines=False, box=None, pad_edge=False)
     for col in ("file", "read as", "structure", "xrefs", "standards", "rates", "facts", "flagged"):
         t.add_column(col, overflow="fold")
@@ -144,9 +147,32 @@ def _print_summary(report) -> None:
               f"{sum(d.flags for d in report.documents)} flagged rows; {report.processed} processed "
               f"({report.workers} worker{'s' if report.workers > 1 else ''}, {report.executor}), "
               f"{report.cached} from the cache; "
-              f"report: {Path(report.db).parent / 'build_report.json'}", highlight=False)
+              f"report: {report_file(Path(report.db))}", highlight=False)
+    _print_decisions(report.decisions)
     if report.up_to_date:
         out.print(f"nothing it is built from has changed: {_safe(report.db)} was left as it was (--force rewrites it)",
+                  highlight=False)
+
+
+def _print_decisions(d: dict) -> None:
+    """The maintainers' loop in three lines: what errata and reviews did, the flags still to resolve, and the
+    documents without a date, each with what to do next."""
+    if not d:
+        return
+    if d["errata_applied"] or d["reviews_applied"] or d["withdrawn"]:
+        out.print(f"decisions: {d['errata_applied']} row{'s' if d['errata_applied'] != 1 else ''} read by errata, "
+                  f"{d['reviews_applied']} reviewed; {d['withdrawn']} withdrawn"
+                  f"{' (the warnings above say why)' if d['withdrawn'] else ''}", highlight=False)
+    if d["flagged_open"]:
+        first = "; ".join(f"{_line(row_id)} {escape('[' + ', '.join(flags) + ']')}"
+                          for row_id, flags in d["flagged_rows"][:3])
+        out.print(f"flags to resolve: {d['flagged_open']} row{'s' if d['flagged_open'] != 1 else ''} ({first}"
+                  f"{' …' if d['flagged_open'] > 3 else ''}); `python -m pipeline report` shows each with its "
+                  "evidence and the `review` command that resolves it", highlight=False)
+    if d["undated"]:
+        names = ", ".join(_line(n) for n in d["undated"][:3]) + (" …" if len(d["undated"]) > 3 else "")
+        out.print(f"no date: {len(d['undated'])} document{'s' if len(d['undated']) != 1 else ''} ({names}); give "
+                  "one with `date: YYYY-MM-DD` (or YYYY-MM) in NAME.meta.yaml beside the text, or `add FILE --date`",
                   highlight=False)
 
 
@@ -462,20 +488,24 @@ def add(
 
     Example: python -m pipeline add ~/scans/hubei_1955.txt --date 1955-10 --issuer 湖北省人民委員會 --kind regulation
     """
-    from pipeline.build import add_document
+    from pipeline.build import add_document, report_file
 
     try:
         report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer, "kind": kind})
     except PipelineError as exc:
         _fail(exc)
         return
-    (db.parent / "build_report.json").write_text(report.to_json(), encoding="utf-8")
+    report_file(db).write_text(report.to_json(), encoding="utf-8")
     d = next(x for x in report.documents if x.source_file == name)
     out.print(f"added {_line(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
               highlight=False)
     out.print("  found: " + ", ".join(f"{v} {k}" for k, v in sorted(d.units.items())), highlight=False)
     out.print(f"  {d.cross_references} cross-references, {d.standards} standards, {d.conversion_rates} conversion "
               f"rows, {d.facts} facts; {d.flags} rows flagged for review", highlight=False)
+    for issue in report.issues:
+        if issue.severity != "error":
+            out.print(f"[yellow]warning:[/yellow] {_line(issue.message)}", highlight=False)
+    _print_decisions(report.decisions)
 
 
 def main() -> None:

@@ -255,16 +255,25 @@ def _row(kind: str, r: dict, text: str) -> dict:
             "status": r["review_status"], "note": r.get("review_note"), "evidence": highlight(text, r["char_start"],
                                                                                           r["char_end"]),
             "search": _search(r, {"standard": "concept", "conversion": "crop", "fact": "subject"}[kind]),
-            "review": _review_entry(kind, rid, r), "crop": None, "crop_page": None}
+            "review": _review_entry(kind, rid, r), "command": _review_command(rid), "crop": None, "crop_page": None}
 
 
 def _review_entry(kind: str, rid: str, r: dict) -> str:
+    """A list item to paste under the one `reviews:` key of a file in corpus/reviews/ (two pasted entries
+    stay two entries: a second `reviews:` key would be refused as written twice)."""
     flags = ", ".join(r["flags"] or []) or "none"
     quote = json.dumps(r.get("quote") or "", ensure_ascii=False)  # JSON's string is a YAML string too
-    return (f"reviews:\n  - id: {rid}\n    decision: confirm        # confirm, correct or reject\n"
+    return (f"  - id: {rid}\n    decision: confirm        # confirm, correct or reject\n"
             f"    # set: {CORRECTIONS[kind]}   # with decision: correct\n"
             f"    quote: {quote}   # the words the decision was made on: it is never applied to others\n"
             f"    reason: \"checked against …; flags: {flags}\"\n    reviewer: \"…\"\n")
+
+
+def _review_command(rid: str) -> str:
+    """The `review` command that records a decision on the row, its quote and context taken from the database;
+    the … are for the reviewer to fill (the command refuses them as they are)."""
+    return f'python -m pipeline review {rid} --confirm --reason "checked against …" --reviewer "…"'
+
 
 
 def _outline(units: list[dict]) -> list[dict]:
@@ -366,7 +375,9 @@ def report_context(db: Path) -> dict:
                          for r in standards],
             "conversion": [_row("conversion", r, texts[r["doc_id"]]) for r in rates],
             "fact": [_row("fact", r, texts[r["doc_id"]]) | crops.get(("facts", r["fact_id"]), {}) for r in facts]}
-    flagged = [r for kind in ("standard", "conversion", "fact") for r in rows[kind] if r["flags"]]
+    # a flagged row leaves "Flags to resolve" once a review decided on it (it keeps its flags, and its card)
+    flagged = [r for kind in ("standard", "conversion", "fact") for r in rows[kind]
+               if r["flags"] and r["status"] == "unreviewed"]
     mine = {k: _by_doc(v, "doc") for k, v in rows.items()}
     units_of, loose_of, facts_of = _by_doc(units), _by_doc(loose), _by_doc(facts)
     documents = []
@@ -384,7 +395,8 @@ def report_context(db: Path) -> dict:
     glossary = {name: spec for name, spec in vocab.load("flags").items() if name in used}
     counts = {"documents": len(docs), "units": len(units), "standards": len(standards), "conversion_rates": len(rates),
               "facts": len(facts), "flagged": len(flagged),
-              "flagged_unreviewed": sum(1 for r in flagged if r["status"] == "unreviewed"), "build_issues": len(issues)}
+              "resolved": sum(1 for kind in rows.values() for r in kind if r["flags"] and r["status"] != "unreviewed"),
+              "build_issues": len(issues)}
     return {"dataset": dataset, "counts": counts, "flagged": flagged, "issues": issues, "documents": documents,
             "compare": compare_charts(standards, by_doc, colours),
             "conversion": conversion_charts(rates, by_doc, colours),

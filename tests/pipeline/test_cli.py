@@ -25,7 +25,7 @@ def test_build_and_query_through_python_m(tmp_path: Path):
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "3 documents loaded, 0 files skipped" in run.stdout
-    assert (tmp_path / "build_report.json").exists()
+    assert (tmp_path / "c.build_report.json").exists()  # named after its database
     q = subprocess.run([sys.executable, "-m", "pipeline", "query", "--db", str(db),
                         "select count(*) as n from units where kind = 'article'"],
                        cwd=ROOT, capture_output=True, text=True)

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from pipeline.report import build_report, fmt, highlight, nice_ticks, write_report
+from pipeline.yamlfiles import read_yaml_text
 from tests.conftest import ROOT
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
@@ -201,11 +202,20 @@ def test_flagged_rows_carry_a_review_entry_that_loads(seen):
     db, _, _, page = seen
     entries = re.findall(r'<pre class="review-entry">(.*?)</pre>', page, re.S)
     assert len(entries) >= counts(db)["flagged"]
-    for entry in entries:
-        loaded = yaml.safe_load(unescape(entry))
-        review = loaded["reviews"][0]
+    pasted = "reviews:\n" + "".join(unescape(entry) for entry in entries)  # all of them under one key
+    loaded = read_yaml_text(pasted, "reviews.yaml")["reviews"]
+    assert len(loaded) == len(entries)
+    for review in loaded:
         assert review["decision"] == "confirm" and review["id"]
         assert isinstance(review["quote"], str) and review["quote"]  # the evidence it stays with
+
+
+def test_every_row_offers_the_review_command_that_records_a_decision_on_it(seen):
+    db, _, _, page = seen
+    commands = re.findall(r'<pre class="review-command">(.*?)</pre>', page, re.S)
+    c = counts(db)
+    assert len(commands) >= c["standards"] + c["conversion_rates"] + c["facts"]
+    assert all(unescape(cmd).startswith("python -m pipeline review ") and "--confirm" in cmd for cmd in commands)
 
 
 def test_values_from_the_database_are_escaped(built_db, monkeypatch):

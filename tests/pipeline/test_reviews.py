@@ -1,4 +1,5 @@
 """Review decisions, stable ids, diff, export, add, and the README's example queries."""
+import json
 import re
 import subprocess
 import sys
@@ -283,3 +284,40 @@ def test_a_misspelt_decision_or_a_placeholder_in_a_review_file_names_the_field(t
     messages = [i.message for i in report.issues if i.stage == "reviews"]
     assert any("decision: 'confrim'" in m for m in messages)
     assert any("reason:" in m and "placeholder" in m for m in messages)
+
+
+SEED_PADDY = "003_b69152d1adbf7c19/chp_3__art_9__item_1/seed.paddy/1"  # flagged: ocr_suspect, missing_bound
+
+
+def test_build_says_what_the_decisions_did_what_is_still_flagged_and_what_has_no_date(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    (corpus / "undated_rules.txt").write_text("某县粮食办法\n\n第一条 口粮每人每年四百八十斤。\n", "utf-8")
+    db = tmp_path / "db.duckdb"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db)],
+                         cwd=ROOT, capture_output=True, text=True)
+    said = " ".join(run.stdout.split())
+    assert run.returncode == 0, run.stderr
+    assert "decisions: 3 rows read by errata, 0 reviewed; 0 withdrawn" in said
+    assert "flags to resolve: 6 rows (003_b69152d1adbf7c19/chp_2__art_7__table_1/1 [duplicate_crop]" in said
+    listed = json.loads((tmp_path / "db.build_report.json").read_text("utf-8"))["decisions"]["flagged_rows"]
+    assert [SEED_PADDY, ["ocr_suspect", "missing_bound"]] in listed
+    assert "no date: 1 document (undated_rules.txt)" in said and "date: YYYY-MM-DD" in said
+    (corpus / "reviews").mkdir()
+    (corpus / "reviews" / "r.yaml").write_text(
+        f"reviews:\n  - id: {SEED_PADDY}\n    decision: confirm\n    reason: the county copy prints 以至十斤 too\n"
+        f"    reviewer: T. Test\n  - id: {SEED_PADDY.replace('/1', '/9')}\n    decision: confirm\n"
+        "    reason: a row that is gone\n    reviewer: T. Test\n", "utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db)],
+                         cwd=ROOT, capture_output=True, text=True)
+    said = " ".join(run.stdout.split())
+    assert "decisions: 3 rows read by errata, 1 reviewed; 1 withdrawn (the warnings above say why)" in said
+    assert "flags to resolve: 5 rows" in said
+    report = json.loads((tmp_path / "db.build_report.json").read_text("utf-8"))["decisions"]
+    assert report["reviews_applied"] == 1 and report["flagged_open"] == 5
+    assert SEED_PADDY not in [row_id for row_id, _ in report["flagged_rows"]]
+    assert report["undated"] == ["undated_rules.txt"]
+    from pipeline.report import report_context
+
+    resolved = report_context(db)
+    assert SEED_PADDY not in {r["id"] for r in resolved["flagged"]}  # it left "Flags to resolve"
+    assert resolved["counts"]["flagged"] == 5 and resolved["counts"]["resolved"] == 1

@@ -205,7 +205,7 @@ def test_a_dask_cluster_builds_what_local_workers_build(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db),
                           "--dask", "local", "--workers", "2"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    on_dask = json.loads((db.parent / "build_report.json").read_text("utf-8"))
+    on_dask = json.loads((db.parent / "db.build_report.json").read_text("utf-8"))
     assert (on_dask["processed"], on_dask["workers"]) == (PARALLEL_FROM + 3, 2)
     assert on_dask["executor"].startswith("distributed.") and local.executor == "process pool"
     assert on_dask["tables"] == local.tables
