@@ -4,6 +4,7 @@ Entry points: `run(...)` (the `calc` command), `explain(...)`, `settle_share_fun
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from pipeline.calc.county import CountyRules, load_county_rules
-from pipeline.calc.engine import COUNTY_VALUES, OUTPUT_COLUMNS, PIGS, SCALARS, Parameters, calculate
+from pipeline.calc.engine import (
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    OUTPUT_COLUMNS,
+    PIGS,
+    SCALARS,
+    Parameters,
+    calculate,
+)
 from pipeline.calc.inputs import Source, load_households, load_plots, name_of
 from pipeline.calc.rules import HOUSEHOLD_CONCEPTS, RuleSet, load_rules
 from pipeline.errors import PipelineError
@@ -117,6 +126,9 @@ def check_output(path: Path) -> Path:
     return path
 
 
+CSV_DECIMALS = 4
+
+
 def write_tables(outputs: list[tuple[pd.DataFrame, Path]]) -> None:
     """Write every output, or none: each goes to a temporary file first, and all are renamed into place
     once all are written, so a failure leaves every earlier file as it was."""
@@ -131,8 +143,8 @@ def write_tables(outputs: list[tuple[pd.DataFrame, Path]]) -> None:
             staged.append((tmp, path))
             if path.suffix.lower() == ".parquet":
                 df.to_parquet(tmp, index=False)
-            else:
-                df.to_csv(tmp, index=False)
+            else:  # a reader's precision in CSV (110.9898 days, not 110.98979591836735); Parquet keeps every digit
+                df.round(CSV_DECIMALS).to_csv(tmp, index=False)
         for tmp, path in staged:
             tmp.replace(path)
     except OSError as exc:
@@ -167,21 +179,26 @@ def run(db: Path, households: Source, plots: Source, out: Path, rules: str | Non
 
 def explain(db: Path, households: Source, plots: Source, household: str, rules: str | None = None,
             county_rules: Path | dict | None = None) -> list[str]:
-    """The computation of one household, step by step, each number with the article behind it."""
+    """The computation of one household, step by step, each number with the article behind it and where its
+    value comes from (the text, by the county's policy, or the county rule's own number); only the parameters
+    that apply to the household are shown."""
+    if not (load_households(households)["household_id"] == household).any():  # before any rule can fail
+        raise PipelineError("E412", household, {"household": household, "path": name_of(households, "households")})
     result = compute(db, households, plots, rules, county_rules)
-    rows = result.output.index[result.output["household_id"] == household]
-    if len(rows) == 0:
-        where = name_of(households, "households")
-        raise PipelineError("E412", household, {"household": household, "path": where})
-    i = rows[0]
+    i = result.output.index[result.output["household_id"] == household][0]
     o, h = result.output.loc[i], result.households.loc[i]
     prm = result.params.table.loc[h["county"] if isinstance(h.get("county"), str) and h["county"] else ""]
     cites = result.params.cites
+    param_of = {c: p for p, c in SCALARS.items()}
 
     def std(concept: str, value: float, unit: str = "斤") -> str:
         s = cites[concept]
         rng = f"{s.value_min if s.value_min is not None else '?'}–{s.value_max if s.value_max is not None else '?'}"
-        return f"{concept} = {value:g} {unit} (text: {rng} {s.unit}, {s.relation}) — {s.cite} 「{s.quote}」"
+        source = prm.get(f"source:{param_of.get(concept)}")
+        how = (f"county rule {prm['county_rule']} sets it; the text: {rng} {s.unit}" if source == "county" else
+               f"the text: {rng} {s.unit}, {s.relation}" + (f"; {source} of the range by county rule "
+                                                          f"{prm['county_rule']}" if s.relation == "range" else ""))
+        return f"{concept} = {value:g} {unit} ({how}) — {s.cite} 「{s.quote}」"
 
     lines = [f"household {household} ({h['unit_kind']}, {h['class']}, {h['area_type']} area, "
              f"{h['persons']} persons), county rule: {prm['county_rule']}",
@@ -216,20 +233,58 @@ def explain(db: Path, households: Source, plots: Source, household: str, rules: 
     lines.append(f"7. purchase = {o['purchase_jin']:g} 斤" + (
         f" = {o['balance_jin']:g} × {rate:g} %" if o["class"] == "surplus" else " (not a surplus household)"))
     lines.append("   " + std(rate_concept, rate, "%"))
-    lines.append(f"8. supply = {o['supply_jin']:g} 斤, status {o['supply_status']}, {o['days_short']:g} days short, "
-                 f"{o['supply_months']} month(s)")
-    for c, key, unit in (("ration.deficit_general", "ration_deficit", "斤"),
-                         ("ration.deficit_disaster", "deficit_disaster_cut", "%"),
-                         ("feed.pig_deficit_general", "pig_cut_general", "%"),
-                         ("feed.pig_deficit_disaster", "pig_cut_disaster", "%"),
-                         ("feed.duck", "feed_duck", "斤"), ("supply.deficit_days_threshold", "days_threshold", "天")):
-        lines.append("   " + std(c, prm[key], unit))
-    for key, concept in COUNTY_VALUES.items():
-        if not pd.isna(prm[key]):
-            lines.append(f"   {concept} = {prm[key]:g} (county rule {prm['county_rule']})")
+    lines += _supply_lines(o, h, prm, std)
     lines.append(f"9. corvée supplement = {h['corvee_days']:g} days × {prm['corvee_per_day']:g} 斤 "
                  f"= {o['corvee_supplement_jin']:g} 斤")
     lines.append("   " + std("supply.corvee_rice_supplement", prm["corvee_per_day"], "斤/day"))
+    return lines
+
+
+def _supply_lines(o: pd.Series, h: pd.Series, prm: pd.Series, std: Callable[..., str]) -> list[str]:
+    """Step 8 of `explain` with its arithmetic, as engine.calculate does it, and only the parameters it used."""
+    if o["class"] != "deficit":
+        return ["8. supply = 0 斤 (not a deficit household)"]
+    disaster, persons = h["area_type"] == "disaster", h["persons"]
+    non_grain = h["class"] == "non_grain"
+    lines = []
+    if non_grain:
+        r = prm["non_grain_ration"]
+        need = persons * r
+        lines.append(f"8. need = {persons} persons × {r:g} 斤 (ration.non_grain, county rule {prm['county_rule']}) "
+                     f"= {need:g} 斤")
+    else:
+        r = prm["ration_deficit"] * (1 - prm["deficit_disaster_cut"] / 100 if disaster else 1.0)
+        cut = prm["idle_landlord_cut"] if h["class"] == "idle_landlord" and not pd.isna(prm["idle_landlord_cut"]) \
+            else 0.0
+        r *= 1 - cut / 100
+        pig_feed = o["feed_jin"] - h["oxen"] * prm["feed_ox"]
+        pig_cut = prm["pig_cut_disaster" if disaster else "pig_cut_general"]
+        need = (o["seed_jin"] + persons * r + h["oxen"] * prm["feed_ox"] + pig_feed * (1 - pig_cut / 100)
+                + h["ducks"] * prm["feed_duck"])
+        lines.append(f"8. need = {o['seed_jin']:g} seed + {persons} × {r:g} ration + {h['oxen']} × {prm['feed_ox']:g} "
+                     f"oxen + {pig_feed:g} × (1 − {pig_cut:g} %) pigs + {h['ducks']} × {prm['feed_duck']:g} ducks "
+                     f"= {need:g} 斤")
+        lines.append("   " + std("ration.deficit_general", prm["ration_deficit"]))
+        if disaster:
+            lines.append("   " + std("ration.deficit_disaster", prm["deficit_disaster_cut"], "%"))
+        if cut:
+            lines.append(f"   ration.idle_landlord_cut_pct = {cut:g} % (county rule {prm['county_rule']})")
+        if pig_feed:
+            concept = "feed.pig_deficit_disaster" if disaster else "feed.pig_deficit_general"
+            lines.append("   " + std(concept, pig_cut, "%"))
+        if h["ducks"]:
+            lines.append("   " + std("feed.duck", prm["feed_duck"]))
+    available = o["normal_yield_jin"] + h["actual_increase_jin"] - h["public_grain_jin"]
+    shortfall = need - available
+    lines.append(f"   available = {o['normal_yield_jin']:g} yield + {h['actual_increase_jin']:g} increase − "
+                 f"{h['public_grain_jin']:g} public grain = {available:g} 斤; short by {shortfall:g} 斤")
+    if shortfall > 0 and persons * r > 0:
+        lines.append(f"   days short = {shortfall:g} / ({persons} × {r:g} / {DAYS_PER_YEAR}) = {o['days_short']:.1f}"
+                     + ("" if non_grain else f"; supplied from {prm['days_threshold']:g} days"))
+        if not non_grain:
+            lines.append("   " + std("supply.deficit_days_threshold", prm["days_threshold"], "天"))
+    lines.append(f"   supply = {o['supply_jin']:g} 斤, status {o['supply_status']}, {o['supply_months']} month(s) "
+                 f"(days short / {DAYS_PER_MONTH}, rounded up)")
     return lines
 
 

@@ -85,6 +85,9 @@ def parameters(rules: RuleSet, county_rules: CountyRules, counties: list[str]) -
     for county in dict.fromkeys(counties):
         rule = county_rules.for_county(county)
         row = {p: choose(s, rule) for p, s in scalars.items()}
+        # where each value comes from: the county rule's own number, or the text's range by the county's policy
+        row |= {f"source:{p}": "county" if rule.values.get(s.concept) is not None else rule.policy
+                for p, s in scalars.items()}
         for k, s in enumerate(pig_rows):
             row[f"pig_{k}"] = choose(s, rule, f"{PIGS}[{s.condition}]")
         for p, c in COUNTY_VALUES.items():

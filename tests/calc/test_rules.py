@@ -1,4 +1,5 @@
 """Choosing the rule set, crop matching, and the commands."""
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,28 @@ def test_explain_cites_every_step(built_db):
         assert f"\n{step}. " in text
     assert "purchase.rate_rich_peasant = 92 %" in text and "chp_3__art_12" in text
     assert "「" in text and "chp_3__art_9__item_2" in text
+
+
+def test_explain_says_where_each_value_comes_from_and_shows_only_what_applies(built_db):
+    households, plots = EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv"
+    county = EXAMPLES / "county_rules.yaml"
+    h02 = "\n".join(explain(built_db, households, plots, "H02", county_rules=county))
+    assert "seed.paddy = 9 斤/畝 (county rule 南昌縣 sets it; the text: ?–10.0 斤)" in h02
+    assert "8. supply = 0 斤 (not a deficit household)" in h02 and "ration.deficit_disaster" not in h02
+    h04 = "\n".join(explain(built_db, households, plots, "H04", county_rules=county))  # a deficit, disaster area
+    assert "mid of the range by county rule (default)" in h04
+    need = re.search(r"8\. need = .* = ([\d.]+) 斤", h04)
+    short = re.search(r"available = .* = ([\d.]+) 斤; short by ([\d.]+) 斤", h04)
+    assert need and short and float(need.group(1)) - float(short.group(1)) == pytest.approx(float(short.group(2)))
+    assert "days short = " in h04 and "ration.deficit_disaster = 5 %" in h04 and "feed.duck" not in h04
+    out = compute(built_db, households, plots, county_rules=county).output.set_index("household_id")
+    assert f"supply = {out.at['H04', 'supply_jin']:g} 斤" in h04
+
+
+def test_explain_names_an_unknown_household_before_any_rule_can_fail(built_db):
+    with pytest.raises(PipelineError) as exc:  # without county rules the lost bound of seed.paddy would stop it
+        explain(built_db, EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv", "H99")
+    assert exc.value.code == "E412"
 
 
 def test_share_fund_settlement(built_db):

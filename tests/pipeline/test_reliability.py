@@ -6,6 +6,7 @@ the place and the problem named, the rest built, nothing already built lost or h
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -922,3 +923,12 @@ def test_ctrl_c_once_the_new_database_is_in_place_does_not_turn_a_finished_build
     assert [i.code for i in report.issues if i.code == "E219"] == ["E219"]
     assert tables_of(db)["documents"] == 3
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again afterwards
+
+
+def test_calc_csv_writes_numbers_as_a_reader_reads_them(built_db, tmp_path):
+    run = _calc(built_db, tmp_path, None, None, "--citations", str(tmp_path / "c.parquet"))
+    assert run.returncode == 0, run.stderr
+    text = (tmp_path / "q.csv").read_text("utf-8")
+    decimals = [len(v.split(".")[1]) for line in text.splitlines()[1:] for v in line.split(",")
+                if re.fullmatch(r"-?\d+\.\d+", v)]
+    assert decimals and max(decimals) <= 4
