@@ -19,7 +19,7 @@ import yaml
 from pipeline.chars import FORMAT_CHARS
 from pipeline.errors import InputError
 from pipeline.files import doc_id_for, sidecar_path
-from pipeline.ingest.datelines import read_body_dates
+from pipeline.ingest.datelines import read_body_dates, source_line
 from pipeline.ingest.dates import MonthDate
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.kind import KINDS, document_kind
@@ -105,7 +105,10 @@ def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
     if meta.kind is None:
         meta.kind = document_kind(meta.title, text, newspaper=meta.source is not None)
         sources["kind"] = reader.name
-    elif meta.kind not in KINDS:
+    if meta.source is None and (said := source_line(visible)):  # after the kind: a newspaper names its source
+        meta.source = said                                        # in its header, a copy in its closing line
+        sources["source"] = f"{reader.name} (source line)"
+    if meta.kind not in KINDS:
         raise InputError("E106", sidecar_path(path).name, {"text": path.name,
                                                            "detail": f"kind {shown(meta.kind)} is not one of "
                                                                      f"{', '.join(KINDS)}"})

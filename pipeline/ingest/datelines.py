@@ -44,6 +44,25 @@ def _is_source(simp: str) -> bool:
         w in simp for w in vocab.words("documents", "print_words"))
 
 
+SOURCE_LABEL_RE = re.compile(r"^[·• ]*[^：:]{1,6}[：:]\s*")
+
+
+def source_line(text: str) -> str | None:
+    """Where the copy says it comes from, from a line near its end that opens with a source word (来源：根据
+    《中共北京市委重要文件汇编》刊印 → 根据《中共北京市委重要文件汇编》刊印), or None."""
+    tail = [_clean(ln.text) for ln in lines(text) if ln.text.strip()][-8:]
+    openers = vocab.words("documents", "source_openers")
+    for k in range(len(tail) - 1, -1, -1):
+        line = tail[k]
+        simp = vocab.simplified(line).lstrip("·• ")
+        if any(simp.startswith(w) and simp[len(w):len(w) + 1] in ("：", ":") for w in openers):  # a label: 来源：
+            rest = SOURCE_LABEL_RE.sub("", line, count=1).strip()
+            if not rest and k + 1 < len(tail):  # · 来源： and the source on the line below
+                rest = tail[k + 1].lstrip("·• ").strip()
+            return rest or None
+    return None
+
+
 def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
     """Fill meta.date (and adopted/approved) from the body; return which fields were set and how."""
     found: dict[str, str] = {}

@@ -186,3 +186,26 @@ def test_add_takes_a_month_and_a_kind_and_writes_them_as_given(tmp_path: Path):
         ("1955-09-01", "month", "regulation")
     with pytest.raises(PipelineError):
         add_document(text, tmp_path / "corpus", tmp_path / "db.duckdb", {"kind": "poem"})
+
+
+@pytest.mark.parametrize("text, source", [
+    ("第一条 口粮每人四百斤。\n\n来源：根据《人民日报》刊印\n", "根据《人民日报》刊印"),
+    ("第一条 口粮每人四百斤。\n\n　　· 来源：\n\n　　某县档案馆\n", "某县档案馆"),  # the source on the line below
+    ("第一条 口粮每人四百斤。\n\n資料來源：某縣檔案\n", "某縣檔案"),
+    ("来源不明的粮食，一律登记。\n第二段。\n", None),  # a sentence that starts with the word is no label
+    ("第一条 口粮每人四百斤。\n", None),
+])
+def test_the_source_a_copy_names_in_its_closing_lines(text, source):
+    from pipeline.ingest.datelines import source_line
+
+    assert source_line(text) == source
+
+
+def test_documents_carry_the_source_their_closing_line_names(tmp_path):
+    from pipeline.ingest import read_document
+
+    path = tmp_path / "rules.txt"
+    path.write_text("某县粮食办法\n\n第一条 口粮每人每年四百斤。\n\n　　· 来源：\n\n　　某县档案馆\n", "utf-8")
+    doc = read_document(path)
+    assert doc.metadata.source == "某县档案馆" and doc.metadata_sources["source"].endswith("(source line)")
+    assert doc.metadata.kind == "regulation"  # a copy's source line does not make it a newspaper
