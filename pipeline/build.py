@@ -44,6 +44,7 @@ PARALLEL_FROM = 8  # fewer files to process than this: one process (worker start
 # (400 documents validated in batches of 8: 4.8 s, of 32: 1.5 s, of 128: 0.56 s), so batches are
 # as large as keeps every worker busy (two batches each at least), up to BATCH_MAX.
 BATCH_MAX = 256
+BATCHES_PER_WORKER = 6  # two keep the workers busy; six make the progress move every few seconds
 
 
 @dataclass
@@ -127,8 +128,10 @@ def document_tables(sd: StructuredDocument) -> tuple[dict[str, list[dict]], Docu
     return records, summary
 
 
-def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[dict]:
-    """Files → cached parts. Runs in a worker process; returns small, picklable results.
+def _process_batch(paths: list[str], cache_dir: str, failures_dir: str,
+                   on_document: Callable[[str], None] | None = None) -> list[dict]:
+    """Files → cached parts. Runs in a worker process; returns small, picklable results (in this process,
+    `on_document(name)` is called as each file is done).
 
     Whatever goes wrong with one file (unreadable input, or a fault of the pipeline's own on a text it
     does not expect) becomes that file's error, naming the file, the stage and the reason; the other
@@ -142,7 +145,9 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
     results, batch = [], []
     startup = _start_worker()
     use_cache(Path(cache_dir) / "ocr")  # a page is recognised once, whatever else changes
-    for path in paths:
+    for k, path in enumerate(paths):
+        if on_document is not None and k:
+            on_document(Path(paths[k - 1]).name)
         p = Path(path)
         t0 = time.perf_counter()
         try:
@@ -176,6 +181,8 @@ def _process_batch(paths: list[str], cache_dir: str, failures_dir: str) -> list[
         if startup:  # booked once, with the first document this process made
             timings["worker_startup_s"], startup = startup, 0.0
         results.append(result | {"cached": False, "cache_key": key, "timings": timings})
+    if on_document is not None and paths:
+        on_document(Path(paths[-1]).name)
     t3 = time.perf_counter()
     failed = write_parts(batch, Path(cache_dir), Path(failures_dir))
     for k, r in enumerate(results):
@@ -256,11 +263,11 @@ def _die_with_parent(parent: int) -> None:
 
 
 def split_batches(items: list, workers: int) -> list[list]:
-    """`items` in order, cut into batches of nearly equal size (within one): two per worker at least,
+    """`items` in order, cut into batches of nearly equal size (within one): BATCHES_PER_WORKER per worker,
     as far as there are items, and as many more as keep each within BATCH_MAX."""
     if not items:
         return []
-    count = max(min(len(items), 2 * workers), -(-len(items) // BATCH_MAX))
+    count = max(min(len(items), BATCHES_PER_WORKER * workers), -(-len(items) // BATCH_MAX))
     size, larger = divmod(len(items), count)
     out, start = [], 0
     for k in range(count):
@@ -296,8 +303,8 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
             results[f.name] = _named(hit | {"cached": True}, f)
     report.timings["cache_lookup_s"] = time.perf_counter() - t0
     done = len(results)
-    if progress and done:
-        progress(files[-1].name, done, len(files))
+    if progress:
+        progress(f"{done} from the cache" if done else "reading", done, len(files))
     n = (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM or executor is not None else 1
     batches = split_batches([same[0] for same in todo.values()], n)
     copies = {same[0].name: same for same in todo.values()}
@@ -308,8 +315,8 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
             for copy in copies[f.name]:
                 results[copy.name] = _named(r, copy, f.name)
                 done += 1
-        if progress:
-            progress(batch[-1].name, done, len(files))
+        if progress and report.workers > 1:  # a serial build says each document as it finishes (below)
+            progress(f"processed {batch[-1].name}", done, len(files))
 
     report.workers = min(n, len(batches)) or 1
     if executor is not None:
@@ -318,7 +325,13 @@ def _run(files: list[Path], cache_dir: Path, failures_dir: Path, workers: int | 
         report.executor = "process pool"
     if report.workers == 1 and executor is None:
         for batch in batches:
-            collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir)))
+            counter = iter(range(done + 1, len(files) + 1))
+
+            def one_done(name: str, counter=counter) -> None:
+                if progress:
+                    progress(f"processed {name}", next(counter), len(files))
+
+            collect(batch, _process_batch([str(f) for f in batch], str(cache_dir), str(failures_dir), one_done))
     else:
         pool = nullcontext(executor) if executor is not None else ProcessPoolExecutor(
             max_workers=report.workers, initializer=_die_with_parent, initargs=(os.getpid(),))
@@ -425,7 +438,8 @@ def _unchanged(con, inputs: str) -> tuple[dict[str, int], list[Issue]] | None:
 def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | None = None,
           workers: int | None = None, cache_dir: Path | None = None, force: bool = False,
           executor: Executor | None = None) -> BuildReport:
-    """Build `corpus` into `db`; `progress(file name, done, total)` is called as files finish.
+    """Build `corpus` into `db`; `progress(what, done, total)` is called as files finish (what: the stage and
+    the file, "processed X.txt"), and once more when the database is written.
 
     Documents are processed in this process or `workers` worker processes, or on `executor` (for
     example a Dask cluster's, see pipeline/cluster.py), whose workers must see the same corpus and
@@ -472,6 +486,8 @@ def build(corpus: Path, db: Path, progress: Callable[[str, int, int], None] | No
             from pipeline.load.database import release_interrupts
 
             t1 = time.perf_counter()
+            if progress:
+                progress(f"writing {db.name}", len(results), len(results))
             try:
                 report.tables = _load(corpus, db, cache_dir, kept, inputs, report)
             except (OSError, duckdb.IOException) as exc:  # a full disk: the old database stays, no temp is left

@@ -85,18 +85,26 @@ def build(
 
     Example: python -m pipeline build --corpus corpus --db outputs/corpus.duckdb --workers 2
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from pipeline.build import build as run_build
     from pipeline.build import report_file
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("eta"), TimeRemainingColumn())
     try:
         with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("reading", total=None)
+            task = bar.add_task("listing the corpus", total=None)
 
-            def progress(name: str, done: int, total: int) -> None:
-                bar.update(task, description=f"reading {_line(name)}", completed=done, total=total)
+            def progress(what: str, done: int, total: int) -> None:
+                bar.update(task, description=_line(what), completed=done, total=total)
 
             with ExitStack() as stack:
                 executor = None
@@ -427,21 +435,48 @@ def review(
 def diff(
     old: Path = typer.Argument(..., help="The earlier database."),
     new: Path = typer.Argument(..., help="The later database."),
+    summary: bool = typer.Option(False, "--summary", help="Only the counts per table, and per document."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text (for reading), or csv, json, jsonl "
+                                                                     "(a row per change, for scripts)."),
 ) -> None:
     """List added, removed and changed standards, conversion rows and facts between two builds.
 
-    Example: python -m pipeline diff outputs/before.duckdb outputs/corpus.duckdb
+    Example: python -m pipeline diff outputs/before.duckdb outputs/corpus.duckdb --summary
     """
     from pipeline.diff import diff as run_diff
+    from pipeline.query import render
 
+    if output_format not in ("text", "csv", "json", "jsonl"):
+        _fail(PipelineError("E305", output_format, {"format": output_format, "formats": "text, csv, json, jsonl"}))
     try:
         tables = run_diff(old, new)
     except PipelineError as exc:
         _fail(exc)
         return
+    rows = [(d.table, "added", rid, None, None, None) for d in tables for rid in d.added]
+    rows += [(d.table, "removed", rid, None, None, None) for d in tables for rid in d.removed]
+    rows += [(d.table, "changed", rid, col, a, b) for d in tables for rid, col, a, b in d.changed]
+    if output_format != "text":
+        columns = ["table", "change", "row_id", "column", "old", "new"]
+        if summary:
+            counts: dict[tuple, int] = {}
+            for table, change, rid, *_ in rows:
+                key = (table, rid.split("/", 1)[0], change)
+                counts[key] = counts.get(key, 0) + 1
+            columns, rows = ["table", "doc_id", "change", "rows"], [(*k, n) for k, n in sorted(counts.items())]
+        sys.stdout.write(render(columns, rows, output_format))
+        return
     for d in tables:
         out.print(f"[bold]{d.table}[/bold]: {len(d.added)} added, {len(d.removed)} removed, "
                   f"{len(d.changed)} changed values")
+        if summary:
+            per_doc: dict[str, list[int]] = {}
+            for k, ids in enumerate((d.added, d.removed, [c[0] for c in d.changed])):
+                for rid in ids:
+                    per_doc.setdefault(rid.split("/", 1)[0], [0, 0, 0])[k] += 1
+            for doc, (a, r, c) in sorted(per_doc.items()):
+                out.print(f"  {_plain(doc)}: +{a} -{r} ~{c}", highlight=False, markup=False)
+            continue
         for rid in d.added:
             out.print(f"  + {_plain(rid)}", highlight=False, markup=False, soft_wrap=True)
         for rid in d.removed:

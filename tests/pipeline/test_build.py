@@ -295,3 +295,15 @@ def test_a_build_never_overwrites_a_file_it_did_not_write_and_writes_through_a_l
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert (tmp_path / "notes.txt").read_bytes() == before
     build(corpus, tmp_path / "notes.txt", force=True)  # --force overwrites, as asked
+
+
+def test_progress_names_the_stage_and_counts_each_document_as_it_finishes(tmp_path: Path):
+    corpus = copy_corpus(tmp_path / "c")
+    calls: list[tuple[str, int, int]] = []
+    build(corpus, tmp_path / "db.duckdb", progress=lambda what, done, total: calls.append((what, done, total)),
+          workers=1)
+    processed = [c for c in calls if c[0].startswith("processed ")]
+    assert [done for _, done, _ in processed] == [1, 2, 3] and {t for _, _, t in calls} == {3}
+    assert sorted(what.removeprefix("processed ") for what, _, _ in processed) == sorted(
+        p.name for p in corpus.glob("*.txt"))
+    assert calls[0][0] == "reading" and calls[-1] == ("writing db.duckdb", 3, 3)

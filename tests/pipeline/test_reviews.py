@@ -119,6 +119,15 @@ def test_diff_lists_what_changed(built_db, tmp_path):
     run = subprocess.run([sys.executable, "-m", "pipeline", "diff", str(built_db), str(tmp_path / "new.duckdb")],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0 and f"~ {ox} value_min: 40.0 → 45.0" in run.stdout
+    base = [sys.executable, "-m", "pipeline", "diff", str(built_db), str(tmp_path / "new.duckdb")]
+    summary = subprocess.run([*base, "--summary"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "000_7c73fe4ff602b772: +0 -30 ~0" in summary and ox not in summary  # a line per document, no row
+    rows = [json.loads(line) for line in
+            subprocess.run([*base, "-f", "jsonl"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()]
+    assert {"table": "standards", "change": "changed", "row_id": ox, "column": "value_min", "old": 40.0,
+            "new": 45.0} in rows and sum(r["change"] == "removed" for r in rows) == 30
+    counted = subprocess.run([*base, "--summary", "-f", "csv"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "facts,000_7c73fe4ff602b772,removed,30" in counted.splitlines()
 
 
 def test_export_writes_every_table_and_view_with_its_descriptions(built_db, tmp_path):

@@ -184,12 +184,12 @@ def test_parallel_build_equals_serial_build(tmp_path):
 
 @given(st.integers(0, 100_000), st.integers(1, 64))
 def test_batches_keep_every_worker_busy_and_stay_bounded(documents, workers):
-    from pipeline.build import BATCH_MAX, split_batches
+    from pipeline.build import BATCH_MAX, BATCHES_PER_WORKER, split_batches
 
     items = list(range(documents))
     batches = split_batches(items, workers)
     assert [i for b in batches for i in b] == items  # every document once, in order
-    assert len(batches) >= min(documents, 2 * workers)
+    assert len(batches) >= min(documents, BATCHES_PER_WORKER * workers) and BATCHES_PER_WORKER >= 2
     sizes = [len(b) for b in batches]
     assert all(1 <= n <= BATCH_MAX for n in sizes)
     assert not sizes or max(sizes) - min(sizes) <= 1
