@@ -1,17 +1,18 @@
-"""The review report: one self-contained HTML page over a built database, a reviewer's workbench.
+"""The review report over a built database, a reviewer's workbench: an index page and a page per document.
 
-The page (pipeline/templates/report.html.j2, rendered by Jinja2 with autoescape: every value from the
-database is escaped by the template engine) holds:
+Self-contained HTML, rendered by Jinja2 with autoescape (every value from the database is escaped by the
+template engine). The index (pipeline/templates/report.html.j2) holds:
   - the summary counts and a table of contents, readable without JavaScript;
-  - the flags to resolve, each with its quote marked in its sentence and a copy-ready review entry
-    for corpus/reviews/;
+  - the flags to resolve, each with its quote marked in its sentence, a copy-ready review entry for
+    corpus/reviews/ and the `review` command; a row a review decided on leaves them;
   - charts with axes, units and legends: each concept's standards compared across documents
-    (issuer and year), the conversion tables, and each report's statistics, one chart per unit;
-  - per document, its structure with the text of each unit, every row with its evidence, and the flagged
-    numbers no row reads (masked figures);
-  - the glossary of flags (schemas/flags.yaml).
-Filters (document, flagged only, free text) hide rows and chart marks alike. The layout works from a
-phone's 390 px to a desktop's 1400 px.
+    (issuer and year), and the conversion tables;
+  - a table of the documents, each linked to its page, and the glossary of flags (schemas/flags.yaml).
+A document's page (document.html.j2, in the folder named after the index: report.html → report/) holds its
+structure with the text of each unit, every row with its evidence and review command, its statistics
+charted one chart per unit, and the flagged numbers no row reads (masked figures). So the index stays a
+few hundred kilobytes at thousands of texts, and each page opens at once. Filters (document, flagged only,
+free text) hide rows and chart marks alike. The layout works from a phone's 390 px to a desktop's 1400 px.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b8860b", "#b
 TEMPLATES = Path(__file__).parent / "templates"
 CHART_WIDTH = 720  # SVG user units; the chart scales to the width of the page
 STATISTICS_PER_CHART = 20  # the largest values of a unit in one report; the rest are listed below it
+COMPARE_MARKS = 60  # a concept's chart with more standards draws a bar per issuer and year
+FLAGS_ON_INDEX = 300  # the flags to resolve the index shows; every one is on its document's page
 CORRECTIONS = {"standard": "{min: …, max: …}", "conversion": "{crop: …, to_qty: …}", "fact": "{value: …}"}
 
 
@@ -145,13 +148,44 @@ def compare_charts(standards: list[dict], docs: dict[str, dict], colours: dict[s
                           "flagged": bool(r["flags"]), "search": _search(r, "concept"),
                           "dashed": lo is None or r["relation"] == "max"})
         axis = f"{unit or 'as written'}{' ' + basis_label(per) if per else ''}"
+        grouped = len(marks) > COMPARE_MARKS
+        per = "issuer and year"
+        if grouped:  # thousands of texts: a bar per issuer and year (or per year), spanning their standards
+            marks = _grouped(marks, unit, 2)
+            if len(marks) > COMPARE_MARKS:
+                marks, per = _grouped(marks, unit, 1), "year"
         chart = _chart(concept, axis, marks, top)
         chart.description = vocab.load("concepts")["concepts"].get(concept, {}).get("description", "")
-        chart.legend = [(colours[d], _doc_label(docs[d])) for d in dict.fromkeys(r["doc_id"] for r in rows)]
+        in_chart = list(dict.fromkeys(r["doc_id"] for r in rows))
+        if len(in_chart) <= len(PALETTE):  # beyond, colours repeat: the labels tell documents apart
+            chart.legend = [(colours[d], docs[d].get("label") or _doc_label(docs[d])) for d in in_chart]
+        notes = []
+        if grouped:
+            notes.append(f"{len(rows)} standards of {len(in_chart)} documents, one bar per {per} spanning "
+                         "its values; each standard is on its document's page.")
         if any(m.dashed for m in chart.marks):
-            chart.note = "A dashed bar starts at 0: an upper limit (≤), or a range whose lower bound the copy lost."
+            notes.append("A dashed bar starts at 0: an upper limit (≤), or a range whose lower bound the copy lost.")
+        chart.note = " ".join(notes)
         charts.append(chart)
     return charts
+
+
+def _grouped(marks: list[dict], unit: str, parts: int) -> list[dict]:
+    """One mark per issuer and year (`parts` 2: the label up to the article) or per year (1), spanning the values
+    of its standards."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for m in marks:
+        label = m["label"].split(" · ")
+        groups[" · ".join(label[:2]) if parts == 2 else label[1]].append(m)
+    out = []
+    for label, ms in sorted(groups.items()) if parts == 1 else groups.items():
+        lo, hi = min(m["lo"] for m in ms), max(m["hi"] for m in ms)
+        n = sum(m.get("n", 1) for m in ms)
+        out.append({"label": f"{label} · {n} standard{'s' if n > 1 else ''}", "n": n, "lo": lo, "hi": hi,
+                    "value": f"{_span(lo, hi)} {unit}", "colour": ms[0]["colour"],
+                    "doc": " ".join(dict.fromkeys(m["doc"] for m in ms)), "flagged": any(m["flagged"] for m in ms),
+                    "search": " ".join(m["search"] for m in ms)[:2000], "dashed": any(m["dashed"] for m in ms)})
+    return out
 
 
 def conversion_charts(rates: list[dict], docs: dict[str, dict], colours: dict[str, str]) -> list[Chart]:
@@ -166,9 +200,10 @@ def conversion_charts(rates: list[dict], docs: dict[str, dict], colours: dict[st
         marks = [{"label": r["crop"] + (f" (read as {r['crop_reading']})" if r["crop_reading"] else ""),
                   "lo": 0.0, "hi": v, "value": f"{fmt(v)} {to_unit}", "colour": colours[doc_id], "doc": doc_id,
                   "flagged": bool(r["flags"]), "search": _search(r, "crop")} for r, v in zip(rows, values, strict=True)]
-        chart = _chart(f"{_doc_label(docs[doc_id])}: conversion table",
+        label = docs[doc_id].get("label") or _doc_label(docs[doc_id])
+        chart = _chart(f"{label}: conversion table",
                        f"{to_unit} of {to_crop} for 100 {from_unit} of the crop", marks, max(values))
-        chart.legend = [(colours[doc_id], _doc_label(docs[doc_id]))]
+        chart.legend = [(colours[doc_id], label)]
         charts.append(chart)
     return charts
 
@@ -225,6 +260,15 @@ def _doc_label(d: dict) -> str:
     return f"{d['issuer'] or (d['title'] or d['doc_id'])[:24]}, {_year(d)}"
 
 
+def _doc_labels(docs: list[dict]) -> dict[str, str]:
+    """Each document's label (issuer, year), told apart by its id where two would read alike."""
+    plain = {d["doc_id"]: _doc_label(d) for d in docs}
+    seen: dict[str, int] = defaultdict(int)
+    for label in plain.values():
+        seen[label] += 1
+    return {doc: label if seen[label] == 1 else f"{label} ({doc})" for doc, label in plain.items()}
+
+
 def _search(r: dict, what: str) -> str:
     parts = [r.get("standard_id") or r.get("rate_id") or r.get("fact_id"), r.get(what), r.get("unit"),
              r.get("quote"), *(r.get("flags") or [])]
@@ -255,7 +299,8 @@ def _row(kind: str, r: dict, text: str) -> dict:
             "status": r["review_status"], "note": r.get("review_note"), "evidence": highlight(text, r["char_start"],
                                                                                           r["char_end"]),
             "search": _search(r, {"standard": "concept", "conversion": "crop", "fact": "subject"}[kind]),
-            "review": _review_entry(kind, rid, r), "command": _review_command(rid), "crop": None, "crop_page": None}
+            "review": _review_entry(kind, rid, r), "command": _review_command(rid), "crop": None, "crop_page": None,
+            "doc_label": r["doc_id"], "page": None}
 
 
 def _review_entry(kind: str, rid: str, r: dict) -> str:
@@ -368,6 +413,9 @@ def report_context(db: Path) -> dict:
         crops = page_crops(con, Path(dataset["corpus_dir"]))
     finally:
         con.close()
+    labels = _doc_labels(docs)
+    for d in docs:
+        d["label"] = labels[d["doc_id"]]
     by_doc = {d["doc_id"]: d for d in docs}
     colours = {d["doc_id"]: PALETTE[k % len(PALETTE)] for k, d in enumerate(docs)}
     texts = {d["doc_id"]: d["text_original"] for d in docs}
@@ -380,10 +428,15 @@ def report_context(db: Path) -> dict:
                if r["flags"] and r["status"] == "unreviewed"]
     mine = {k: _by_doc(v, "doc") for k, v in rows.items()}
     units_of, loose_of, facts_of = _by_doc(units), _by_doc(loose), _by_doc(facts)
+    for kind in rows.values():
+        for r in kind:
+            r["doc_label"] = labels[r["doc"]]
     documents = []
     for d in docs:
         doc_id = d["doc_id"]
-        documents.append(d | {"label": _doc_label(d), "colour": colours[doc_id],
+        documents.append(d | {"label": labels[doc_id], "colour": colours[doc_id], "page": None,
+                              "open": sum(1 for kind in mine.values() for r in kind[doc_id]
+                                          if r["flags"] and r["status"] == "unreviewed"),
                               "outline": _outline(units_of[doc_id]),
                               "rows": {k: v[doc_id] for k, v in mine.items()},
                               "numbers": [{"id": n["number_id"], "reason": n["reason"], "flags": list(n["flags"]),
@@ -404,26 +457,66 @@ def report_context(db: Path) -> dict:
             "unclassified": sum(1 for r in standards if r["concept"].endswith(".unclassified"))}
 
 
-def build_report(db: Path) -> str:
+def render_pages(db: Path, index: str = "report.html") -> dict[str, str]:
+    """Every page of the report, by its path relative to the index's folder: the index (`index`) and a page
+    per document in the folder named after it (report.html → report/DOC_ID.html)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2").render(**report_context(db))
+    context = report_context(db)
+    folder = Path(index).stem
+    for d in context["documents"]:
+        d["page"] = f"{folder}/{d['doc_id']}.html"
+    for r in context["flagged"]:
+        r["page"] = f"{folder}/{r['doc']}.html"
+    context["flags_shown"] = context["flagged"][:FLAGS_ON_INDEX]
+    pages = {index: env.get_template("report.html.j2").render(**context)}
+    page = env.get_template("document.html.j2")
+    flags = vocab.load("flags")
+    for d in context["documents"]:
+        rows = [r for kind in d["rows"].values() for r in kind]
+        used = {f for r in rows for f in r["flags"]} | {f for n in d["numbers"] for f in n["flags"]} | \
+            {f for u in d["outline"] for f in u["flags"]}
+        counts = {"standards": len(d["rows"]["standard"]), "conversion_rates": len(d["rows"]["conversion"]),
+                  "facts": len(d["rows"]["fact"]), "flagged": d["open"]}
+        pages[d["page"]] = page.render(dataset=context["dataset"], d=d, home=f"../{index}", counts=counts,
+                                       row_total=len(rows), glossary={k: v for k, v in flags.items() if k in used})
+    return pages
+
+
+def build_report(db: Path) -> str:
+    """The index page of the report (render_pages has every page)."""
+    return render_pages(db)["report.html"]
 
 
 def write_report(db: Path, out: Path) -> Path:
-    """Write the report to `out` through a temporary file beside it, which a failure never leaves behind."""
+    """Write the index to `out` and the document pages to the folder beside it named after it (report.html →
+    report/), all through temporary files that a failure never leaves behind; a previous report's pages are
+    replaced whole."""
+    import os
+    import shutil
+
     if out.is_dir():
         raise PipelineError("E306", str(out), {"detail": "it is a folder; give --out a file (outputs/report.html)"})
-    html = build_report(db)
-    tmp = out.with_name(f".{out.name}.tmp")
+    pages = render_pages(db, out.name)
+    folder = out.with_suffix("")
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    old = out.with_name(f".{folder.name}.old-{os.getpid()}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(out)
+        for name, html in pages.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        if folder.is_dir():
+            folder.rename(old)
+        elif folder.exists():
+            raise PipelineError("E306", str(folder), {"detail": "a file stands where the document pages go"})
+        (tmp / folder.name).rename(folder)
+        (tmp / out.name).replace(out)
     except OSError as exc:
         raise PipelineError("E306", str(out), {"detail": exc.strerror or str(exc)}) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     return out
