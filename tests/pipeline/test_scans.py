@@ -93,10 +93,11 @@ def test_a_pdf_with_a_text_layer_is_read_from_it_and_nothing_is_recognised(tmp_p
     assert 420 in {r[0] for r in con.execute("select value_max from standards").fetchall()}
     assert con.execute("select min(confidence) from scan_lines").fetchone()[0] == 1.0
     # the report shows, beside each standard's quote, the crop of the page where it stands
-    from pipeline.report import build_report
+    from pipeline.report import render_pages
 
     con.close()
-    html = build_report(tmp_path / "db.duckdb")
+    pages = render_pages(tmp_path / "db.duckdb")  # the document's page holds its rows
+    html = "".join(html for name, html in pages.items() if name != "report.html")
     assert html.count('<img class="crop" src="data:image/jpeg;base64,') >= 3
 
 
