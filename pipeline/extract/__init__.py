@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["extract", "Extraction", "is_report"]
+__all__ = ["extract", "Extraction"]
 
 
 def warm_up() -> None:

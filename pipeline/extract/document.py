@@ -175,11 +175,6 @@ def _number_char(ch: str) -> bool:
     return ch.isdigit() or ch.isnumeric() or ch in "〇零两半几余多.,，点"
 
 
-def is_report(sd: StructuredDocument, unit: Unit) -> bool:
-    """A paragraph where statistics stand: anything but the articles of a regulation."""
-    return not context_of(sd, unit).rules_by_default
-
-
 def _number_ids(rows: list, id_field: str, keys: tuple[str, ...]) -> None:
     counts: dict[tuple, int] = {}
     for r in rows:

@@ -337,7 +337,7 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
                 lo_c *= _multiplier(m)  # 四百八十至四百九十亿斤: 亿 written once
             alternative = conn in _alternatives() or conn == "、"
             ok = _same_kind(unit, unit2) and (not alternative or (unit is not None and unit2 is not None))
-            if ok and lo_c <= hi_c * (1 if not alternative else 1):
+            if ok and lo_c <= hi_c:
                 lo, hi = lo_c, hi_c
                 if t2.unit is not None:
                     unit, unit_start = target, (t2.unit_start if target is t2.unit else unit_start)

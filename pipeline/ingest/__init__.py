@@ -158,11 +158,6 @@ def without_format_chars(text: str) -> tuple[str, Callable[[list[Region]], list[
     return visible, back
 
 
-def choose_layout_for_test(text: str) -> str:
-    """The name of the layout reader the registry picks for `text`."""
-    return choose(text).name
-
-
 def _apply_sidecar(path: Path, meta: Metadata, sources: dict[str, str]) -> None:
     side = sidecar_path(path)
     if not side.exists():

@@ -1,16 +1,16 @@
 """External citations resolved on the database being built, once every document is loaded."""
 from __future__ import annotations
 
-from pipeline import vocab
+from pipeline.structure.crossrefs import cited_document
 
 
 def resolve_external_rows(con, titles: dict[str, str]) -> None:
-    """The same matching as `resolve_external`, on the cross_references table of a database being built."""
+    """Point the external references of the database being built at the corpus documents they cite
+    (`cited_document`)."""
     cited = [r[0] for r in con.execute("select distinct target_title from cross_references "
                                        "where kind = 'external' and target_title is not null").fetchall()]
     for title in cited:
-        want = vocab.simplified(title).replace(" ", "")
-        doc_id = next((d for t, d in titles.items() if t == want or t.endswith(want)), None)
+        doc_id = cited_document(title, titles)
         if doc_id is not None:
             con.execute("update cross_references set target_doc_id = ? where kind = 'external' and target_title = ?",
                         [doc_id, title])

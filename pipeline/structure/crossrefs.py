@@ -135,18 +135,12 @@ def resolve_in(units: list[Unit], chapter_no: int | None, article_no: int | None
     return art.unit_id
 
 
-def resolve_external(refs: list[CrossReference], titles: dict[str, str]) -> None:
-    """Point external references at corpus documents whose title matches across scripts.
+def cited_document(title: str, titles: dict[str, str]) -> str | None:
+    """The corpus document a cited title names, across scripts, or None.
 
     `titles` maps a simplified, space-free title to its doc_id. A cited title
     matches a document title that equals it or ends with it (the corpus copy
     may carry the issuer: 国务院农村粮食统购统销暂行办法).
     """
-    for ref in refs:
-        if ref.kind != "external" or not ref.target_title:
-            continue
-        want = vocab.simplified(ref.target_title).replace(" ", "")
-        for title, doc_id in titles.items():
-            if title == want or title.endswith(want):
-                ref.target_doc_id = doc_id
-                break
+    want = vocab.simplified(title).replace(" ", "")
+    return next((doc_id for t, doc_id in titles.items() if t == want or t.endswith(want)), None)

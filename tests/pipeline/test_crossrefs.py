@@ -4,7 +4,7 @@ from pipeline.build import process
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 from pipeline.normalize import normalize
 from pipeline.structure import structure
-from pipeline.structure.crossrefs import resolve_external
+from pipeline.structure.crossrefs import cited_document
 from tests.conftest import CORPUS
 
 BODY = "\n\n".join([
@@ -49,8 +49,8 @@ def test_internal_targets_resolve_to_units(refs):
 
 
 def test_external_titles_resolve_across_scripts(refs):
-    resolve_external(refs, {"高级农业生产合作社示范章程": "charter", "国务院农村粮食统购统销暂行办法": "measures"})
-    by_title = {r.target_title: r.target_doc_id for r in refs if r.kind == "external"}
+    titles = {"高级农业生产合作社示范章程": "charter", "国务院农村粮食统购统销暂行办法": "measures"}
+    by_title = {r.target_title: cited_document(r.target_title, titles) for r in refs if r.kind == "external"}
     assert by_title == {"農村糧食統購統銷暫行辦法": "measures", "市鎮糧食定量供應實施細則": None,
                         "高級農業生產合作社示範章程": "charter"}
 

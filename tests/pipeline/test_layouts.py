@@ -5,7 +5,8 @@ import duckdb
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.ingest import choose_layout_for_test, read_document
+from pipeline.ingest import read_document
+from pipeline.ingest.layouts import choose
 from tests.conftest import CORPUS
 
 MARKDOWN = """# 某省農業生產合作社糧食分配暫行辦法
@@ -99,7 +100,7 @@ def test_bad_sidecar_names_the_sidecar(tmp_path: Path):
 
 @pytest.mark.parametrize("name, text", [("markdown", MARKDOWN), ("plain", PLAIN)])
 def test_layout_is_chosen_from_content_not_name(name, text):
-    assert choose_layout_for_test(text) == name
+    assert choose(text).name == name
 
 
 @pytest.mark.parametrize("title, text, kind", [
