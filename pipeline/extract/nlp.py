@@ -129,13 +129,6 @@ def grain_roles(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=65536)
-def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba's words of a short text, each tagged from its dictionary and the lexicon (no HMM: fast, and
-    enough to tell the nouns and verbs around a number). The same few characters recur: kept."""
-    return tuple(segmentation.segmenter().tagged(text, HMM=False))
-
-
 SEGMENTERS = ("jieba", "char")
 
 

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pipeline import vocab
 from pipeline.extract import role_model
 from pipeline.extract.quantities import Quantity
+from pipeline.extract.segmenter import tagged_words
 
 MINOR = "，、,；;。！？!?：:（）()"
 MAJOR = "；;。！？!?：:"
@@ -126,8 +127,6 @@ def _has(cleaned: str, key: str) -> str | None:
 def counted_noun(text: str, q: Quantity) -> str | None:
     """The noun a count counts: after its measure word and any adjectives, a one-character noun (八个县问题比较大:
     县), else the head of the nouns run together (两个实际问题: 问题; 五个基本差价: 差价)."""
-    from pipeline.extract.nlp import tagged_words
-
     after = text[q.unit_end if q.unit_end is not None else q.end:][:10]
     cut = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
     words = list(tagged_words(after[:cut]))
@@ -752,8 +751,6 @@ def _reason_code(role: Role) -> str:
 def _verb_follows(text: str) -> bool:
     """The next word is a verb or an adverb (一次做好), or a verb follows one word that modifies it (一次全面实行:
     jieba tags 全面 a noun), or a verb morpheme stands first (一次选好留足)."""
-    from pipeline.extract.nlp import tagged_words
-
     words = [w for w in tagged_words(text) if w[1] != "x"]
     if not words:
         return False

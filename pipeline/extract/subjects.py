@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.extract.quantities import Quantity
+from pipeline.extract.segmenter import tagged_words
 
 SUBJECT_MAX = 12
 STOP = "，。；：、！？（）「」“”《》,;:()!?"
@@ -30,8 +31,6 @@ def _nounish(flag: str) -> bool:
 
 
 def _cut(text: str) -> list[tuple[str, str]]:
-    from pipeline.extract.nlp import tagged_words
-
     return list(tagged_words(text))
 
 
