@@ -24,7 +24,7 @@ import re
 from datetime import date
 
 from pipeline import vocab
-from pipeline.ingest.dates import DATE_RE, ISO_RE, find_date, parse_date_match
+from pipeline.ingest.dates import DATE_RE, ISO_RE, find_date, parse_date_match, small_number
 from pipeline.ingest.layouts.common import lines, procedure_step
 from pipeline.ingest.model import Metadata
 
@@ -115,9 +115,7 @@ def _n(s: str) -> int:
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if s.isdigit():
         return int(s)
-    from pipeline.ingest.dates import _small
-
-    return _small(s)
+    return small_number(s)
 
 
 def _full_date(s: str) -> date | None:

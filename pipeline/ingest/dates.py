@@ -25,7 +25,8 @@ def _year(s: str) -> int:
     return int("".join(str(_DIGIT_VALUE[c]) for c in s))
 
 
-def _small(s: str) -> int:
+def small_number(s: str) -> int:
+    """A month's or day's number as a date writes it: 9, ９, 九, 十一, 廿七 (ValueError when it is none)."""
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if s.isdigit():
         return int(s)
@@ -39,10 +40,10 @@ class MonthDate(date):
 
 def parse_date_match(m: re.Match) -> date | None:
     try:
-        y, mo = _year(m.group("y")), _small(m.group("m"))
+        y, mo = _year(m.group("y")), small_number(m.group("m"))
         if not m.group("d"):
             return MonthDate(y, mo, 1)
-        return date(y, mo, _small(m.group("d")))
+        return date(y, mo, small_number(m.group("d")))
     except (ValueError, KeyError):
         return None
 

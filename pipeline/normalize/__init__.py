@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 
-from pipeline.ingest.layouts.common import Line, lines
+from pipeline.chars import Line, lines
 from pipeline.ingest.model import SourceDocument
 from pipeline.markers import starts_with_marker
 from pipeline.normalize.offsets import OffsetMap

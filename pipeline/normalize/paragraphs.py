@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.chars import CJK_RE, Line
 from pipeline.crops import is_names_run
-from pipeline.ingest.layouts.common import CJK_RE, Line
 from pipeline.markers import CHAPTER_RE, starts_with_marker
 
 CLOSERS = "。；：:;！？!?）)」』”"

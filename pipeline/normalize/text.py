@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from array import array
 
-from pipeline.chars import FORMAT_CHARS
-from pipeline.ingest.layouts.common import Line
+from pipeline.chars import FORMAT_CHARS, Line
 
 # one character for one: offsets survive
 _WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}

@@ -1,49 +1,17 @@
-"""Helpers the layout readers share: lines with offsets, furniture lines."""
+"""Helpers the layout readers share: furniture lines, issuers, procedure lines (lines with offsets and the
+CJK character class are pipeline.chars', which normalization reads too)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from pipeline import vocab
+from pipeline.chars import CJK_RE, Line, lines  # noqa: F401 (the layout readers' own names for them)
 from pipeline.ingest.dates import find_date
 from pipeline.ingest.model import Metadata, Region
 
-CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SENTENCE_END = "。！？；：.!?;:，,"
-
-
-@dataclass(frozen=True)
-class Line:
-    start: int  # offset of the first character in the original
-    end: int  # offset after the last character, line break excluded
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-    @property
-    def indent(self) -> int:
-        return len(self.text) - len(self.text.lstrip(" \t\u3000"))
-
-
-def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
-    """Split text[start:end] into lines, keeping offsets; handles \\r\\n, \\r, \\n."""
-    end = len(text) if end is None else end
-    out, pos = [], start
-    for m in re.finditer(r"\r\n|\r|\n", text[start:end]):
-        brk = start + m.start()
-        out.append(Line(pos, brk, text[pos:brk]))
-        pos = start + m.end()
-    if pos < end:
-        out.append(Line(pos, end, text[pos:end]))
-    return out
 
 
 def has_cjk(s: str) -> bool:
