@@ -5,6 +5,7 @@ the file, the place and the problem (tracebacks only with --debug).
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from contextlib import ExitStack
@@ -61,6 +62,19 @@ def _line(text: object) -> str:
     return _safe(str(text).replace("\r", "\\r").replace("\n", "\\n"))
 
 
+def command(name: str | None = None):
+    """`app.command`, with the command's PipelineError reported in one line (its traceback with --debug)."""
+    def register(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except PipelineError as exc:
+                _fail(exc)
+        return app.command(name)(run)
+    return register
+
+
 def _fail(exc: Exception) -> None:
     if STATE["debug"]:
         raise exc
@@ -68,7 +82,7 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def build(
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
@@ -99,23 +113,19 @@ def build(
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn())
-    try:
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("listing the corpus", total=None)
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("listing the corpus", total=None)
 
-            def progress(what: str, done: int, total: int) -> None:
-                bar.update(task, description=_line(what), completed=done, total=total)
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=_line(what), completed=done, total=total)
 
-            with ExitStack() as stack:
-                executor = None
-                if dask:
-                    from pipeline.cluster import dask_executor
+        with ExitStack() as stack:
+            executor = None
+            if dask:
+                from pipeline.cluster import dask_executor
 
-                    executor, workers = stack.enter_context(dask_executor(dask, workers))
-                report = run_build(corpus, db, progress=progress, workers=workers, force=force, executor=executor)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+                executor, workers = stack.enter_context(dask_executor(dask, workers))
+            report = run_build(corpus, db, progress=progress, workers=workers, force=force, executor=executor)
     report_file(db).write_text(report.to_json(), encoding="utf-8")
     _print_summary(report)
 
@@ -184,7 +194,7 @@ def _print_decisions(d: dict) -> None:
                   highlight=False)
 
 
-@app.command()
+@command()
 def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="Markdown file to write.")) -> None:
     """Write the data dictionary (every table and column) from schemas/tables.yaml.
 
@@ -197,7 +207,7 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
     err.print(f"wrote {_safe(out)}", highlight=False)
 
 
-@app.command("train-roles")
+@command("train-roles")
 def train_roles(
     corpus: list[Path] = typer.Option([Path("../shared/real"), Path("corpus")], help="Annotated corpus folders."),
     gold: list[Path] = typer.Option([Path("../shared/gold/real.yaml"), Path("../shared/gold/seeds.yaml")],
@@ -224,7 +234,7 @@ def train_roles(
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 
 
-@app.command()
+@command()
 def query(
     sql: str = typer.Argument(None, help="SQL to run (read-only; the database is all it can see). Leave it out to "
                                          "read the SQL from --file, or from standard input."),
@@ -250,9 +260,6 @@ def query(
         sql = _sql_from(sql, file)
         limit = TABLE_ROWS if output_format == "table" else None
         columns, rows, more = run_query(db, sql, limit)
-    except PipelineError as exc:
-        _fail(exc)
-        return
     except KeyboardInterrupt:
         err.print("interrupted: the query was stopped, and the database is as it was", highlight=False)
         raise typer.Exit(130) from None
@@ -290,7 +297,7 @@ def _sql_from(sql: str | None, file: Path | None) -> str:
     return sys.stdin.read()
 
 
-@app.command()
+@command()
 def calc(
     households: Path = typer.Option(..., help="Households, CSV or Parquet (columns: docs/calculation.md)."),
     plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
@@ -308,11 +315,7 @@ def calc(
     """
     from pipeline.calc import run
 
-    try:
-        result = run(db, households, plots, out, rules, county_rules, citations, reviewed_only)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    result = run(db, households, plots, out, rules, county_rules, citations, reviewed_only)
     counts = result.output["class"].value_counts().to_dict()
     out_console = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     for note in result.notes:
@@ -321,7 +324,7 @@ def calc(
               highlight=False)
 
 
-@app.command()
+@command()
 def explain(
     household: str = typer.Option(..., help="household_id to explain."),
     households: Path = typer.Option(..., help="Households, CSV or Parquet."),
@@ -337,16 +340,12 @@ def explain(
     """
     from pipeline.calc import explain as run_explain
 
-    try:
-        lines = run_explain(db, households, plots, household, rules, county_rules)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    lines = run_explain(db, households, plots, household, rules, county_rules)
     for line in lines:
         out.print(_plain(line), highlight=False, markup=False, soft_wrap=True)
 
 
-@app.command("share-fund")
+@command("share-fund")
 def share_fund(
     joiners: Path = typer.Option(..., help="Joiners, CSV or Parquet (joiner_id, category, share_fund_due, "
                                            "first_year_remuneration, hardship)."),
@@ -362,19 +361,15 @@ def share_fund(
     from pipeline.calc import check_output, write_table
     from pipeline.calc.sharefund import settle
 
-    try:
-        check_output(out)
-        result = settle(db, joiners, rules)
-        write_table(result, out)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    check_output(out)
+    result = settle(db, joiners, rules)
+    write_table(result, out)
     by = _safe(result["rule_doc"].iloc[0]) if len(result) else "-"
     err.print(f"{len(result)} joiners by {by}; wrote {_safe(out)}",
               highlight=False)
 
 
-@app.command()
+@command()
 def report(
     db: Path = typer.Option(DEFAULT_DB, help="Built database."),
     out: Path = typer.Option(Path("outputs/report.html"), help="HTML file to write."),
@@ -385,15 +380,11 @@ def report(
     """
     from pipeline.report import write_report
 
-    try:
-        write_report(db, out)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    write_report(db, out)
     err.print(f"wrote {_safe(out)}", highlight=False)
 
 
-@app.command()
+@command()
 def review(
     row_id: str = typer.Argument(..., help="The row's id: standard_id, rate_id or fact_id."),
     confirm: bool = typer.Option(False, "--confirm", help="The row is right as extracted."),
@@ -422,16 +413,12 @@ def review(
         if not sep or not field_name.strip() or not value.strip():
             _fail(PipelineError("E215", row_id, {"detail": f"--correct {item!r} is not FIELD=VALUE (min=8)"}))
         sets[field_name.strip()] = value.strip()
-    try:
-        entry = api.review(row_id, chosen[0], reason=reason, reviewer=reviewer, sets=sets, db=db, reviews=reviews)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    entry = api.review(row_id, chosen[0], reason=reason, reviewer=reviewer, sets=sets, db=db, reviews=reviews)
     err.print(f"recorded in {_safe(reviews)}: {entry['decision']} {_safe(row_id)} «{_safe(entry['quote'])}»; "
               f"the next build applies it", highlight=False)
 
 
-@app.command()
+@command()
 def diff(
     old: Path = typer.Argument(..., help="The earlier database."),
     new: Path = typer.Argument(..., help="The later database."),
@@ -448,11 +435,7 @@ def diff(
 
     if output_format not in ("text", "csv", "json", "jsonl"):
         _fail(PipelineError("E305", output_format, {"format": output_format, "formats": "text, csv, json, jsonl"}))
-    try:
-        tables = run_diff(old, new)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    tables = run_diff(old, new)
     rows = [(d.table, "added", rid, None, None, None) for d in tables for rid in d.added]
     rows += [(d.table, "removed", rid, None, None, None) for d in tables for rid in d.removed]
     rows += [(d.table, "changed", rid, col, a, b) for d in tables for rid, col, a, b in d.changed]
@@ -486,7 +469,7 @@ def diff(
                       soft_wrap=True)
 
 
-@app.command()
+@command()
 def export(
     parquet: Path = typer.Option(..., "--parquet", help="Folder to write one Parquet file per table into."),
     db: Path = typer.Option(DEFAULT_DB, help="Built database."),
@@ -498,17 +481,13 @@ def export(
     """
     from pipeline.diff import export_parquet
 
-    try:
-        written = export_parquet(db, parquet)
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    written = export_parquet(db, parquet)
     tables = [p for p in written if p.suffix == ".parquet"]
     err.print(f"wrote {len(tables)} tables and views to {_safe(parquet)}, with the dataset card README.md",
               highlight=False)
 
 
-@app.command()
+@command()
 def add(
     file: Path = typer.Argument(..., help="Text file to add to the corpus."),
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
@@ -525,11 +504,7 @@ def add(
     """
     from pipeline.build import add_document, report_file
 
-    try:
-        report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer, "kind": kind})
-    except PipelineError as exc:
-        _fail(exc)
-        return
+    report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer, "kind": kind})
     report_file(db).write_text(report.to_json(), encoding="utf-8")
     d = next(x for x in report.documents if x.source_file == name)
     out.print(f"added {_line(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",

@@ -896,7 +896,9 @@ def test_a_query_too_deep_is_refused_without_suggesting_a_locked_setting(built_d
 def test_ctrl_c_during_a_query_stops_it_in_one_line(built_db):
     child = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "query", "--db", str(built_db),
-         "select sum(hash(a.range * b.range)) from range(1000000) a, range(1000000) b"],
+         # a query of many small steps: DuckDB looks for Ctrl-C between them (a single huge scan may not)
+         "with recursive t(n) as (select 1 union all select n + 1 from t where n < 100000000) "
+         "select count(*) from t"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
     time.sleep(3)
