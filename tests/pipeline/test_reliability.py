@@ -901,9 +901,12 @@ def test_ctrl_c_during_a_query_stops_it_in_one_line(built_db):
          "select count(*) from t"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
-    time.sleep(8)  # well into the query (it runs for minutes), past the start-up of a busy machine
-    child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=60)
+    try:
+        time.sleep(8)  # well into the query (it runs for minutes), past the start-up of a busy machine
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()  # never left running, whatever happened
     assert child.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr, stderr
 
 
