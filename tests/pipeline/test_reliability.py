@@ -940,3 +940,13 @@ def test_calc_csv_writes_numbers_as_a_reader_reads_them(built_db, tmp_path):
     decimals = [len(v.split(".")[1]) for line in text.splitlines()[1:] for v in line.split(",")
                 if re.fullmatch(r"-?\d+\.\d+", v)]
     assert decimals and max(decimals) <= 4
+
+
+def test_a_db_that_is_a_folder_is_refused_before_any_work(tmp_path):
+    corpus = copy_corpus(tmp_path / "c")
+    folder = tmp_path / "out.duckdb"
+    folder.mkdir()
+    with pytest.raises(PipelineError) as exc:
+        build(corpus, folder)
+    assert exc.value.code == "E216" and "is a folder" in str(exc.value)
+    assert list(folder.iterdir()) == [] and not (tmp_path / ".cache").exists()  # nothing processed first
