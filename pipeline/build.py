@@ -529,9 +529,7 @@ def decisions(db: Path, issues: list[Issue]) -> dict:
         return out
     try:
         for table, id_field in ID_FIELDS.items():
-            columns = {c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
-            if "erratum" in columns:
+            if "erratum" in tables()[table].column_names:
                 out["errata_applied"] += con.execute(
                     f'select count(*) from "{table}" where erratum is not null').fetchall()[0][0]
             out["reviews_applied"] += con.execute(
@@ -692,7 +690,7 @@ def add_document(file: Path, corpus: Path, db: Path, metadata: dict) -> tuple[Bu
         raise InputError("E110", str(file), {"detail": exc}) from None
     if why := not_a_document_name(file.name):
         raise InputError("E110", str(file), {"detail": f"the build does not read {why} as a document; rename it "
-                                                       "(hubei_rules_1955.txt) and add it again"})
+                                                       "(rules_1955.txt) and add it again"})
     target = corpus / file.name
     if target.exists() and target.read_bytes() != file.read_bytes():
         raise InputError("E107", str(target), {"detail": "a different file of that name is already in the corpus"})
