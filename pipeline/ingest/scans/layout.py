@@ -8,8 +8,9 @@ paragraph until one starts indented (two characters' room at the start of a line
 one before it stopped short (a last line); a heading (centred, or set larger than the body) is a
 paragraph of its own, written as the Markdown heading the text layouts already read (`# ` for the
 first on the first page, `## ` for the others). Vertical punctuation forms (︵︶﹁﹂︽︾) and the shapes
-a recogniser reads for vertical commas and stops are put back as the horizontal forms, and specks
-read as `·` or `.` are dropped (schemas/scans.yaml).
+a recogniser reads for vertical commas and stops are put back as the horizontal forms; specks read as
+`·` or `.` are dropped (except a decimal point and the stop after a line's opening number), and a dash
+read as 一 between Arabic digits (50一70) is read as the dash it is (schemas/scans.yaml).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from functools import lru_cache
 from statistics import median
 
 from pipeline import vocab
+from pipeline.chars import HAN_DIGITS
 
 TALL = 1.5  # a box this many times taller than wide is a vertical column
 INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
@@ -27,6 +29,7 @@ CLOSING = "。！？；：」』）)”.!?;:"
 LARGER = 1.3  # a line whose characters are this much larger than the page's median is a heading
 CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
 CENTRE_SLACK = 1.5
+HEADING_WORD = 2  # a heading has at least this many letters or digits: a lone mark or speck (，O 一) is none
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,10 @@ class PlacedLine:
 
 
 @lru_cache(maxsize=1)
-def _vocab() -> tuple[dict[str, str], dict[str, str], str]:
+def _vocab() -> tuple[dict[str, str], dict[str, str], str, str]:
     data = vocab.load("scans")
     return (dict(data["vertical_forms"]["map"]), dict(data["vertical_confusions"]["map"]),
-            "".join(data["specks"]["chars"]))
+            "".join(data["specks"]["chars"]), "".join(data["dashes_between_digits"]["chars"]))
 
 
 def is_vertical(lines) -> bool:
@@ -57,13 +60,15 @@ def is_vertical(lines) -> bool:
 def clean_text(text: str, confidences: tuple[float, ...], vertical: bool) -> tuple[str, tuple[float, ...]]:
     """Vertical forms to horizontal ones, a vertical page's misread commas and stops put back, specks dropped;
     one character for one except for the specks, whose confidences go with them."""
-    forms, confusions, specks = _vocab()
+    forms, confusions, specks, dashes = _vocab()
     out, confs = [], []
     for k, ch in enumerate(text):
         ch = forms.get(ch, ch)
         if vertical:
             ch = confusions.get(ch, ch)
-        if ch in specks and not _between_digits(text, k):
+        if ch in dashes and _between_digits(text, k):
+            ch = "—"
+        if ch in specks and not (_decimal_point(text, k) or _after_line_number(text, k)):
             continue
         out.append(ch)
         confs.append(confidences[k] if k < len(confidences) else 0.0)
@@ -71,7 +76,27 @@ def clean_text(text: str, confidences: tuple[float, ...], vertical: bool) -> tup
 
 
 def _between_digits(text: str, k: int) -> bool:
-    return 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
+    """Whether text[k] stands between two Arabic digits (a decimal point, a range's dash), full-width or not."""
+    return 0 < k < len(text) - 1 and _digit(text[k - 1]) and _digit(text[k + 1])
+
+
+def _decimal_point(text: str, k: int) -> bool:
+    """Whether a speck at text[k] may be a decimal point: between two digits, Arabic or Han (90.85, 三一.二), or
+    at a line's end after one or its start before one (a number the line wraps: `…的90` / `.85%`)."""
+    def digit(j: int) -> bool:
+        return 0 <= j < len(text) and (_digit(text[j]) or text[j] in HAN_DIGITS)
+
+    return (digit(k - 1) or k == 0) and (digit(k + 1) or k == len(text) - 1) and (digit(k - 1) or digit(k + 1))
+
+
+def _after_line_number(text: str, k: int) -> bool:
+    """Whether text[k] follows the number a line opens with (`2.公共食堂…`: an item's number and its stop)."""
+    head = text[:k].lstrip()
+    return 0 < len(head) <= 3 and all(_digit(c) for c in head) and k + 1 < len(text) and not _digit(text[k + 1])
+
+
+def _digit(ch: str) -> bool:
+    return "0" <= ch <= "9" or "０" <= ch <= "９"
 
 
 def order(lines, first_page: bool) -> tuple[list[PlacedLine], bool]:
@@ -109,7 +134,7 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
         room_start, room_end = (box[along] - first) / size, (last - box[along + 2]) / size
         centred = not vertical and room_start > CENTRED and room_end > CENTRED and \
             abs(room_start - room_end) < CENTRE_SLACK * 2 and len(text) < 40 and not text.endswith(("。", "，", "；"))
-        heading = own > LARGER * size or centred
+        heading = (own > LARGER * size or centred) and sum(ch.isalnum() for ch in text) >= HEADING_WORD
         out.append(_placed(out, box, text, confs, heading, own, previous_short or room_start > INDENT, first_page, k))
         previous_short = heading or _ends(text, room_end)
     return out

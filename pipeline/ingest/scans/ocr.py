@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 3
+READER = 4
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _deskewed(img):
 
     angle = max(SKEW_STEPS, key=sharpness)
     if abs(angle) < 0.1:
-        return img, None
+        return img, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     turned = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=(255, 255, 255))
     return turned, cv2.invertAffineTransform(m)
@@ -190,13 +190,65 @@ def _columns(img):
     return np.array(out, dtype=np.float32) if out else None
 
 
-def _upright(img, quad):
-    """A vertical column as a row of its characters, each upright in a square cell: the recogniser reads rows.
+GRID_PITCH = (0.95, 1.7)  # a vertical print's character pitch, in character widths, looked for in this range
+GRID_FIT = 0.85  # the share of cell edges that must fall on white rows for the column to be read on its grid
+SMALL = 0.5  # a piece smaller than this both ways (in character widths) is punctuation
+BRACKET = (0.2, 0.55, 0.6)  # a piece this short (from, to) and at least this wide is a bracket set on its side
+RULE = (0.15, 0.8)  # a piece this narrow at most and this tall at least is a dash set on its side
 
-    The column's ink is cut into pieces at its white rows; pieces are joined into one character while they span
-    no more than a character's height (三 and 二 are several pieces). A piece that is small both ways is
-    punctuation, set in the upper right of its cell in a vertical print: it is put at the lower left of its
-    cell, where a horizontal print has it, so that it reads as the mark it is."""
+
+def _grid(white, glyph: int) -> list[tuple[int, int]] | None:
+    """The cells of a column set on a grid, as vertical prints are (one character per cell, every cell the same
+    height): the pitch and phase whose cell edges fall on white rows most often, or None if no grid fits
+    (`GRID_FIT`). Reading by the grid keeps a character of separate strokes (一, 二, 三, 川) whole and apart
+    from its neighbour, where joining ink pieces by size merges 一 into the 二 after it."""
+    import numpy as np
+
+    n = len(white)
+    best = None
+    for pitch in np.arange(GRID_PITCH[0] * glyph, GRID_PITCH[1] * glyph, 0.1):
+        edges = int(n / pitch)
+        if edges < 3:
+            continue
+        for phase in np.arange(0.0, pitch, 0.5):
+            at = (phase + pitch * np.arange(edges + 1)).astype(int)
+            at = at[at < n]
+            fit = float(white[at].mean())
+            if best is None or fit > best[0] + 1e-9:
+                best = (fit, pitch, phase)
+    if best is None or best[0] < GRID_FIT:
+        return None
+    _, pitch, phase = best
+    bounds = [int(phase + pitch * k) for k in range(-1, int(n / pitch) + 2)]
+    return [(max(0, a), min(n, b)) for a, b in zip(bounds, bounds[1:]) if min(n, b) > max(0, a)]
+
+
+def _pieces(ink, glyph: int) -> list[tuple[int, int]]:
+    """The cells of a column not set on a grid: pieces of ink joined while they span no more than a character's
+    height (三 and 二 are several pieces), touching characters cut at the type's pitch."""
+    pieces = []
+    for a, b in _runs(ink.any(axis=1), min_gap=1):
+        n = round((b - a) / (1.05 * glyph))
+        if n >= 2:
+            pieces += [(a + (b - a) * k // n, a + (b - a) * (k + 1) // n) for k in range(n)]
+        else:
+            pieces.append((a, b))
+    cells: list[list[int]] = []
+    for a, b in pieces:
+        if cells and b - cells[-1][0] <= 1.15 * glyph and cells[-1][1] - cells[-1][0] < 0.9 * glyph:
+            cells[-1][1] = b
+        else:
+            cells.append([a, b])
+    return [(a, b) for a, b in cells]
+
+
+def _upright(img, quad):
+    """A vertical column as a row of its characters, upright and side by side: the recogniser reads rows.
+
+    The column is cut into its cells (`_grid`, else `_pieces`). Each cell's ink is set in the row at its own
+    width, a little apart, as a horizontal print sets it. A piece small both ways is punctuation, set in the
+    upper right of its cell in a vertical print: it goes to the foot of the row, where a horizontal print has
+    it. A bracket or a dash, which a vertical print sets on its side (︵ ︽ ﹁ ︱), is turned back upright."""
     import numpy as np
 
     x0, y0 = quad.min(axis=0).astype(int)
@@ -207,33 +259,31 @@ def _upright(img, quad):
         return col
     xs = np.where(ink.any(axis=0))[0]
     glyph = max(8, int(xs[-1] - xs[0] + 1))
-    pieces = []
-    for a, b in _runs(ink.any(axis=1), min_gap=1):
-        n = round((b - a) / (1.05 * glyph))
-        if n >= 2:  # characters printed close enough to touch: cut at the type's pitch
-            pieces += [(a + (b - a) * k // n, a + (b - a) * (k + 1) // n) for k in range(n)]
-        else:
-            pieces.append((a, b))
-    cells: list[list[int]] = []
-    for a, b in pieces:
-        if cells and b - cells[-1][0] <= 1.15 * glyph and cells[-1][1] - cells[-1][0] < 0.9 * glyph:
-            cells[-1][1] = b
-        else:
-            cells.append([a, b])
+    rows = ink.any(axis=1)
+    cells = _grid(~rows, glyph) or _pieces(ink, glyph)
+    gap = max(3, glyph // 5)
     side = glyph + 8
-    strip = np.full((side, side * len(cells), 3), 255, dtype=np.uint8)
-    for k, (a, b) in enumerate(cells):
-        piece = col[a:b, xs[0]:xs[-1] + 1]
-        pink = piece[:, :, 0] < 128
-        pxs = np.where(pink.any(axis=0))[0]
-        piece = piece[:, pxs[0]:pxs[-1] + 1] if len(pxs) else piece
+    placed = []
+    for a, b in cells:
+        cell = ink[a:b, xs[0]:xs[-1] + 1]
+        if not cell.any():
+            continue  # an empty cell: a paragraph's indent
+        ys, cxs = np.where(cell.any(axis=1))[0], np.where(cell.any(axis=0))[0]
+        piece = col[a + ys[0]:a + ys[-1] + 1, xs[0] + cxs[0]:xs[0] + cxs[-1] + 1]
         h, w = piece.shape[:2]
-        h, w = min(h, side), min(w, side)
-        if h < 0.5 * glyph and w < 0.5 * glyph:  # punctuation: to the lower left of its cell
-            top, left = side - h - 4, k * side + 4
-        else:
-            top, left = (side - h) // 2, k * side + (side - w) // 2
-        strip[top:top + h, left:left + w] = piece[:h, :w]
+        if (BRACKET[0] * glyph <= h <= BRACKET[1] * glyph and w >= BRACKET[2] * glyph) or (
+                w <= RULE[0] * glyph and h >= RULE[1] * glyph):
+            piece = np.ascontiguousarray(np.rot90(piece))  # on its side in the print: turned back
+            h, w = piece.shape[:2]
+        small = h < SMALL * glyph and w < SMALL * glyph
+        placed.append((piece[:side, :side], small))
+    strip = np.full((side, sum(p.shape[1] + gap for p, _ in placed) + 8, 3), 255, dtype=np.uint8)
+    left = 4
+    for piece, small in placed:
+        h, w = piece.shape[:2]
+        top = side - h - 4 if small else (side - h) // 2
+        strip[top:top + h, left:left + w] = piece
+        left += w + gap
     return strip
 
 

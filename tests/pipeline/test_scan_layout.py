@@ -1,0 +1,97 @@
+"""From recognised lines to text, and a vertical column to a row: sentences and pages written for each case.
+
+The layout cases are recognised lines made by hand (no engine). The vertical cases set a column of a page made
+by scripts/make_scans.py and cut it into its cells, and read one short vertical page (a few seconds).
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.ingest.scans import layout, ocr
+from pipeline.ingest.scans.ocr import OcrLine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clean(text: str, vertical: bool = False) -> str:
+    return layout.clean_text(text, (0.99,) * len(text), vertical)[0]
+
+
+@pytest.mark.parametrize(("read", "want"), [
+    ("占原计划的90.85%", "占原计划的90.85%"),  # a decimal point between digits
+    ("出口三一.二亿斤", "出口三一.二亿斤"),  # … between Han digits, as the period writes a decimal
+    ("占原计划任务的90.", "占原计划任务的90."),  # a number the line wraps: the point at its end …
+    (".85%，比去年增加", ".85%，比去年增加"),  # … or at the next line's start
+    ("2.公共食堂应当建立", "2.公共食堂应当建立"),  # the stop after an item's number
+    ("口粮·每人.四百斤", "口粮每人四百斤"),  # specks inside words are dropped
+    ("粮食供应.", "粮食供应"),  # … and at a line's end after a word
+    ("分为3岁以下，4一7岁，8一12岁", "分为3岁以下，4—7岁，8—12岁"),  # a range's dash read as 一
+    ("一九五三年第一条三一二", "一九五三年第一条三一二"),  # 一 among Han numerals stays a numeral
+    ("1一2", "1—2"),
+])
+def test_specks_and_dashes_are_read_by_what_stands_beside_them(read, want):
+    assert _clean(read) == want
+
+
+def test_a_vertical_pages_misread_marks_and_forms_are_put_back():
+    assert _clean("每人’每年°︵原糧︶", vertical=True) == "每人，每年。（原糧）"
+    assert _clean("每人’每年", vertical=False) == "每人’每年"  # a quote on a horizontal page is a quote
+
+
+def test_a_lone_mark_or_speck_set_large_is_no_heading():
+    body = [OcrLine((100, 100 + 40 * k, 1100, 130 + 40 * k), "缺粮户的口粮标准每人每年不得超过四百二十斤以上标准" * 1,
+                    (0.99,) * 25) for k in range(6)]
+    mark = OcrLine((100, 400, 160, 470), "，", (0.9,))  # a comma whose box came out tall: looks set larger
+    title = OcrLine((300, 20, 900, 80), "粮食供应办法", (0.99,) * 6)
+    placed, vertical = layout.order([title, *body, mark], first_page=True)
+    assert not vertical
+    assert [p.text for p in placed if p.heading] == ["粮食供应办法"]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "scripts" / "make_scans.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _columns(text: str):
+    page = _generator().render(text, "vertical", 1)[0].convert("RGB")
+    img = ocr._binarised(np.asarray(page))
+    return img, ocr._columns(img)
+
+
+def test_a_vertical_column_is_cut_into_one_cell_per_character_on_its_grid():
+    column = "一二三四五六七八九十一二三川小" * 2  # characters of separate strokes, one above the other
+    img, cols = _columns(f"{column}\n\n二三")  # a second column, so that the page has columns to find
+    x0, y0 = cols[-1].min(axis=0).astype(int)
+    x1, y1 = cols[-1].max(axis=0).astype(int)
+    ink = img[y0:y1, x0:x1, 0] < 128
+    xs = np.where(ink.any(axis=0))[0]
+    cells = ocr._grid(~ink.any(axis=1), int(xs[-1] - xs[0] + 1))
+    inked = [c for c in cells if ink[c[0]:c[1]].any()]
+    assert len(inked) == len(column)  # one cell per character drawn
+    pitch = (inked[-1][0] - inked[0][0]) / (len(inked) - 1)
+    assert abs(pitch - _generator().SIZE) < 0.5  # the type's pitch on the page
+    # joining pieces by size instead merges 一 into the top stroke of the 二 below it
+    first = ocr._pieces(ink, int(xs[-1] - xs[0] + 1))[0]
+    assert first[0] < inked[0][1] < first[1]
+
+
+def test_a_vertical_page_keeps_its_decimal_points_dashes_brackets_and_stops():
+    text = ("全省共收购粮食11亿7000万斤，占原计划任务的90．85％，比去年增加50—70%。\n\n"
+            "第二条 口粮（原粮）每人四百斤至四百六十斤，低于三百斤的，由国家供应。\n")
+    page = _generator().render(text, "vertical", 1)[0]
+    page = page.crop((page.width - 300, 0, page.width, page.height)).convert("RGB")
+    lines = ocr.recognise(page)
+    placed, vertical = layout.order(lines, first_page=True)
+    read = "".join(p.text for p in placed)
+    assert vertical
+    assert "90.85" in read or "90．85" in read
+    assert "50—70" in read
+    assert "口糧(原糧)" in read.replace("（", "(").replace("）", ")")
+    assert "低於三百斤的，由國家供應。" in read
