@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 4
+READER = 5
 
 
 @dataclass(frozen=True)
@@ -210,17 +210,19 @@ def _grid(white, glyph: int) -> list[tuple[int, int]] | None:
         edges = int(n / pitch)
         if edges < 3:
             continue
-        for phase in np.arange(0.0, pitch, 0.5):
-            at = (phase + pitch * np.arange(edges + 1)).astype(int)
-            at = at[at < n]
-            fit = float(white[at].mean())
-            if best is None or fit > best[0] + 1e-9:
-                best = (fit, pitch, phase)
+        phases = np.arange(0.0, pitch, 0.5)
+        at = (phases[:, None] + pitch * np.arange(edges + 1)[None, :]).astype(int)
+        inside = at < n
+        fits = (white[np.minimum(at, n - 1)] & inside).sum(axis=1) / inside.sum(axis=1)
+        k = int(np.argmax(fits))
+        if best is None or fits[k] > best[0] + 1e-9:
+            best = (float(fits[k]), pitch, float(phases[k]))
     if best is None or best[0] < GRID_FIT:
         return None
     _, pitch, phase = best
     bounds = [int(phase + pitch * k) for k in range(-1, int(n / pitch) + 2)]
-    return [(max(0, a), min(n, b)) for a, b in zip(bounds, bounds[1:]) if min(n, b) > max(0, a)]
+    return [(max(0, a), min(n, b)) for a, b in zip(bounds, bounds[1:], strict=False)
+            if min(n, b) > max(0, a)]
 
 
 def _pieces(ink, glyph: int) -> list[tuple[int, int]]:
