@@ -43,7 +43,7 @@ import cn2an
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import process  # noqa: E402
+from pipeline.build import structure_file  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
 from pipeline.files import corpus_files as files_of  # noqa: E402
 from pipeline.markers import ARTICLE_RE, ENUM_RE  # noqa: E402
@@ -58,7 +58,7 @@ def pools(source: Path) -> tuple[list[str], list[str]]:
     articles, paragraphs = [], []
     for path in files_of(source):
         try:
-            sd = process(path)
+            sd = structure_file(path)
         except InputError:
             continue
         nd = sd.normalized

@@ -3,7 +3,7 @@
 `build()` processes documents on any `concurrent.futures` executor; a Dask
 client gives one (`Client.get_executor()`), so a cluster needs nothing more
 than this: open a client, hand its executor to the build, close it. The
-workers run `pipeline.build._process_batch` and write the same Parquet parts
+workers run `pipeline.build.worker.process_batch` and write the same Parquet parts
 as local worker processes; the build's main process loads them. Workers must
 see the corpus and the cache folder at the same paths (one machine, or a
 shared file system). See docs/scaling.md.

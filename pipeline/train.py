@@ -89,7 +89,7 @@ def label_numbers(text: str, numbers: list, gold_doc: dict, rules: dict[str, str
 
 def examples(corpus: Path, gold: Path) -> list[Example]:
     """The labelled numbers of every text of `corpus` that `gold` annotates, read with the rules alone."""
-    from pipeline.build import process
+    from pipeline.build import structure_file
     from pipeline.extract import extract
     from pipeline.extract.role_model import recording_signals
 
@@ -102,7 +102,7 @@ def examples(corpus: Path, gold: Path) -> list[Example]:
                 path = corpus / gd["file"]
                 if not path.exists():
                     continue
-                sd = process(path)
+                sd = structure_file(path)
                 seen: list = []
                 extract(sd, on_number=lambda row, role, seen=seen: seen.append((row, role)))
                 labels = label_numbers(sd.normalized.source.text, [row for row, _ in seen], gd,

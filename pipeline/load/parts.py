@@ -14,10 +14,11 @@ half-written part; a later build reuses it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,15 +27,30 @@ from pipeline.errors import PipelineError
 from pipeline.load.database import validate
 from pipeline.load.tables import arrow_schema, frame
 
+if TYPE_CHECKING:
+    from pipeline.build.results import DocumentResult
+
 PER_DOCUMENT = ("documents", "units", "cross_references", "standards", "conversion_rates", "facts", "numbers",
                 "scan_lines", "places")
 
 
-def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], cache_dir: Path,
-                failures_dir: Path) -> dict[str, PipelineError]:
+@dataclass(frozen=True)
+class DocumentRows:
+    """One processed document on its way into the cache: its rows (table name → rows as dicts), its original
+    text (for the span checks), the document id its rows carry, its cache key, and its result (kept in the
+    cache beside the rows)."""
+
+    records: dict[str, list[dict]]
+    text: str
+    doc_id: str
+    cache_key: str
+    result: DocumentResult
+
+
+def write_parts(batch: list[DocumentRows], cache_dir: Path, failures_dir: Path) -> dict[str, PipelineError]:
     """Validate a batch of documents' rows together and write them as one Parquet file per table.
 
-    `batch` holds (records, original text, doc_id, cache key, summary) per document. Validating and
+    Validating and
     writing a batch at once spreads pandera's and Parquet's fixed costs over many documents. When
     the batch fails validation, the documents that fail are found (see `_valid`), left out and
     returned (cache key → the error, naming the file; their failure cases saved in `failures_dir`),
@@ -48,13 +64,13 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
         return failed
     frames = _frames(batch)
     try:
-        validate(frames, {doc_id: text for _, text, doc_id, _, _ in batch}, None)
+        validate(frames, {d.doc_id: d.text for d in batch}, None)
     except PipelineError:
         batch = _valid(batch, failures_dir, failed)
         if not batch:
             return failed
         frames = _frames(batch)
-    keys = {doc_id: key for _, _, doc_id, key, _ in batch}
+    keys = {d.doc_id: d.cache_key for d in batch}
     batch_id = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:24]
     relative = f"batches/{batch_id}"
     folder = cache_dir / relative
@@ -72,33 +88,32 @@ def write_parts(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]], 
         shutil.rmtree(tmp, ignore_errors=True)
     docs = cache_dir / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    for _, _, _, key, summary in batch:
-        part = docs / f".{key}.tmp-{os.getpid()}"
-        part.write_text(json.dumps(summary | {"batch": relative, "cache_key": key}, ensure_ascii=False),
-                        encoding="utf-8")
-        part.replace(docs / f"{key}.json")
+    for d in batch:
+        part = docs / f".{d.cache_key}.tmp-{os.getpid()}"
+        part.write_text(replace(d.result, batch=relative, cache_key=d.cache_key).to_cache(), encoding="utf-8")
+        part.replace(docs / f"{d.cache_key}.json")
     return failed
 
 
-def _valid(batch: list, failures_dir: Path, failed: dict[str, PipelineError]) -> list:
+def _valid(batch: list[DocumentRows], failures_dir: Path, failed: dict[str, PipelineError]) -> list:
     """The documents of `batch` whose rows validate. A failing batch is halved until each failing document
     stands alone (a few validations more than the batch's one), so one bad document costs little; each
     failing document goes into `failed` (cache key → the error, naming its file)."""
     alone = len(batch) == 1
     try:
-        validate(_frames(batch), {doc_id: text for _, text, doc_id, _, _ in batch},
-                 failures_dir if alone else None, prefix=_safe(batch[0][4]["source_file"]))
+        validate(_frames(batch), {d.doc_id: d.text for d in batch},
+                 failures_dir if alone else None, prefix=_safe(batch[0].result.source_file))
         return batch
     except PipelineError as exc:
         if len(batch) == 1:
-            failed[batch[0][3]] = PipelineError(exc.code, batch[0][4]["source_file"], exc.detail)
+            failed[batch[0].cache_key] = PipelineError(exc.code, batch[0].result.source_file, exc.detail)
             return []
     half = len(batch) // 2
     return _valid(batch[:half], failures_dir, failed) + _valid(batch[half:], failures_dir, failed)
 
 
-def _frames(batch: list[tuple[dict[str, list[dict]], str, str, str, dict]]) -> dict:
-    return {name: frame(name, [r for records, *_ in batch for r in records.get(name, [])]) for name in PER_DOCUMENT}
+def _frames(batch: list[DocumentRows]) -> dict:
+    return {name: frame(name, [r for d in batch for r in d.records.get(name, [])]) for name in PER_DOCUMENT}
 
 
 def _safe(name: str) -> str:

@@ -1,4 +1,4 @@
-from pipeline.build import process
+from pipeline.build import structure_file
 from pipeline.extract import extract
 from pipeline.extract.conversion import read_table
 from tests.conftest import CORPUS
@@ -14,7 +14,7 @@ def rows_of(lines):
 
 
 def test_jiangxi_table_flattened_in_two_bands():
-    rates = extract(process(CORPUS / "003_b69152d1adbf7c19.txt")).conversion_rates
+    rates = extract(structure_file(CORPUS / "003_b69152d1adbf7c19.txt")).conversion_rates
     assert [(r.crop, r.to_qty) for r in rates] == [
         ("大麥", 120), ("大豆", 140), ("大麥", 90), ("蕎麥", 90), ("高粱", 100), ("玉米", 120), ("栗子", 100),
         ("綠豆", 150), ("蠶蟲", 110), ("豌豆", 120), ("紅薯", 25), ("甘薯", 125), ("芋頭", 35)]

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.build import process
+from pipeline.build import structure_file
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 from pipeline.normalize import normalize
 from pipeline.structure import structure
@@ -56,7 +56,7 @@ def test_external_titles_resolve_across_scripts(refs):
 
 
 def test_jiangxi_seed_citations():
-    sd = process(CORPUS / "003_b69152d1adbf7c19.txt")
+    sd = structure_file(CORPUS / "003_b69152d1adbf7c19.txt")
     got = {(r.from_article_no, r.kind, r.target_article_no) for r in sd.cross_references}
     assert {(1, "external", 40), (2, "internal", 9), (2, "internal", 17), (10, "external", 5), (10, "internal", 9),
             (13, "internal", 10), (14, "internal", 7), (16, "internal", 17), (17, "external", 21),

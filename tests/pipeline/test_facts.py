@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.build import process
+from pipeline.build import structure_file
 from pipeline.extract import extract
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 from pipeline.normalize import normalize
@@ -10,7 +10,7 @@ from tests.conftest import CORPUS
 
 @pytest.fixture(scope="module")
 def news_facts():
-    return extract(process(CORPUS / "000_7c73fe4ff602b772.txt")).facts
+    return extract(structure_file(CORPUS / "000_7c73fe4ff602b772.txt")).facts
 
 
 def test_chinese_facts_with_qualifiers_places_subjects(news_facts):

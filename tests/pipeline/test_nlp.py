@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import process
+from pipeline.build import structure_file
 from pipeline.extract.nlp import nlp, places_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,7 +13,7 @@ TEXTS = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "tests/data/per
 def chinese_paragraphs() -> list[str]:
     out = []
     for path in TEXTS:
-        nd = process(path).normalized
+        nd = structure_file(path).normalized
         out += [nd.simplified[p.start:p.end] for p in nd.paragraphs if p.language == "zh"]
     return out
 

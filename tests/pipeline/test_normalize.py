@@ -94,12 +94,12 @@ def test_every_units_original_span_equals_its_text(text):
 
 @pytest.mark.parametrize("inside", ["\u200b", "\u2060", "\u00ad", "\u202e", "\u2066", "\ufeff"])
 def test_invisible_format_characters_inside_numbers_and_markers_are_dropped_and_reported(tmp_path, inside):
-    from pipeline.build import process
+    from pipeline.build import structure_file
     from pipeline.extract import extract
 
     f = tmp_path / "某县口粮办法.txt"
     f.write_text(f"某县口粮办法\n\n第{inside}一条 口粮每人每年四{inside}百二十斤至4{inside}60斤。\n", "utf-8")
-    sd = process(f)
+    sd = structure_file(f)
     assert [u.number for u in sd.units if u.kind == "article"] == [1]
     rows = extract(sd).standards
     assert [(r.value_min, r.value_max) for r in rows] == [(420, 460)]

@@ -87,7 +87,7 @@ def test_a_notebooks_own_connection_is_not_sealed_by_a_query(built_db, tmp_path)
 # -- 2. one bad file never sinks a build -------------------------------------------------------------
 
 def test_a_fault_on_one_text_skips_that_file_naming_file_stage_and_reason(tmp_path, monkeypatch):
-    import pipeline.build as b
+    import pipeline.build.worker as b
 
     real = b.document_tables
 

@@ -195,13 +195,13 @@ def test_no_signals_are_computed_for_a_model_that_never_overrules(monkeypatch):
 
 
 def test_a_paragraph_that_opens_a_statement_governs_its_numbered_points(tmp_path):
-    from pipeline.build import process
+    from pipeline.build import structure_file
     from pipeline.extract import extract
 
     f = tmp_path / "某县委关于手工业合作社问题的报告.txt"
     f.write_text("某县委关于手工业合作社问题的报告\n\n　　今年全县共有手工业户三千户。因此，我们的意见是：\n\n"
                  "　　1、雇用四至九人的小业主，入社后超过应交股金的资财作价存社。\n\n"
                  "　　2、社员的股金一般为二十元。\n\n　　去年入社的有八百户。\n", "utf-8")
-    rows = extract(process(f))
+    rows = extract(structure_file(f))
     assert sorted((s.value_min, s.value_max, s.unit) for s in rows.standards) == [(4, 9, "人"), (20, 20, "元")]
     assert {fact.value for fact in rows.facts} == {3000, 800}  # the report before and after the points

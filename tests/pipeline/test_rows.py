@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.build import document_tables, process
+from pipeline.build import document_tables, structure_file
 from pipeline.load.tables import tables
 from pipeline.rows import StandardRow, row_class
 from tests.conftest import CORPUS
@@ -33,7 +33,7 @@ def test_an_undeclared_column_fails_where_the_row_is_made():
 def test_the_stages_hand_typed_rows_to_the_load_stage():
     from pipeline.extract import extract
 
-    sd = process(CORPUS / "003_b69152d1adbf7c19.txt")
+    sd = structure_file(CORPUS / "003_b69152d1adbf7c19.txt")
     for name, rows in extract(sd).tables().items():
         assert all(type(r) is row_class(name) for r in rows), name
     records, summary = document_tables(sd)

@@ -4,7 +4,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.build import build, process
+from pipeline.build import build, structure_file
 from pipeline.extract import extract
 from tests.conftest import CORPUS
 
@@ -12,7 +12,7 @@ PERIOD = Path(__file__).resolve().parents[1] / "data" / "period"
 
 
 def standards_of(path):
-    return extract(process(path)).standards
+    return extract(structure_file(path)).standards
 
 
 def table(rows):
@@ -107,7 +107,7 @@ def test_unseen_cooperative_rules_numbered_with_commas():
 
 
 def test_a_report_sets_no_standards_but_states_facts():
-    ex = extract(process(PERIOD / "grain_speech_1957.txt"))
+    ex = extract(structure_file(PERIOD / "grain_speech_1957.txt"))
     assert ex.standards == []
     assert [(f.value, f.qualifier, f.unit) for f in ex.facts] == [
         (24e9, "about", "斤"), (7.5, "exact", "%"), (4.5e9, "exact", "斤"), (3.8e9, "more_than", "斤"),

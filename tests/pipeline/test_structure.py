@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.build import process
+from pipeline.build import structure_file
 from pipeline.ingest.model import Metadata, Region, SourceDocument
 from pipeline.normalize import normalize
 from pipeline.structure import structure
@@ -11,17 +11,17 @@ from tests.conftest import CORPUS
 
 @pytest.fixture(scope="module")
 def jiangxi():
-    return process(CORPUS / "003_b69152d1adbf7c19.txt")
+    return structure_file(CORPUS / "003_b69152d1adbf7c19.txt")
 
 
 @pytest.fixture(scope="module")
 def share_fund():
-    return process(CORPUS / "002_f63fa80ed67a2d57.txt")
+    return structure_file(CORPUS / "002_f63fa80ed67a2d57.txt")
 
 
 @pytest.fixture(scope="module")
 def news():
-    return process(CORPUS / "000_7c73fe4ff602b772.txt")
+    return structure_file(CORPUS / "000_7c73fe4ff602b772.txt")
 
 
 def of_kind(sd, kind):
@@ -73,7 +73,7 @@ def test_news_headlines_paragraphs_bylines(news):
 def test_unit_ids_are_unique_and_stable(jiangxi):
     ids = [u.unit_id for u in jiangxi.units]
     assert len(ids) == len(set(ids))
-    again = process(CORPUS / "003_b69152d1adbf7c19.txt")
+    again = structure_file(CORPUS / "003_b69152d1adbf7c19.txt")
     assert ids == [u.unit_id for u in again.units]
 
 
