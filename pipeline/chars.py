@@ -8,9 +8,6 @@ FORMAT_CHARS: Unicode format characters (category Cf: zero-width spaces and join
 bidirectional controls, the byte-order mark). Invisible in print, inside a copy they split numbers and
 markers (四\u200b百二十斤, 第\u200b四条): normalization drops them as it drops a wrap's whitespace, and
 ingest warns where a text holds them (E122). The original text keeps them.
-
-HAN_DIGITS: the Han numerals that stand for one digit each, as the period writes a year or a decimal digit by
-digit (一九五三, 三一.二).
 """
 from __future__ import annotations
 
@@ -20,9 +17,6 @@ from dataclasses import dataclass
 FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"  # a regex class body
 
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-# the digits of a number written digit by digit in Han numerals (一九五三年, 三一.二亿斤, 八O.二): no place values
-HAN_DIGITS = "〇○零一二三四五六七八九"
 
 
 @dataclass(frozen=True)

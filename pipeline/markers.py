@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
+from pipeline.grammar import HAN_NUMERALS, NUMERAL_CLASS, fold_digits, read_integer
 
-NUMERAL_CHARS = "〇零一二三四五六七八九十百千兩两廿卅0-9"
-CN_NUMERALS = "〇零一二三四五六七八九十百千兩两廿卅"
+NUMERAL_CHARS = NUMERAL_CLASS  # a regex class body: Han numerals and Arabic digits (pipeline/grammar.py)
+CN_NUMERALS = HAN_NUMERALS
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 # a misprinted number keeps stray dashes or dots: 第二十-条
 _NUM = rf"[{NUMERAL_CHARS}][{NUMERAL_CHARS}\-－—一·.\s]{{0,8}}?"
@@ -61,37 +61,25 @@ INLINE = {
 # inline points of an argument run on inside a paragraph: …：第一，…；第二，…
 INLINE_POINT_RE = re.compile(rf"(?:^|(?<=[。：:；;！!]))\s*第(?P<num>[{CN_NUMERALS}]{{1,3}})\s*[，、,]")
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
 @lru_cache(maxsize=4096)
 def parse_number(raw: str) -> tuple[int | None, bool]:
     """The integer a marker gives, and whether it was misprinted.
 
     `九` → (9, False); `二十-` → (20, True); `一百零五` → (105, False); `乙` → (2, False).
     """
-    s = re.sub(r"\s+", "", raw.translate(_FULLWIDTH))
+    s = re.sub(r"\s+", "", fold_digits(raw))
     if not s:
         return None, True
     if len(s) == 1 and s in STEMS:
         return STEMS.index(s) + 1, False
     if s.isdigit():
         return int(s), False
-    value = _cn(s)
+    value = read_integer(s)
     if value is not None:
         return value, False
     cleaned = re.sub(rf"[^{NUMERAL_CHARS}]", "", s)
-    value = _cn(cleaned) if cleaned else None
+    value = read_integer(cleaned) if cleaned else None
     return value, True
-
-
-def _cn(s: str) -> int | None:
-    s = s.replace("兩", "二").replace("两", "二").replace("廿", "二十").replace("卅", "三十")
-    try:
-        v = cn2an.cn2an(s, "smart")
-    except (ValueError, KeyError, TypeError, IndexError):
-        return None
-    return int(v) if float(v).is_integer() and v >= 0 else None
 
 
 def family_of(text: str) -> tuple[str, re.Match] | None:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from pipeline import vocab
+from pipeline import grammar, vocab
 from pipeline.crops import reference_grain
 from pipeline.extract.conversion import read_table
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
@@ -137,8 +137,8 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
 # breaks (a whole book on one line) is read at the speed of any other: every step reads a sentence
 # and its neighbours, never a whole paragraph, and spaCy takes at most 1,000,000 characters at once.
 PIECE_MAX = 4000
-SENTENCE_ENDS = "。！？；!?;"
-CLAUSE_ENDS = "，、：,:\t "
+SENTENCE_ENDS = grammar.SENTENCE_ENDS + "；;"  # a piece may end at a semicolon too
+CLAUSE_ENDS = grammar.MINOR + "：:\t "
 
 
 def pieces(text: str, p: Paragraph, size: int = PIECE_MAX) -> list[Paragraph]:

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import vocab
+from pipeline.grammar import MAJOR, MINOR
+from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
-MINOR = "，、,"
-MAJOR = "；：;:"
-SENTENCE = "。！？!?"
 AFTER_WEIGHT = 1.5  # a word after the number is read as this much farther than one before it
 TIER_NAMES = ("minor", "major", "sentence")
 

@@ -31,16 +31,17 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import cn2an
-
 from pipeline import vocab
+from pipeline.grammar import DIGIT_VALUE, FULLWIDTH_DIGITS, HAN_DIGITS, MULTIPLIERS, TENS, read_integer
 
-CN_DIGITS = "〇零○一二三四五六七八九两"
-CN_MULT = "十百千万亿"
-CN_CHARS = CN_DIGITS + CN_MULT + "廿卅"
-_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "0": 0, "两": 2}
-_PLAIN = "〇零○O一二三四五六七八九两"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+# the text is read in its simplified view: 两, never 兩
+CN_DIGITS = HAN_DIGITS + "两"
+CN_MULT = MULTIPLIERS
+CN_CHARS = CN_DIGITS + CN_MULT + TENS
+# inside a run of Han digits, a Latin O or a digit 0 is a zero (八O.二, 一九六0年)
+_DIGIT_VALUE = DIGIT_VALUE | {"O": 0, "0": 0}
+_PLAIN = CN_DIGITS + "O"
+_FULLWIDTH = FULLWIDTH_DIGITS | str.maketrans("，．", ",.")
 _ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # a Chinese numeral run: digits (a Latin O inside a run is a zero: 八O.二), multipliers, a decimal part
 # (a digit 0 inside a run of Chinese digits is a zero too: 一九六0年, as printed by some copies)
@@ -146,18 +147,17 @@ def parse_chinese(s: str) -> float | None:
     s2 = s.replace("廿", "二十").replace("卅", "三十").replace("○", "〇")
     if s2[0] in "百千万亿":  # 百余个: a bare multiplier counts one of it
         s2 = "一" + s2
-    s2 = s2.replace("两", "二")
-    try:
-        return float(cn2an.cn2an(s2, "smart")) * mult
-    except (ValueError, KeyError, TypeError, IndexError):
-        if "亿" in s2[:-1]:  # 十七亿一千五百: cn2an wants the lower part whole
-            head, _, tail = s2.rpartition("亿")
-            if not tail or not head or "亿" in head:  # 亿亿, 一亿亿: no reading (and no endless recursion)
-                return None
-            a, b = parse_chinese(head + "亿"), parse_chinese(tail)
-            if a is not None and b is not None:
-                return (a + b) * mult
-        return None
+    whole = read_integer(s2)
+    if whole is not None:
+        return float(whole) * mult
+    if "亿" in s2[:-1]:  # 十七亿一千五百: cn2an wants the lower part whole
+        head, _, tail = s2.rpartition("亿")
+        if not tail or not head or "亿" in head:  # 亿亿, 一亿亿: no reading (and no endless recursion)
+            return None
+        a, b = parse_chinese(head + "亿"), parse_chinese(tail)
+        if a is not None and b is not None:
+            return (a + b) * mult
+    return None
 
 
 def parse_number_text(s: str) -> float | None:

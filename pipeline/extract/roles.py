@@ -34,10 +34,15 @@ from pipeline import vocab
 from pipeline.extract import role_model
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.segmenter import tagged_words
+from pipeline.grammar import BRACKETS, SENTENCE_ENDS
+from pipeline.grammar import MAJOR as grammar_major
+from pipeline.grammar import MINOR as grammar_minor
 
-MINOR = "，、,；;。！？!?：:（）()"
-MAJOR = "；;。！？!?：:"
-SENTENCE = "。！？!?"
+# a number's clause, cut wider than families and standards cut it: a minor clause ends at any punctuation or
+# bracket, a major one at any stop, colon or semicolon
+MINOR = grammar_minor + grammar_major + SENTENCE_ENDS + BRACKETS
+MAJOR = grammar_major + SENTENCE_ENDS
+SENTENCE = SENTENCE_ENDS
 STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most

@@ -20,10 +20,9 @@ from pipeline.extract.families import MAJOR_TIER, family_cue
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import rule_subject
+from pipeline.grammar import MAJOR, MINOR
+from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
-MINOR = "，、,"
-MAJOR = "；：;:"
-SENTENCE = "。！？!?"
 STANDARD_UNIT_KINDS = {"mass", "area", "pct", "tenth", "time", "currency"}
 WEIGHTS = {"minor": 4, "major": 3, "after": 2, "sentence": 2}
 UNCLASSIFIED = "unclassified"

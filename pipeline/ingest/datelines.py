@@ -89,7 +89,8 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
                     break
             elif (m := MONTH_DAY_RE.search(s)) and years:
                 try:
-                    candidates.append((3, date(max(years), _n(m.group("m")), _n(m.group("d"))), "signature line"))
+                    signed = date(max(years), small_number(m.group("m")), small_number(m.group("d")))
+                    candidates.append((3, signed, "signature line"))
                     break
                 except ValueError:
                     pass
@@ -98,7 +99,7 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
             candidates.append((4, d, "source line"))
             wire = next((m for m in (WIRE_DAY_RE.search(x) for x in simp_lines[:6]) if m), None)
             if wire:
-                day = _n(wire.group("d"))
+                day = small_number(wire.group("d"))
                 try:
                     candidates.append((3, date(d.year, d.month, day) if day <= d.day else d, "wire dateline"))
                 except ValueError:
@@ -109,13 +110,6 @@ def read_body_dates(text: str, meta: Metadata) -> dict[str, str]:
         meta.date = d
         found["date"] = how
     return found
-
-
-def _n(s: str) -> int:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    return small_number(s)
 
 
 def _full_date(s: str) -> date | None:

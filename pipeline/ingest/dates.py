@@ -4,12 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import cn2an
+from pipeline.grammar import DIGIT_VALUE, HAN_DIGITS, TENS, TWO, fold_digits, read_integer
 
-_DIGIT_CHARS = "〇零○一二三四五六七八九"
-_DIGIT_VALUE = {c: (i if i < 3 else i - 2) for i, c in enumerate(_DIGIT_CHARS)}
-_DIGIT_VALUE.update({"〇": 0, "零": 0, "○": 0, "O": 0})
-_NUM = r"[0-9０-９〇零○一二三四五六七八九十两兩]"
+_DIGIT_VALUE = DIGIT_VALUE | {"O": 0}  # a year digit by digit; some copies print 〇 as a Latin O
+_NUM = rf"[0-9０-９{HAN_DIGITS}十{TWO}{TENS}]"  # a month or a day: 9, ９, 九, 十一, 廿七, 卅
 _YEAR_NUM = r"[0-9０-９〇零○O一二三四五六七八九]"  # a year digit by digit; some copies print 〇 as a Latin O
 
 DATE_RE = re.compile(
@@ -19,7 +17,7 @@ ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 
 
 def _year(s: str) -> int:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    s = fold_digits(s)
     if s.isdigit():
         return int(s)
     return int("".join(str(_DIGIT_VALUE[c]) for c in s))
@@ -27,10 +25,10 @@ def _year(s: str) -> int:
 
 def small_number(s: str) -> int:
     """A month's or day's number as a date writes it: 9, ９, 九, 十一, 廿七 (ValueError when it is none)."""
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    return int(cn2an.cn2an(s.replace("兩", "二").replace("两", "二"), "smart"))
+    value = read_integer(s)
+    if value is None:
+        raise ValueError(f"no number: {s!r}")
+    return value
 
 
 class MonthDate(date):

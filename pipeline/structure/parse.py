@@ -32,10 +32,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import cn2an
-
 from pipeline import vocab
 from pipeline.crops import is_names_run
+from pipeline.grammar import SENTENCE_ENDS, han_numeral
 from pipeline.ingest.dates import find_date
 from pipeline.markers import (
     CHAPTER_RE,
@@ -58,7 +57,7 @@ LABEL_MAX = 10
 HEADING_SENTENCE_MIN = 16  # a Markdown heading this long that ends a sentence is a paragraph
 ROMAN_RE = re.compile(r"^(?P<num>M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\.\s")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-SENTENCE_END = "。！？!?"
+SENTENCE_END = SENTENCE_ENDS
 
 
 def roman_value(s: str) -> int:
@@ -531,7 +530,7 @@ class StructureParser:
             if not items or numbers != list(range(1, len(items) + 1)):
                 continue
             last = items[-1]
-            expected = f"（{cn2an.an2cn(len(items) + 1)}）"
+            expected = f"（{han_numeral(len(items) + 1)}）"
             text = self.nd.simplified[last.start:last.end]
             for garbled, reading in confusions:
                 if reading != expected:

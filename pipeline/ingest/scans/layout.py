@@ -19,7 +19,7 @@ from functools import lru_cache
 from statistics import median
 
 from pipeline import vocab
-from pipeline.chars import HAN_DIGITS
+from pipeline.grammar import HAN_DIGITS
 
 TALL = 1.5  # a box this many times taller than wide is a vertical column
 INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
