@@ -20,7 +20,7 @@ from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
 from pipeline.extract.quantities import Quantity, unit_info
-from pipeline.extract.roles import Context, Role, rule_density, statement_opener
+from pipeline.extract.roles import Context, Role, because, rule_density, statement_opener
 from pipeline.extract.standards import Standard, concepts, find_standards
 from pipeline.extract.statistics import read_statistics
 from pipeline.markers import starts_with_marker
@@ -110,12 +110,14 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
             links.append((number, made.get(q.start)))
             if on_number is not None:
                 on_number(number, r)
+    masked = because("masked")
     for _, p, unit, _ctx in zh:  # numbers masked in the source: flagged, never read
         if unit.kind not in NOT_READ:
             for m in find_masked(nd.simplified[p.start:p.end]):
                 a, b, quote = _span(nd, p, m.start, m.end)
                 links.append((NumberRow(number_id=f"{sd.doc_id}/{unit.unit_id}/{p.start + m.start}", doc_id=sd.doc_id,
-                                        unit_id=unit.unit_id, role="left_out", reason="masked in the source",
+                                        unit_id=unit.unit_id, role="left_out", reason=masked.text,
+                                        reason_code=masked.code,
                                         flags=["masked_number"], quote=quote, char_start=a, char_end=b), None))
     links = _merge_restated_standards(ex.standards, links)
     _number_ids(ex.standards, "standard_id", ("doc_id", "unit_id", "concept"))
@@ -269,7 +271,7 @@ def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, q: Quantity,
     a, b, quote = _span(sd.normalized, p, q.start, q.end)
     return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + q.start}", doc_id=sd.doc_id, unit_id=unit_id,
                      value_min=_finite(q.value_min), value_max=_finite(q.value_max), unit=q.unit, role=r.role,
-                     reason=r.reason,
+                     reason=r.reason, reason_code=r.code,
                      flags=list(q.flags), quote=quote, char_start=a, char_end=b)
 
 
@@ -295,7 +297,8 @@ def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberR
     out = []
     for number, row in links:
         if row is not None and id(row) in dropped:
-            number.reason = f"restates the standard 《{dropped[id(row)].quote}》"
+            restated = because("restated", word=dropped[id(row)].quote)
+            number.reason, number.reason_code = restated.text, restated.code
             row = None
         out.append((number, row))
     return out
@@ -358,7 +361,7 @@ def _table_facts(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str
         out.append(FactRow(
             doc_id=sd.doc_id, unit_id=unit_id, value=cell.value, value_min=cell.value, value_max=cell.value,
             qualifier="exact", unit=cell.unit, subject=cell.subject, date=nd.source.metadata.date, language="zh",
-            reason="a cell of a statistical table", flags=[], quote=nd.source.text[a:b],
+            reason=because("table_cell").text, flags=[], quote=nd.source.text[a:b],
             context=nd.text[ra:rb], char_start=a, char_end=b,
         ))
     return out

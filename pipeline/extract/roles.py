@@ -60,13 +60,40 @@ VALUE_BANDS = ((1, "below_1"), (1.0001, "1"), (10, "below_10"), (100, "below_100
 NEWS = "news"
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a number has its role: a code of schemas/roles.yaml (`reasons`) and its words, the found word filled in."""
+
+    code: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _reason_texts() -> dict[str, str]:
+    return {code: str(text) for group in vocab.load("roles")["reasons"].values() if isinstance(group, dict)
+            for code, text in group.items()}
+
+
+def because(code: str, **words: str) -> Reason:
+    """The reason of `code` with its words filled in: `because("rule_word", word="应")` → rule word 应."""
+    return Reason(code, _reason_texts()[code].format(**words))
+
+
 @dataclass
 class Role:
     role: str
-    reason: str
+    why: Reason
     condition_of: int | None = None  # index of the quantity a household size conditions
     rules: str | None = None  # the cascade's own role, where the model decided otherwise
     signals: tuple[str, ...] = field(default=(), compare=False, repr=False)  # what the model weighed
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
+
+    @property
+    def code(self) -> str:
+        return self.why.code
 
 
 @dataclass(frozen=True)
@@ -195,9 +222,10 @@ class _Paragraph:
     def sentence(self, q: Quantity) -> tuple[int, int]:
         return self.stops["sentence"].around(q.start, q.end)
 
-    def leave(self, i: int, reason: str, **kw) -> None:
+    def leave(self, i: int, why: str | Reason, **kw) -> None:
+        """Leave number `i` out, for the reason `why` (a code of schemas/roles.yaml or a Reason), unless decided."""
         if self.roles[i] is None:
-            self.roles[i] = Role(LEFT_OUT, reason, **kw)
+            self.roles[i] = Role(LEFT_OUT, because(why) if isinstance(why, str) else why, **kw)
 
     # -- 1. left out ------------------------------------------------------------------------
     def left_out(self) -> None:
@@ -205,33 +233,33 @@ class _Paragraph:
         for i, q in enumerate(self.qs):
             big = q.multiplied or (q.value or 0) >= 100
             if "implausible_value" in q.flags:
-                self.leave(i, "beyond any amount of the period (四亿亿亿斤, 1e308): damage, never a value")
+                self.leave(i, "implausible")
             elif q.unit is None and not big:
-                self.leave(i, "no unit: not a quantity")
+                self.leave(i, "no_unit")
             elif len(text) - (q.end - q.start) <= CAPTION_MAX and _is_caption(text[:q.start] + text[q.end:]):
-                self.leave(i, "the unit caption of a table or column ((百市斤)), not a value")
+                self.leave(i, "caption")
             elif q.unit in _words()["abstract_measure_words"] or (
                     q.unit_kind == "count" and _counted_noun_is(text, q, "discourse_nouns")):
-                self.leave(i, "counts points or kinds of the text itself")
+                self.leave(i, "discourse_count")
             elif q.unit == "年" and re.match(rf"[^{re.escape(MINOR)}]{{0,10}}?(?:{'|'.join(_words()['plan_names'])})",
                                               text[q.end:]):
-                self.leave(i, "part of the name of a plan")
+                self.leave(i, "plan_name")
             elif q.unit_kind == "time" and any(text.startswith(w, q.end) for w in _words()["retrospective"]):
-                self.leave(i, "a span looking back (…年来)")
+                self.leave(i, "retrospective")
             elif q.value == 1 and not q.is_range and any(
                     text.endswith(w, 0, q.start) for w in _words()["demonstratives"]):
-                self.leave(i, "this/each one, not a count")
+                self.leave(i, "demonstrative")
             elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
-                self.leave(i, "not even one (一吨未报): no count")
+                self.leave(i, "not_even_one")
             elif reason := self._names(i):
                 self.leave(i, reason)
             elif reason := self._lists(i):
                 self.roles[i] = Role(FACT, reason)
             elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
-                self.leave(i, "household size: the condition of the standard after it", condition_of=nxt)
+                self.leave(i, "household_size", condition_of=nxt)
 
-    def _lists(self, i: int) -> str | None:
+    def _lists(self, i: int) -> Reason | None:
         """The count of the persons or things the text lists, a statistic of the text's own, never a rule's
         (北京、天津、上海3个城市; 潘自力、…、刘进芳等十人; 生产队、生产大队与公社三家), or is about to list
         (开好三个会议，即县委扩大会议——…)."""
@@ -240,19 +268,19 @@ class _Paragraph:
             return None
         a, b = self.minor(q)
         if self.clean[:q.start].endswith(_words()["lists.closers"]) and any(c in text[:q.start] for c in "、，"):
-            return "the count of what the text has listed (…等十人)"
+            return because("listed_count")
         if self._counts_listed(q):
-            return "the count of the items listed before it (A、B与C三家)"
+            return because("listed_items")
         opens = next((w for w in _words()["lists.openers"] if text.startswith(w, b + 1)), None)
         _, sb = self.stops["printed"].around(q.start, q.end)
         listed = any(c in text[b + 1:sb] for c in "、——；")
         if b - q.end <= LIST_NOUN_REACH and listed and (text.startswith("：", b) or (
                 text.startswith("，", b) and opens and not text.startswith(_words()["lists.not_after"],
                                                                            b + 1 + len(opens)))):
-            return "the count of what the text then lists (三个会议，即…)"
+            return because("listing_count")
         return None
 
-    def _names(self, i: int) -> str | None:
+    def _names(self, i: int) -> Reason | None:
         """Numbers that name, no quantity in the world's terms:
         - a number inside a short quotation, a name (“双百斤”运动);
         - a relative date (以小队上一年的实际产量);
@@ -260,10 +288,10 @@ class _Paragraph:
         q = self.qs[i]
         quote = self._quotation(q)
         if quote is not None and quote <= QUOTED_NAME_MAX:
-            return "part of a name in quotation marks (“双百斤”)"
+            return because("quoted_name")
         if q.value == 1 and not q.is_range and q.unit in _words()["relative_dates.units"] and any(
                 self.clean[:q.start].endswith(w) for w in _words()["relative_dates"]):
-            return "a relative date (上一年), no quantity"
+            return because("relative_date")
         if q.numbers and q.numbers[0].implied_unit and len(q.numbers) == 1:
             return self._restated_split(i)
         return None
@@ -289,7 +317,7 @@ class _Paragraph:
                 return b - a - 1
         return None
 
-    def _restated_split(self, i: int) -> str | None:
+    def _restated_split(self, i: int) -> Reason | None:
         """三七开，即三成…七成: the split's two numbers stand again as tenths in its sentence, right after it."""
         q = self.qs[i]
         _, sb = self.sentence(q)
@@ -297,7 +325,7 @@ class _Paragraph:
         later = [x for x in self.qs if q.end < x.start < sb and x.unit == q.unit and not x.numbers[0].implied_unit]
         values = sorted(x.value for x in split)
         if len(later) >= 2 and sorted(x.value for x in later[:2]) == values:
-            return "a split the text restates in tenths (三七开，即三成…七成)"
+            return because("restated_split")
         return None
 
     def bases(self) -> None:
@@ -313,27 +341,27 @@ class _Paragraph:
                 if later:
                     k = later[0]
                     if qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass") or qs[k].unit == "次":
-                        self.leave(k, "the 一 of a rate per the number before it (每两年改选一次)")
+                        self.leave(k, "rate_one")
                     else:
-                        self.leave(i, "basis of the number after it (每出售一百斤…十尺)")
+                        self.leave(i, "basis")
                 continue
             if q.unit_kind == "time" and later and qs[later[0]].unit == "次" and qs[later[0]].value == 1:
-                self.leave(later[0], "the count of a frequency (10天或半月开1次)")
+                self.leave(later[0], "frequency_count")
                 continue
             if q.unit_kind == "time" and q.value == 1 and not q.is_range and later and qs[later[0]].unit == "次":
-                self.leave(i, "the period of a frequency (一年整顿二次、三次)")
+                self.leave(i, "frequency_period")
                 continue
             if q.value == 1 and q.unit_kind in ("count", "mass", "area") and not q.is_range:
                 if later and text[q.start:q.start + 1] in "一1":
                     k = later[0]
                     if qs[k].unit != q.unit or qs[k].value == 1:
-                        self.leave(i, "basis of the number after it (一个乡的工作在15天内结束)")
+                        self.leave(i, "basis_one")
                         continue
                 if q.unit_kind == "count" and (self._next_minor_starts_with_every(q) or self._after_household_size(i)):
-                    self.leave(i, "basis of the rate after it (养猪一头，每年留粮…)")
+                    self.leave(i, "basis_rate")
                     continue
             if q.unit_kind == "time" and later and self._reports(q):
-                self.leave(i, "the period of the statistic it frames")
+                self.leave(i, "statistic_period")
 
     def _next_minor_starts_with_every(self, q: Quantity) -> bool:
         """养猪一头，每年留粮四十至五十斤: the next minor clause opens with 每 and holds a number."""
@@ -366,7 +394,7 @@ class _Paragraph:
                 if reason := self._indefinite(q):
                     self.leave(i, reason)
                 elif not self._limit(q) and _has(self.clean[self.minor(q)[0]:q.start], "negated_rules"):
-                    self.leave(i, "one in a rule that forbids it, no count it sets")
+                    self.leave(i, "forbidden_one")
 
     def ones(self) -> None:
         """One of something is a count in a rule or in a breakdown; otherwise an indefinite article."""
@@ -379,32 +407,32 @@ class _Paragraph:
             breakdown = any(k != i and x.unit == q.unit and x.value != 1 and a <= x.start < b
                             for k, x in enumerate(self.qs))
             if not breakdown:
-                self.leave(i, "one of something, not a statistic (一个区干部, 一次做好)")
+                self.leave(i, "one_of")
 
-    def _indefinite(self, q: Quantity) -> str | None:
+    def _indefinite(self, q: Quantity) -> Reason | None:
         """一个 as an indefinite article or an adverb: 是一个, 一个很大的数目, 一个700户以上的大社, 一次做好."""
         text = self.text
         after = text[q.end:q.end + 9]
         stop = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
         if text[:q.start].endswith(_words()["indefinite_before"]):
-            return "是一个: an indefinite article"
+            return because("indefinite_is")
         clause_end = self.minor(q)[1]
         if text[:q.start].endswith(_words()["frames.before"]) and _has(text[q.end:clause_end], "frames.after"):
-            return "在一个…范围内: the frame of a rule, within one of something"
+            return because("within_one")
         if "的" in after[:stop] and q.unit != "次":
-            return "一个…的: an indefinite article before a description"
+            return because("indefinite_described")
         if re.match(r"\d|[一二三四五六七八九十百千两]", after):
-            return "one of what a number after it describes (一个700户以上的大社)"
+            return because("one_of_described")
         if after[:1] and after[:1] not in MINOR and _verb_follows(after):
             if q.unit == "次":
-                return "一次 before a verb: at once, not a count"
+                return because("at_once")
             if text[:q.start].endswith(_words()["taken_as"]):
-                return "taken as one (以一户计算), not a count"
+                return because("taken_as_one")
         if q.unit in _words()["portions"]:
-            return "一份: a share of something, no count"
+            return because("portion")
         if q.unit == "次" and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
                 self.clean[self.minor(q)[0]:q.start], "distributive"):
-            return "进行一次: a round of something, not a count"
+            return because("round_of")
         return None
 
     # -- 2.–4. fact or standard -------------------------------------------------------------
@@ -415,7 +443,7 @@ class _Paragraph:
         head = self.clean[a:q.numbers[0].start if q.numbers else q.start]
         return next((w for w in _words()["limits"] if w in head), None)
 
-    def _normative(self, q: Quantity) -> tuple[bool, str]:
+    def _normative(self, q: Quantity) -> tuple[bool, Reason | None]:
         ma, mb = self.major(q)
         limit = self._limit(q)
         if self.ctx.kind == NEWS:
@@ -425,19 +453,19 @@ class _Paragraph:
             clause = self.clean[ma:b]
             strong = next((w for w in _words()["normative.strong"] if w in clause
                            and w not in _words()["normative.not_in_news"]), None)
-            return (True, f"rule word {strong or limit}") if strong or limit else (False, "")
+            return (True, because("rule_word", word=strong or limit)) if strong or limit else (False, None)
         # a modal governs what follows it: before the number, any rule word of its major clause; after it, only
         # the words that close a rule on what stands before them (…为宜, …的标准)
         strong = _has(self.clean[ma:q.start], "normative.strong") or _has(self.clean[q.end:mb], "normative.after") \
             or self._modal_after(q)
         if strong or limit:
-            return True, f"rule word {strong or limit}"
+            return True, because("rule_word", word=strong or limit)
         end = q.unit_end if q.unit_end is not None else q.end
         weak = _has(self.clean[ma:q.start], "normative.weak") or _has(self.clean[end:self.minor(q)[1]],
                                                                        "normative.weak")
         if weak and (self._per(q) or self._share_of(q)):
-            return True, f"rule word {weak}, counted per something"
-        return False, ""
+            return True, because("rule_word_per", word=weak)
+        return False, None
 
     def _modal_after(self, q: Quantity) -> str | None:
         """A rule word after the number that still governs it: in the number's own minor clause (三个月的口粮应留足;
@@ -457,7 +485,7 @@ class _Paragraph:
     def _per(self, q: Quantity) -> bool:
         a, _ = self.minor(q)
         return bool(_has(self.clean[a:q.start], "distributive")) or any(
-            r is not None and r.reason.startswith(("basis", "the period of a frequency")) and x.end <= q.start
+            r is not None and r.code in ("basis", "basis_one", "basis_rate", "frequency_period") and x.end <= q.start
             and x.start >= a
             for r, x in zip(self.roles, self.qs, strict=True))
 
@@ -469,22 +497,22 @@ class _Paragraph:
         a, _ = self.minor(q)
         return not _has(self.clean[a:q.start], "share_verbs")
 
-    def _aggregate(self, q: Quantity) -> str | None:
+    def _aggregate(self, q: Quantity) -> Reason | None:
         if q.unit_kind in ("pct", "tenth", "multiple", "time", "age") or (q.value or 0) <= 1:
             return None
         if q.multiplied or (q.value or 0) >= 10000:
-            return "an aggregate amount"
+            return because("aggregate")
         a, _ = self.minor(q)
         if w := _has(self.clean[a:q.start], "aggregate"):
-            return f"a total ({w})"
+            return because("total", word=w)
         return None
 
-    def _narrative(self, q: Quantity) -> str | None:
+    def _narrative(self, q: Quantity) -> Reason | None:
         """A clause that reports: 了 in the number's own minor clause, or a reporting word before it in its
         major clause with no rule word between (定量标准已经偏高，要求…降低1斤 sets a rule)."""
         a, b = self.minor(q)
         if w := _has(self.clean[a:b], "narrative.perfective"):
-            return f"reports ({w})"
+            return because("reports", word=w)
         ma, _ = self.major(q)
         head = self.clean[ma:q.start]
         said = max(((head.rfind(w), w) for w in _words()["narrative"] if w in head), default=None)
@@ -492,15 +520,15 @@ class _Paragraph:
             return None
         ruled = max((head.rfind(w) for w in _words()["normative.strong"] + _words()["normative.weak"] if w in head),
                     default=-1)
-        return f"reports ({said[1]})" if said[0] > ruled else None
+        return because("reports", word=said[1]) if said[0] > ruled else None
 
-    def _existential(self, q: Quantity) -> str | None:
+    def _existential(self, q: Quantity) -> Reason | None:
         """现有1723户, 孟连还有9000元, 只占38%: what there is or what a thing amounts to, right before the number,
         with no limit bounding it: a statistic."""
         head = self.clean[self.minor(q)[0]:q.numbers[0].start if q.numbers else q.start]
         head = head.rstrip("".join(_words()["existential.particles"]))
         word = next((w for w in _words()["existential"] if head.endswith(w)), None)
-        return f"what there is ({word})" if word and not self._limit(q) else None
+        return because("existential", word=word) if word and not self._limit(q) else None
 
     def _population_share(self, q: Quantity) -> bool:
         """百分之四十左右的大队, 90%的社员: a share of a population, counted or aimed at."""
@@ -513,12 +541,12 @@ class _Paragraph:
         clause = self.clean[ma:mb]
         return bool(_has(clause, "goal")) and not _has(clause, "normative.strong") and not self._per(q)
 
-    def _supposed(self, q: Quantity) -> str | None:
+    def _supposed(self, q: Quantity) -> Reason | None:
         """A number under a supposition or a trial calculation (假定收购价提高百分之二十五): no rule's."""
         ma, _ = self.major(q)
         sa, _ = self.sentence(q)
         if w := _has(self.clean[min(ma, sa):q.start], "hypothesis"):
-            return f"a supposition ({w})"
+            return because("supposition", word=w)
         return None
 
     def _fixes_period(self, q: Quantity, offsets: tuple[int, ...]) -> bool:
@@ -533,7 +561,7 @@ class _Paragraph:
         word = next((w for w in _words()["thresholds"] if self.clean.startswith(w, q.end)), None)
         return word is not None and not any(x.start == q.end + len(word) for x in self.qs)
 
-    def _rule_construct(self, q: Quantity) -> str | None:
+    def _rule_construct(self, q: Quantity) -> Reason | None:
         """The forms in which the period writes a rule without a rule word of its own:
         - a period a rule fixes: a duration right before 不变 or 一订 (五年不变, 一年一订);
         - a threshold of whom a rule covers, with what is done about it in its sentence: a bounded quantity
@@ -544,7 +572,7 @@ class _Paragraph:
         end = q.unit_end if q.unit_end is not None else q.end
         a, b = self.minor(q)
         if self._fixes_period(q, (0, 1)):
-            return "a period a rule fixes (…年不变)"
+            return because("fixed_period")
         bounded = q.relation in ("min", "max") or _has(clean[max(a, q.start - 3):q.start], "threshold_before")
         if bounded and self._before_threshold_word(q):
             sa, sb = self.sentence(q)
@@ -554,18 +582,18 @@ class _Paragraph:
             # 者 closes a rule's condition; 的 may describe a size class (建立一个700户以上的大社) unless marked
             closed = any(clean.startswith(w, q.end) for w in _words()["condition_closers"])
             if marked or (closed and (_has(sentence, "normative.strong") or self._amount_follows(q))):
-                return "the threshold of a rule (…以上者)"
+                return because("threshold")
         if opener := self._opened_by(q):
-            return f"a rule a statement opens ({opener}：)"
+            return because("statement", word=opener)
         if noun := self._norm_value(q):
-            return f"the value of a norm ({noun}…为)"
+            return because("norm_value", word=noun)
         if self._consequence_of_condition(q):
-            return "the amount of a rule's condition (…者，每…)"
+            return because("condition_amount")
         head = clean[a:q.start]
         bare = head.rstrip("".join(_words()["change_verbs.particles"]))
         verb = next((w for w in _words()["change_verbs"] if bare.endswith(w)), None)
         if verb and _has(head, "disposal") and not _has(clean[a:b], "narrative.perfective"):
-            return f"a change a rule decrees (将…{verb})"
+            return because("decreed_change", word=verb)
         return None
 
     def _opened_by(self, q: Quantity) -> str | None:
@@ -622,29 +650,29 @@ class _Paragraph:
             elif reason := self._narrative(q):
                 self.roles[i] = Role(FACT, reason)
             elif self._population_share(q):
-                self.roles[i] = Role(FACT, "a share of a population, counted or aimed at")
+                self.roles[i] = Role(FACT, because("population_share"))
             elif reason := self._existential(q):
                 self.roles[i] = Role(FACT, reason)
             elif self.ctx.rules_by_default:
                 if q.unit_kind == "time" and self._goal_only(q):
-                    self.roles[i] = Role(FACT, "the horizon of a plan")
+                    self.roles[i] = Role(FACT, because("plan_horizon"))
                 else:
-                    self.roles[i] = Role(STANDARD, "in an article of a regulation")
+                    self.roles[i] = Role(STANDARD, because("in_article"))
             elif self.ctx.kind != NEWS and (reason := self._supposed(q)):
                 self.roles[i] = Role(FACT, reason)
             elif self.ctx.kind != NEWS and (reason := self._rule_construct(q)):
                 self.roles[i] = Role(STANDARD, reason)
             else:
                 normative, why = self._normative(q)
-                self.roles[i] = Role(STANDARD, why) if normative else Role(FACT, "a statistic")
+                self.roles[i] = Role(STANDARD, why) if normative else Role(FACT, because("statistic"))
         # a duration that frames a plan's aggregate in its clause is that plan's horizon (三年内减少…二千万以上)
         for i, q in enumerate(self.qs):
             r = self.roles[i]
             if r and r.role == STANDARD and q.unit_kind == "time":
                 a, b = self.minor(q)
-                if any(k != i and self.roles[k] and self.roles[k].role == FACT and self.roles[k].reason.startswith(
-                        ("an aggregate", "a total")) and a <= x.start < b for k, x in enumerate(self.qs)):
-                    self.roles[i] = Role(FACT, "the horizon of a plan's aggregate")
+                if any(k != i and self.roles[k] and self.roles[k].role == FACT and self.roles[k].code in (
+                        "aggregate", "total") and a <= x.start < b for k, x in enumerate(self.qs)):
+                    self.roles[i] = Role(FACT, because("aggregate_horizon"))
 
     def run(self) -> list[Role]:
         self.left_out()
@@ -652,7 +680,7 @@ class _Paragraph:
         self.bases()
         self.ones()
         self.decide()
-        rules = [r or Role(FACT, "a statistic") for r in self.roles]
+        rules = [r or Role(FACT, because("statistic")) for r in self.roles]
         self.roles = rules
         if not role_model.signals_wanted():
             return rules
@@ -663,9 +691,9 @@ class _Paragraph:
             structural = r.condition_of is not None  # part of another row: its condition
             role, p = model.decide(list(signals), r.role) if model is not None and not structural else (r.role, 1.0)
             if role == r.role:
-                out.append(Role(r.role, r.reason, r.condition_of, signals=signals))
+                out.append(Role(r.role, r.why, r.condition_of, signals=signals))
             else:
-                out.append(Role(role, f"model {p:.2f}: {role}, where the rules read {r.role} ({r.reason})",
+                out.append(Role(role, because("model", p=f"{p:.2f}", role=role, rules=r.role, reason=r.reason),
                                 r.condition_of, rules=r.role, signals=signals))
         return out
 

@@ -205,3 +205,33 @@ def test_a_paragraph_that_opens_a_statement_governs_its_numbered_points(tmp_path
     rows = extract(structure_file(f))
     assert sorted((s.value_min, s.value_max, s.unit) for s in rows.standards) == [(4, 9, "人"), (20, 20, "元")]
     assert {fact.value for fact in rows.facts} == {3000, 800}  # the report before and after the points
+
+
+def test_every_reason_has_a_declared_code_and_its_words(built_db):
+    """numbers.reason_code is a code of schemas/roles.yaml `reasons`; the reason's words are that code's, with the
+    word the rule found filled in: a user groups by the code, and reads the words."""
+    import re
+
+    import duckdb
+
+    from pipeline import vocab
+
+    declared = {code: str(text) for group in vocab.load("roles")["reasons"].values() if isinstance(group, dict)
+                for code, text in group.items()}
+    con = duckdb.connect(str(built_db), read_only=True)
+    rows = con.execute("select reason_code, reason from numbers").fetchall()
+    assert {code for code, _ in rows} <= set(declared)
+    assert "in_article" in {code for code, _ in rows} and len({code for code, _ in rows}) >= 5
+    for code, words in rows:
+        template = re.escape(declared[code])
+        pattern = re.sub(r"\\\{\w+\\\}", ".+", template)
+        assert re.fullmatch(pattern, words, re.S), (code, words)
+
+
+def test_a_reason_is_made_from_its_code_and_the_word_found():
+    from pipeline.extract.roles import because
+
+    assert because("rule_word", word="应").text == "rule word 应"
+    assert because("in_article").code == "in_article"
+    with pytest.raises(KeyError):
+        because("no_such_reason")
