@@ -111,11 +111,12 @@ def unit_info(word: str) -> UnitInfo | None:
 
 @lru_cache(maxsize=1)
 def _qualifiers() -> tuple[list[tuple], list[tuple]]:
-    """(word, qualifier, relation, allowed unit kinds, allowed units), before and after, longest first."""
+    """(word, qualifier, relation, allowed unit kinds, allowed units, bounds a range from outside), before and
+    after, longest first."""
     before, after = [], []
     for q in vocab.load("qualifiers")["qualifiers"]:
         entry = (vocab.simplified(q["word"]), q["qualifier"], q.get("relation"), tuple(q.get("kinds", [])),
-                 tuple(vocab.simplified(u) for u in q.get("units", [])))
+                 tuple(vocab.simplified(u) for u in q.get("units", [])), bool(q.get("within")))
         (before if q["position"] == "before" else after).append(entry)
     key = lambda e: len(e[0])  # noqa: E731
     return sorted(before, key=key, reverse=True), sorted(after, key=key, reverse=True)
@@ -371,7 +372,7 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
                 relation = bq[2]
         if aq := _after_qualifier(text, end, unit):
             if aq[1] != "more_than" or unit is not None or (lo or 0) >= 10:
-                within = aq[2] == "max" and aq[1] == "at_most" and aq[0] != "以下"
+                within = aq[5]
                 if before in (None, "exact") and not (within and relation == "range"):
                     qual = aq[1] if not (qual == "about" and aq[1] == "more_than") else qual
                 if relation != "range" and aq[2] and not (before and relation in ("max", "min")):

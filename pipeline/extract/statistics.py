@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline import vocab
+
 UNIT_LINE_RE = re.compile(r"(?:计算)?单位[：:]\s*(?P<unit>\S+)")
 NUMBER_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 COMPOSITE_RE = re.compile(r"^-?[\d,.]+(?:/-?[\d,.]+)+$")
 EMPTY = ("—", "-", "－", "…")
 PAREN_UNIT_RE = re.compile(r"[（(](?P<unit>[^（）()]{1,8})[）)]")
-PERCENT_WORDS = ("百分比", "比重", "%")
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 YEAR_RE = re.compile(r"\d{4}年")
 
@@ -89,8 +90,12 @@ def _header_cells(row: list[Token]) -> list[str]:
 
 
 def _describes_column(name: str) -> bool:
-    return bool(YEAR_RE.search(name) or PAREN_UNIT_RE.search(name) or any(w in name for w in PERCENT_WORDS)
-                or name.endswith(("额", "数", "量", "总数")))
+    return bool(YEAR_RE.search(name) or PAREN_UNIT_RE.search(name) or _percent_heading(name)
+                or name.endswith(vocab.words("units", "amount_headings")))
+
+
+def _percent_heading(name: str) -> bool:
+    return any(w in name for w in vocab.words("units", "percent_headings"))
 
 
 def _sub_columns(row: list[Token]) -> list[str]:
@@ -162,7 +167,7 @@ def read_statistics(paragraphs: list[str]) -> list[Cell]:
             if v.text in EMPTY or not _is_value(v.text):
                 continue
             name = cols.names[j] if j < len(cols.names) else ""
-            percent = any(w in name for w in PERCENT_WORDS)
+            percent = _percent_heading(name)
             unit = "%" if percent else (_paren_unit(name) or row_unit or table_unit)
             parts = v.text.split("/") if "/" in v.text else [v.text]
             units = unit.split("/") if unit and "/" in unit and len(unit.split("/")) == len(parts) else [unit] * len(

@@ -22,7 +22,6 @@ REF_RE = re.compile(
 )
 # in a text whose provisions are numbered 一、二、, 第六项 cites provision six
 PROVISION_RE = re.compile(rf"(?<![条條])第(?P<article>{_N})[项項](?!目)")
-DRAFT_SUFFIXES = ("（修正草案）", "（草案）", "修正草案", "草案", "（试行）", "（试行草案）")
 QUOTED_TITLE_RE = re.compile(r"[「《“\"『](?P<title>[^「」《》“”\"『』]{2,60})[」》”\"』]$")
 LOOKBACK = 48
 STOP_CHARS = "，。；：、（）！？「」《》“”\"『』\n "
@@ -43,7 +42,7 @@ def _title_before(text: str, pos: int) -> tuple[str, tuple[int, int] | None]:
         return "internal", None
     run = re.split(f"[{re.escape(STOP_CHARS)}]", before)[-1]
     core = run
-    for suffix in DRAFT_SUFFIXES:  # 示范章程草案: a draft is still a charter
+    for suffix in vocab.words("documents", "draft_suffixes"):  # 示范章程草案: a draft is still a charter
         if core.endswith(suffix):
             core = core[:-len(suffix)]
             break
