@@ -62,6 +62,14 @@ def han_numeral(n: int) -> str:
     return cn2an.an2cn(n)
 
 
+# -- function words the rules read ----------------------------------------------------------------------------
+
+EVERY = "每"  # the distributive: 每人, 每出售一百斤
+OF = "的"  # the attributive particle: 收入的60%, 不足50元的
+WHO = "者"  # the nominaliser that closes a condition: …以上者
+ONE = "一1"  # the numeral one, Han or Arabic, as a number's first character
+
+
 # -- clause punctuation --------------------------------------------------------------------------------------
 
 SENTENCE_ENDS = "。！？!?"

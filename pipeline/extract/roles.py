@@ -34,7 +34,7 @@ from pipeline import vocab
 from pipeline.extract import role_model
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.segmenter import tagged_words
-from pipeline.grammar import BRACKETS, SENTENCE_ENDS
+from pipeline.grammar import BRACKETS, EVERY, OF, ONE, SENTENCE_ENDS, WHO
 from pipeline.grammar import MAJOR as grammar_major
 from pipeline.grammar import MINOR as grammar_minor
 
@@ -151,6 +151,19 @@ def _clean(text: str) -> str:
     return _mask_pattern().sub(lambda m: " " * len(m.group(0)), text)
 
 
+@lru_cache(maxsize=8)
+def _unit(role: str) -> str:
+    """The measure word schemas/units.yaml `unit_roles` names for `role` (frequency: 次, household: 口, year: 年)."""
+    return vocab.simplified(str(vocab.load("units")["unit_roles"][role]))
+
+
+@lru_cache(maxsize=1)
+def _approximately() -> str:
+    """The characters of the one-character words that make a number approximate before it (约, 近)."""
+    return "".join(w for w, q in ((vocab.simplified(e["word"]), e["qualifier"]) for e in vocab.load(
+        "qualifiers")["qualifiers"] if e["position"] == "before") if len(w) == 1 and q in ("about", "nearly"))
+
+
 def _has(cleaned: str, key: str) -> str | None:
     """The first word of `key` in a text whose masked words are blanked (see `_clean`)."""
     return next((w for w in _words()[key] if w in cleaned), None)
@@ -241,8 +254,8 @@ class _Paragraph:
             elif q.unit in _words()["abstract_measure_words"] or (
                     q.unit_kind == "count" and _counted_noun_is(text, q, "discourse_nouns")):
                 self.leave(i, "discourse_count")
-            elif q.unit == "年" and re.match(rf"[^{re.escape(MINOR)}]{{0,10}}?(?:{'|'.join(_words()['plan_names'])})",
-                                              text[q.end:]):
+            elif q.unit == _unit("year") and re.match(
+                    rf"[^{re.escape(MINOR)}]{{0,10}}?(?:{'|'.join(_words()['plan_names'])})", text[q.end:]):
                 self.leave(i, "plan_name")
             elif q.unit_kind == "time" and any(text.startswith(w, q.end) for w in _words()["retrospective"]):
                 self.leave(i, "retrospective")
@@ -255,7 +268,7 @@ class _Paragraph:
                 self.leave(i, reason)
             elif reason := self._lists(i):
                 self.roles[i] = Role(FACT, reason)
-            elif q.unit == "口" and any(text.startswith(w, q.end) for w in _words()["household_words"]):
+            elif q.unit == _unit("household") and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
                 self.leave(i, "household_size", condition_of=nxt)
 
@@ -336,23 +349,25 @@ class _Paragraph:
                 continue
             a, b = self.minor(q)
             later = [k for k in range(i + 1, len(qs)) if qs[k].start < b and self.roles[k] is None]
-            every = text.rfind("每", a, q.start)
+            every = text.rfind(EVERY, a, q.start)
             if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs):
                 if later:
                     k = later[0]
-                    if qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass") or qs[k].unit == "次":
+                    once = qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass")
+                    if once or qs[k].unit == _unit("frequency"):
                         self.leave(k, "rate_one")
                     else:
                         self.leave(i, "basis")
                 continue
-            if q.unit_kind == "time" and later and qs[later[0]].unit == "次" and qs[later[0]].value == 1:
+            if q.unit_kind == "time" and later and qs[later[0]].unit == _unit("frequency") and qs[later[0]].value == 1:
                 self.leave(later[0], "frequency_count")
                 continue
-            if q.unit_kind == "time" and q.value == 1 and not q.is_range and later and qs[later[0]].unit == "次":
+            if q.unit_kind == "time" and q.value == 1 and not q.is_range and later and qs[later[0]].unit == _unit(
+                    "frequency"):
                 self.leave(i, "frequency_period")
                 continue
             if q.value == 1 and q.unit_kind in ("count", "mass", "area") and not q.is_range:
-                if later and text[q.start:q.start + 1] in "一1":
+                if later and text[q.start:q.start + 1] in ONE:
                     k = later[0]
                     if qs[k].unit != q.unit or qs[k].value == 1:
                         self.leave(i, "basis_one")
@@ -366,7 +381,7 @@ class _Paragraph:
     def _next_minor_starts_with_every(self, q: Quantity) -> bool:
         """养猪一头，每年留粮四十至五十斤: the next minor clause opens with 每 and holds a number."""
         _, b = self.minor(q)
-        if b < len(self.text) and self.text[b] in "，," and self.text[b + 1:b + 2] == "每":
+        if b < len(self.text) and self.text[b] in "，," and self.text[b + 1:b + 2] == EVERY:
             _, end = self.stops["minor"].around(b + 1, b + 1)
             return any(b < x.start < end for x in self.qs)
         return False
@@ -419,18 +434,18 @@ class _Paragraph:
         clause_end = self.minor(q)[1]
         if text[:q.start].endswith(_words()["frames.before"]) and _has(text[q.end:clause_end], "frames.after"):
             return because("within_one")
-        if "的" in after[:stop] and q.unit != "次":
+        if OF in after[:stop] and q.unit != _unit("frequency"):
             return because("indefinite_described")
         if re.match(r"\d|[一二三四五六七八九十百千两]", after):
             return because("one_of_described")
         if after[:1] and after[:1] not in MINOR and _verb_follows(after):
-            if q.unit == "次":
+            if q.unit == _unit("frequency"):
                 return because("at_once")
             if text[:q.start].endswith(_words()["taken_as"]):
                 return because("taken_as_one")
         if q.unit in _words()["portions"]:
             return because("portion")
-        if q.unit == "次" and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
+        if q.unit == _unit("frequency") and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
                 self.clean[self.minor(q)[0]:q.start], "distributive"):
             return because("round_of")
         return None
@@ -475,8 +490,8 @@ class _Paragraph:
         a, b = self.minor(q)
         if w := _has(self.clean[end:b], "normative.strong"):
             return w
-        closes = self.clean[b - 1] in "的者" and b - end <= 8  # 收入不足50元的，
-        describes = q.relation in ("min", "max") and "的" in self.clean[end:b]  # 收入在100元以上的社队，
+        closes = self.clean[b - 1] in OF + WHO and b - end <= 8  # 收入不足50元的，
+        describes = q.relation in ("min", "max") and OF in self.clean[end:b]  # 收入在100元以上的社队，
         if b < len(self.text) and self.text[b] in "，," and (closes or describes):
             _, nb = self.stops["minor"].around(b + 1, b + 1)
             return _has(self.clean[b + 1:nb], "normative.strong")
@@ -492,7 +507,8 @@ class _Paragraph:
     def _share_of(self, q: Quantity) -> bool:
         """收入的60%: a share of something, which a weak rule word may set; not one a thing accounts for
         (占原计划任务…的90.85%: a statistic's share)."""
-        if q.unit_kind not in ("pct", "tenth", "multiple") or not self.text[:q.start].rstrip("约近").endswith("的"):
+        head = self.text[:q.start].rstrip(_approximately())
+        if q.unit_kind not in ("pct", "tenth", "multiple") or not head.endswith(OF):
             return False
         a, _ = self.minor(q)
         return not _has(self.clean[a:q.start], "share_verbs")
@@ -532,7 +548,7 @@ class _Paragraph:
 
     def _population_share(self, q: Quantity) -> bool:
         """百分之四十左右的大队, 90%的社员: a share of a population, counted or aimed at."""
-        if q.unit_kind != "pct" or not self.text.startswith("的", q.end):
+        if q.unit_kind != "pct" or not self.text.startswith(OF, q.end):
             return False
         return any(self.text.startswith(w, q.end + 1) for w in _words()["population"]) and not self._limit(q)
 
