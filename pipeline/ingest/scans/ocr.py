@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 5
+READER = 6
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,8 @@ GRID_FIT = 0.85  # the share of cell edges that must fall on white rows for the 
 SMALL = 0.5  # a piece smaller than this both ways (in character widths) is punctuation
 BRACKET = (0.2, 0.55, 0.6)  # a piece this short (from, to) and at least this wide is a bracket set on its side
 RULE = (0.15, 0.8)  # a piece this narrow at most and this tall at least is a dash set on its side
+BAR_COVER = 0.6  # down a bar (一) ink covers its height; down a bracket's thin curve, less than this share
+SPECK = 0.006  # ink pieces smaller than this share of a character's square are dust (a 28-pixel type: 4 pixels)
 
 
 def _grid(white, glyph: int) -> list[tuple[int, int]] | None:
@@ -244,21 +246,57 @@ def _pieces(ink, glyph: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in cells]
 
 
+def _despeckled(col):
+    """The column without specks of dust: pieces of ink smaller than `SPECK` of a character's area (a decimal
+    point, the smallest mark a print sets, is several times larger)."""
+    import cv2
+    import numpy as np
+
+    ink = (col[:, :, 0] < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    width = max(8, ink.shape[1])
+    tiny = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < SPECK * width * width)
+    tiny = tiny[tiny > 0]
+    if not len(tiny):
+        return col
+    out = col.copy()
+    out[np.isin(labels, tiny)] = 255
+    return out
+
+
+def _on_its_side(ink, glyph: int) -> bool:
+    """A bracket (︵ ︽ ﹁) or a dash (︱) that a vertical print sets on its side. A bracket is short and wide and
+    thin-stroked: down each of its columns of pixels the ink covers little of its height, where 一, as short and
+    as wide, is a bar that covers it all."""
+    import numpy as np
+
+    h, w = ink.shape
+    if w <= RULE[0] * glyph and h >= RULE[1] * glyph:
+        return True
+    if not (BRACKET[0] * glyph <= h <= BRACKET[1] * glyph and w >= BRACKET[2] * glyph):
+        return False
+    cover = ink.sum(axis=0)[ink.any(axis=0)] / h
+    return float(np.median(cover)) < BAR_COVER
+
+
 def _upright(img, quad):
     """A vertical column as a row of its characters, upright and side by side: the recogniser reads rows.
 
     The column is cut into its cells (`_grid`, else `_pieces`). Each cell's ink is set in the row at its own
     width, a little apart, as a horizontal print sets it. A piece small both ways is punctuation, set in the
     upper right of its cell in a vertical print: it goes to the foot of the row, where a horizontal print has
-    it. A bracket or a dash, which a vertical print sets on its side (︵ ︽ ﹁ ︱), is turned back upright."""
+    it. A bracket or a dash, which a vertical print sets on its side (︵ ︽ ﹁ ︱), is turned back upright.
+    Dust is wiped first (`_despeckled`), and a mark that follows a blank cell or opens the column is taken for
+    a speck: a print sets a mark right after a character, and never at a column's head. None when the column
+    holds no character (dust, or a mark alone)."""
     import numpy as np
 
     x0, y0 = quad.min(axis=0).astype(int)
     x1, y1 = quad.max(axis=0).astype(int)
-    col = img[max(0, y0):y1, max(0, x0):x1]
+    col = _despeckled(img[max(0, y0):y1, max(0, x0):x1])
     ink = col[:, :, 0] < 128
     if not ink.any():
-        return col
+        return None
     xs = np.where(ink.any(axis=0))[0]
     glyph = max(8, int(xs[-1] - xs[0] + 1))
     rows = ink.any(axis=1)
@@ -266,19 +304,24 @@ def _upright(img, quad):
     gap = max(3, glyph // 5)
     side = glyph + 8
     placed = []
+    after_ink = False  # whether the cell before held ink: a mark follows a character, never a blank
     for a, b in cells:
         cell = ink[a:b, xs[0]:xs[-1] + 1]
         if not cell.any():
-            continue  # an empty cell: a paragraph's indent
+            after_ink = False
+            continue  # an empty cell: a paragraph's indent, or the column's end
         ys, cxs = np.where(cell.any(axis=1))[0], np.where(cell.any(axis=0))[0]
         piece = col[a + ys[0]:a + ys[-1] + 1, xs[0] + cxs[0]:xs[0] + cxs[-1] + 1]
         h, w = piece.shape[:2]
-        if (BRACKET[0] * glyph <= h <= BRACKET[1] * glyph and w >= BRACKET[2] * glyph) or (
-                w <= RULE[0] * glyph and h >= RULE[1] * glyph):
-            piece = np.ascontiguousarray(np.rot90(piece))  # on its side in the print: turned back
-            h, w = piece.shape[:2]
         small = h < SMALL * glyph and w < SMALL * glyph
+        if small and not after_ink:
+            continue  # a mark after a blank or opening a column: a speck (print sets no mark there)
+        after_ink = True
+        if _on_its_side(piece[:, :, 0] < 128, glyph):
+            piece = np.ascontiguousarray(np.rot90(piece))  # on its side in the print: turned back
         placed.append((piece[:side, :side], small))
+    if not any(not small for _, small in placed):
+        return None  # specks and marks alone: nothing to read
     strip = np.full((side, sum(p.shape[1] + gap for p, _ in placed) + 8, 3), 255, dtype=np.uint8)
     left = 4
     for piece, small in placed:
@@ -315,6 +358,10 @@ def recognise(image) -> list[OcrLine]:
     boxes = _split_columns(img, boxes)
     if back is not None:  # a vertical page's columns, cut into their characters and set upright in a row
         crops = [_upright(img, q) for q in boxes]
+        boxes = np.array([q for q, c in zip(boxes, crops, strict=True) if c is not None], dtype=np.float32)
+        crops = [c for c in crops if c is not None]
+        if not crops:
+            return []
     else:
         crops = eng.get_crop_img_list(img, boxes)
         crops, _, _ = eng.text_cls(crops)
