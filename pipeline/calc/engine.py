@@ -1,8 +1,8 @@
 """The household calculation of docs/calculation.md, vectorised over all households at once.
 
 Every number comes from the rule set (standards and conversion rates of one
-document, chosen per county by the county rules); the steps below cite the
-articles they implement. No loop runs per household: parameters are chosen
+document, chosen per county by the county rules); the steps (pipeline/calc/steps.py)
+cite the articles they implement. No loop runs per household: parameters are chosen
 per county, joined to the households, and every step is an array operation.
 """
 from __future__ import annotations
@@ -16,10 +16,8 @@ from pipeline import vocab
 from pipeline.calc.county import CountyRules, choose
 from pipeline.calc.inputs import household_rows
 from pipeline.calc.rules import RuleSet, RuleStandard
+from pipeline.calc.steps import CLASSES, PIGS, STATUSES, State, run_steps
 from pipeline.errors import PipelineError
-
-DAYS_PER_YEAR = 365  # docs/calculation.md: a year has 365 days for the deficit-days test
-DAYS_PER_MONTH = 30  # docs/calculation.md: supply months = ceil(days short / 30)
 
 # parameter → concept (scalar standards, chosen per county)
 SCALARS = {
@@ -41,13 +39,6 @@ SCALARS = {
     "taro_area_per_person": "yield.taro_vegetable_exempt_area",
 }
 COUNTY_VALUES = {"idle_landlord_cut": "ration.idle_landlord_cut_pct", "non_grain_ration": "ration.non_grain"}
-PIGS = "feed.fattening_pig"
-
-# the household classes and supply statuses, computed as codes into these lists
-CLASSES = ["deficit", "surplus", "self_sufficient"]
-DEFICIT, SURPLUS, SELF_SUFFICIENT = range(3)
-STATUSES = ["supplied", "self_solve", "none"]
-SUPPLIED, SELF_SOLVE, NONE = range(3)
 
 OUTPUT_COLUMNS = ["household_id", "class", "normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin",
                   "purchase_jin", "supply_jin", "supply_status", "supply_months", "days_short",
@@ -130,7 +121,10 @@ def crop_rates(rules: RuleSet, crops: pd.Series) -> pd.Series:
 
 
 def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFrame,
-              plots: pd.DataFrame) -> tuple[pd.DataFrame, Parameters]:
+              plots: pd.DataFrame, trace: bool = False) -> tuple[pd.DataFrame, Parameters] | tuple[
+                  pd.DataFrame, Parameters, State]:
+    """Every household's quotas: the steps of pipeline/calc/steps.py over all households at once. With `trace`,
+    also the state holding every value the steps made (what `explain` renders)."""
     h = households.reset_index(drop=True)
     # "" stands for "no county": the default rule set
     key = (h["county"].astype("string").fillna("") if "county" in h else pd.Series([""] * len(h), dtype="string"))
@@ -138,62 +132,18 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     params = parameters(rules, county_rules, list(counties))
     p = PerHousehold(params.table.loc[list(counties)], codes)
     _require_county_values(h, p)
-
-    persons = h["persons"].to_numpy(dtype="float64")
-    # 1. normal yield (articles 7 and 8): area × yield × rate / 100, exempt plots add nothing
-    normal_yield = _normal_yield(rules, h, plots, p)
-    # 2. seed (9(一)); 3. ration (9(二)); 4. feed (9(三))
-    seed = h["paddy_sown_mu"].to_numpy() * p["seed_per_mu"].to_numpy() + h["coarse_seed_jin"].to_numpy()
-    ration = persons * p["ration"].to_numpy()
-    pigs = h["pigs"].to_numpy(dtype="float64")
-    first_pig = np.select([(persons >= lo) & (persons <= hi) for lo, hi in params.bands],
-                          [p[f"pig_{k}"].to_numpy() for k in range(len(params.bands))], default=np.nan)
-    pig_feed = (h["sows"].to_numpy() + h["breeding_boars"].to_numpy()) * p["feed_sow_boar"].to_numpy() + np.where(
-        pigs >= 1, first_pig + (pigs - 1) * p["feed_extra_pig"].to_numpy(), 0.0)
-    feed = h["oxen"].to_numpy() * p["feed_ox"].to_numpy() + pig_feed
-    # 5. balance; 6. class (article 2)
-    public = h["public_grain_jin"].to_numpy()
-    balance = normal_yield - (seed + ration + feed) - public
-    non_grain = (h["class"] == "non_grain").to_numpy()
-    klass = np.where(non_grain | (balance < 0), DEFICIT,
-                     np.where(balance > 0, SURPLUS, SELF_SUFFICIENT)).astype(np.int8)
-    # 7. purchase (article 12)
-    rich = (h["class"] == "rich_peasant").to_numpy()
-    rate = np.where(rich, p["purchase_rate_rich"].to_numpy(), p["purchase_rate"].to_numpy())
-    purchase = np.where(klass == SURPLUS, balance * rate / 100.0, 0.0)
-    # 8. supply (articles 16, 17, 19)
-    disaster = (h["area_type"] == "disaster").to_numpy()
-    r = p["ration_deficit"].to_numpy() * np.where(disaster, 1 - p["deficit_disaster_cut"].to_numpy() / 100, 1.0)
-    idle = (h["class"] == "idle_landlord").to_numpy()
-    r = r * np.where(idle, 1 - np.nan_to_num(p["idle_landlord_cut"].to_numpy()) / 100, 1.0)
-    pig_cut = np.where(disaster, p["pig_cut_disaster"].to_numpy(), p["pig_cut_general"].to_numpy())
-    need = (seed + persons * r + h["oxen"].to_numpy() * p["feed_ox"].to_numpy()
-            + pig_feed * (1 - pig_cut / 100) + h["ducks"].to_numpy() * p["feed_duck"].to_numpy())
-    non_grain_r = p["non_grain_ration"].to_numpy()
-    need = np.where(non_grain, persons * non_grain_r, need)
-    r = np.where(non_grain, non_grain_r, r)
-    available = normal_yield + h["actual_increase_jin"].to_numpy() - public
-    shortfall = need - available
-    with np.errstate(divide="ignore", invalid="ignore"):
-        days = np.where(persons * r > 0, shortfall / (persons * r / DAYS_PER_YEAR), np.nan)
-    deficit = klass == DEFICIT
-    short = deficit & (shortfall > 0)
-    supplied = short & (non_grain | (days >= p["days_threshold"].to_numpy()))
-    status = np.where(supplied, SUPPLIED, np.where(short, SELF_SOLVE, NONE)).astype(np.int8)
-    supply = np.where(supplied, shortfall, 0.0)
-    months = np.where(supplied, np.ceil(np.nan_to_num(days, nan=0.0) / DAYS_PER_MONTH), 0).astype("int64")
-    days_short = np.where(short, days, 0.0)
-    # 9. corvée supplement (article 18), converted to jin by the document's date
-    corvee = h["corvee_days"].to_numpy() * p["corvee_per_day"].to_numpy()
+    state = run_steps(State(h, plots, p, params.bands, lambda: _normal_yield(rules, h, plots, p)))
+    v = state.values
     out = pd.DataFrame({
-        "household_id": h["household_id"], "class": _labels(klass, CLASSES), "normal_yield_jin": normal_yield,
-        "seed_jin": seed,
-        "ration_jin": ration, "feed_jin": feed, "balance_jin": balance, "purchase_jin": purchase,
-        "supply_jin": supply, "supply_status": _labels(status, STATUSES), "supply_months": months,
-        "days_short": days_short,
-        "corvee_supplement_jin": corvee, "rule_doc": rules.doc_id,
+        "household_id": h["household_id"], "class": _labels(v["class"], CLASSES),
+        **{c: v[c] for c in ("normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin", "purchase_jin",
+                             "supply_jin")},
+        "supply_status": _labels(v["supply_status"], STATUSES), "supply_months": v["supply_months"],
+        "days_short": v["days_short"], "corvee_supplement_jin": v["corvee_supplement_jin"], "rule_doc": rules.doc_id,
     })
     out["county_rule"] = p["county_rule"].to_numpy()
+    if trace:
+        return out, params, state
     return out, params
 
 

@@ -98,6 +98,28 @@ def test_explain_says_where_each_value_comes_from_and_shows_only_what_applies(bu
     assert f"supply = {out.at['H04', 'supply_jin']:g} 斤" in h04
 
 
+def test_explain_renders_the_steps_the_calculation_ran(built_db):
+    """One list of steps (pipeline/calc/steps.py) computes and explains: every step's output column, as explain
+    shows it for every household, is the value the calculation wrote."""
+    from pipeline.calc.steps import STEPS
+
+    households, plots = EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv"
+    county = EXAMPLES / "county_rules.yaml"
+    out = compute(built_db, households, plots, county_rules=county).output.set_index("household_id")
+    assert [s.number for s in STEPS] == list(range(1, 10))
+    labels = {"normal_yield_jin": "1. normal yield = ", "seed_jin": "= ", "ration_jin": "= ", "feed_jin": "4. feed = ",
+              "balance_jin": "= ", "purchase_jin": "7. purchase = ", "corvee_supplement_jin": "= "}
+    for hid in out.index:
+        lines = explain(built_db, households, plots, hid, county_rules=county)
+        for step in STEPS:
+            line = next(ln for ln in lines if ln.startswith(f"{step.number}. "))
+            if step.column in labels:
+                value = float(re.findall(r"(-?[\d.]+(?:e[+-]?\d+)?) 斤", line)[0 if step.column in (
+                    "normal_yield_jin", "feed_jin", "purchase_jin") else -1])
+                assert value == pytest.approx(out.at[hid, step.column], rel=1e-5), (hid, step.name, line)
+        assert f"6. class: {out.at[hid, 'class']} (article 2)" in lines
+
+
 def test_explain_names_an_unknown_household_before_any_rule_can_fail(built_db):
     with pytest.raises(PipelineError) as exc:  # without county rules the lost bound of seed.paddy would stop it
         explain(built_db, EXAMPLES / "village_households.csv", EXAMPLES / "village_plots.csv", "H99")
