@@ -7,15 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import PipelineError
+from pipeline.load.tables import tables
 from pipeline.query import connect
 
-TABLES = {"standards": "standard_id", "conversion_rates": "rate_id", "facts": "fact_id"}
-COMPARED = {
-    "standards": ["concept", "relation", "value_min", "value_max", "unit", "base_min", "base_max", "per",
-                  "condition", "flags", "quote", "review_status"],
-    "conversion_rates": ["crop", "crop_reading", "from_qty", "to_qty", "to_crop", "flags", "review_status"],
-    "facts": ["value", "qualifier", "unit", "subject", "place", "flags", "review_status"],
-}
+
+def compared() -> dict[str, tuple[str, list[str]]]:
+    """The tables `diff` compares: table → (its id column, the columns compared), as schemas/tables.yaml declares
+    them (`compared: true`)."""
+    return {name: (t.primary_key[0], t.compared) for name, t in tables().items() if t.compared}
 
 
 @dataclass
@@ -27,9 +26,10 @@ class TableDiff:
 
 
 def _frame(db: Path, table: str) -> pd.DataFrame:
+    key, columns = compared()[table]
     con = connect(db)
     try:
-        cols = ", ".join([TABLES[table]] + COMPARED[table])
+        cols = ", ".join([key, *columns])
         df = con.execute(f"select {cols} from {table}").df()
     finally:
         con.close()
@@ -37,16 +37,16 @@ def _frame(db: Path, table: str) -> pd.DataFrame:
         if df[c].dtype == object:
             df[c] = df[c].map(lambda v: ", ".join(map(str, v)) if hasattr(v, "__len__") and not isinstance(v, str)
                               else v)
-    return df.set_index(TABLES[table])
+    return df.set_index(key)
 
 
 def diff(old: Path, new: Path) -> list[TableDiff]:
     out = []
-    for table in TABLES:
+    for table, (_, columns) in compared().items():
         a, b = _frame(old, table), _frame(new, table)
         d = TableDiff(table, sorted(set(b.index) - set(a.index)), sorted(set(a.index) - set(b.index)))
         common = sorted(set(a.index) & set(b.index))
-        for column in COMPARED[table]:
+        for column in columns:
             x, y = a.loc[common, column], b.loc[common, column]
             differs = ~((x == y) | (x.isna() & y.isna()))
             d.changed += [(i, column, _plain(x[i]), _plain(y[i])) for i in x.index[differs.to_numpy()]]

@@ -36,6 +36,7 @@ class Column:
     nullable: bool = True
     unique: bool = False
     checks: dict[str, Any] = field(default_factory=dict)
+    compared: bool = False  # `diff` reports its changes between builds
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class Table:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def compared(self) -> list[str]:
+        """The columns `diff` compares between two builds (`compared: true` in schemas/tables.yaml)."""
+        return [c.name for c in self.columns if c.compared]
+
 
 @cache
 def tables() -> dict[str, Table]:
@@ -59,7 +65,7 @@ def tables() -> dict[str, Table]:
         for cname, c in spec["columns"].items():
             checks = {k: c[k] for k in ("isin", "ge", "le", "regex") if k in c}
             cols.append(Column(cname, c["type"], c["description"], c.get("nullable", True), c.get("unique", False),
-                               checks))
+                               checks, bool(c.get("compared", False))))
         out[name] = Table(name, spec["description"], tuple(cols), tuple(spec.get("checks", [])),
                           tuple(spec.get("primary_key", [])))
     return out
