@@ -70,7 +70,7 @@ def report(db: Path | str = DEFAULT_DB, out: Path | str = "outputs/report.html")
 
 def export(folder: Path | str, db: Path | str = DEFAULT_DB) -> list[Path]:
     """Every table and view as Parquet, with the dataset card; returns the files written."""
-    from pipeline.diff import export_parquet
+    from pipeline.export import export_parquet
 
     return export_parquet(Path(db), Path(folder))
 

@@ -479,7 +479,7 @@ def export(
 
     Example: python -m pipeline export --db outputs/corpus.duckdb --parquet outputs/parquet
     """
-    from pipeline.diff import export_parquet
+    from pipeline.export import export_parquet
 
     written = export_parquet(db, parquet)
     tables = [p for p in written if p.suffix == ".parquet"]

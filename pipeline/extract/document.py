@@ -22,7 +22,7 @@ from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_st
 from pipeline.extract.quantities import Quantity, unit_info
 from pipeline.extract.roles import Context, Role, because, rule_density, statement_opener
 from pipeline.extract.standards import Standard, concepts, find_standards
-from pipeline.extract.statistics import read_statistics
+from pipeline.extract.statistical_tables import read_statistics
 from pipeline.markers import starts_with_marker
 from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.rows import ConversionRateRow, FactRow, NumberRow, Row, StandardRow
@@ -351,7 +351,7 @@ def _is_conversion_table(rows: list[tuple[str, str, int, bool]]) -> bool:
 
 
 def _table_facts(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str, int, bool]]) -> list[FactRow]:
-    """Every cell of a statistical table as a fact (pipeline/extract/statistics.py)."""
+    """Every cell of a statistical table as a fact (pipeline/extract/statistical_tables.py)."""
     nd = sd.normalized
     out = []
     for cell in read_statistics([text for text, *_ in rows]):

@@ -1,4 +1,4 @@
-"""Statistics: counts, amounts, shares and durations that report what is or was, or a plan's figures.
+"""Facts: the counts, amounts, shares and durations that report what is or was, or a plan's figures.
 
 Chinese facts are the quantities whose role is `fact` (pipeline/extract/roles.py;
 headlines restate the body in rounded figures and are not read). Each gets

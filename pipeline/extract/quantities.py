@@ -314,6 +314,12 @@ def _compound(text: str, q: Quantity, numbers: list[Number], i: int) -> int:
 
 
 def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
+    """The quantities of `text` (a paragraph, simplified view) from its numbers: each number with its unit and
+    the words that qualify it (约, 以上, 左右), and two numbers joined by a connector (至, —, 到) as one range.
+
+        四百斤至四百六十斤  → one quantity: 400–460 斤, a range
+        不超过二十天        → 20 天, a max
+    """
     out: list[Quantity] = []
     i = 0
     while i < len(numbers):

@@ -55,6 +55,9 @@ class NormalizedDocument:
 
 
 def normalize(doc: SourceDocument) -> NormalizedDocument:
+    """The normalize stage: the ingested text's paragraphs, unwrapped (a hard wrap's line break and spaces
+    dropped), with full-width digits and letters folded and punctuation repaired, and its simplified view
+    (OpenCC), each character mapped back to its offset in the original (`NormalizedDocument.origin`)."""
     parts: list[str] = []
     origin = array("l")
     paragraphs: list[Paragraph] = []

@@ -64,6 +64,8 @@ def _issuer_length(simplified_title: str) -> int:
 
 
 def find_cross_references(sd: StructuredDocument) -> list[CrossReference]:
+    """Every reference the text makes to an article (第九条, 第三条第二款, 前条): to one of its own, or to another
+    document's when a title stands before it (《农业生产合作社示范章程》第十七条), each with its span."""
     nd = sd.normalized
     text = nd.simplified
     out: list[CrossReference] = []

@@ -271,6 +271,14 @@ class StructureParser:
 
     # -- the walk ------------------------------------------------------------------------
     def parse(self) -> tuple[list[Unit], list[str]]:
+        """The document's units and, for each paragraph, the id of the unit that holds it.
+
+        Paragraphs are read in order: a heading line opens a chapter or section, a 第N条 an article, a
+        numbered line (一、 （一） 1． …) an article or an item of the family that numbers the text's
+        articles, a 注 a note; a table's rows join their caption. For 《第一条…第二十五条》 under
+        `## 一、民主管理` headings, the headings are chapters. Units of the English translation are left to
+        their own region.
+        """
         zh = _State()
         root_counters: dict[str, int] = {}
         last_table: tuple[int, Unit] | None = None

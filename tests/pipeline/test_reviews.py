@@ -11,8 +11,9 @@ import yaml
 
 from pipeline.build import build
 from pipeline.calc import compute
-from pipeline.diff import diff, export_parquet
+from pipeline.diff import diff
 from pipeline.errors import PipelineError
+from pipeline.export import export_parquet
 from tests.conftest import REAL, ROOT, VARIANTS, WIKISOURCE_SEED, copy_corpus, needs_real_texts
 
 EXAMPLES = ROOT / "corpus" / "examples"

@@ -1,5 +1,5 @@
 """Statistical tables: every cell a fact in the unit it is counted in (tables written for these tests)."""
-from pipeline.extract.statistics import read_statistics
+from pipeline.extract.statistical_tables import read_statistics
 
 
 def cells(paragraphs):
