@@ -102,6 +102,10 @@ class PipelineError(Exception):
     where: str = ""
     detail: dict | None = None
 
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:  # a mistyped code is the pipeline's fault, named where it is raised
+            raise ValueError(f"unknown error code {self.code!r}: define it in pipeline/errors.py MESSAGES")
+
     def __str__(self) -> str:
         text = MESSAGES.get(self.code, self.code).format(**(self.detail or {}))
         return f"{self.where}: {text} [{self.code}]" if self.where else f"{text} [{self.code}]"

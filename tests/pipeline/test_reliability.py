@@ -950,3 +950,19 @@ def test_a_db_that_is_a_folder_is_refused_before_any_work(tmp_path):
         build(corpus, folder)
     assert exc.value.code == "E216" and "is a folder" in str(exc.value)
     assert list(folder.iterdir()) == [] and not (tmp_path / ".cache").exists()  # nothing processed first
+
+
+def test_every_error_code_the_pipeline_raises_is_defined_and_every_defined_code_is_raised():
+    """The error catalogue (pipeline/errors.py) and the code agree: a code raised is explained, a code explained
+    is raised somewhere; an unknown code fails where it is made, naming the catalogue."""
+    import re
+
+    from pipeline.errors import MESSAGES, PipelineError
+
+    used = set()
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        if path.name != "errors.py":
+            used |= set(re.findall(r"\"(E\d{3})\"", path.read_text("utf-8")))
+    assert used == set(MESSAGES), (sorted(used - set(MESSAGES)), sorted(set(MESSAGES) - used))
+    with pytest.raises(ValueError, match="unknown error code 'E999'"):
+        PipelineError("E999", "x")
