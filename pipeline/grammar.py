@@ -6,8 +6,8 @@ abbreviations 两/兩 (two), 廿 (twenty), 卅 (thirty). `HAN_DIGITS`, `MULTIPLI
 alphabets; `DIGIT_VALUE` reads one digit; `read_integer` reads a whole numeral with place values (cn2an, with
 the period's abbreviations spelt out) — markers (第十七条), dates (九月二十日) and amounts use it.
 
-    >>> read_integer("一百零五"), read_integer("廿七"), read_integer("两"), read_integer("１２")
-    (105, 27, 2, 12)
+    >>> read_integer("一百零五"), read_integer("廿七"), read_integer("两"), read_integer("１２"), read_integer("拾貳")
+    (105, 27, 2, 12, 12)
     >>> fold_digits("１９５５年")
     '1955年'
 
@@ -27,8 +27,10 @@ HAN_DIGITS = "〇○零一二三四五六七八九"
 TWO = "两兩"  # two, in a count (两个, 兩年)
 MULTIPLIERS = "十百千万亿"
 TENS = "廿卅"  # twenty, thirty
-# every character of a Han numeral with place values (第一百零五条, 四百二十, 廿七)
-HAN_NUMERALS = HAN_DIGITS + TWO + "十百千" + TENS
+# the capital numerals of accounts and of some documents' top-level sections (壹、总则; 第拾贰条), in both scripts
+CAPITALS = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
+# every character of a Han numeral with place values (第一百零五条, 四百二十, 廿七, 壹佰零伍)
+HAN_NUMERALS = HAN_DIGITS + TWO + "十百千" + TENS + CAPITALS
 # a regex class body: a marker's number in Han or Arabic digits
 NUMERAL_CLASS = HAN_NUMERALS + "0-9"
 DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "两": 2, "兩": 2}
@@ -50,6 +52,7 @@ def read_integer(s: str) -> int | None:
     if not s:
         return None
     s = s.replace("兩", "二").replace("两", "二").replace("廿", "二十").replace("卅", "三十").replace("○", "〇")
+    s = s.replace("參", "叁")  # cn2an reads the capital three in its simplified form only
     try:
         v = cn2an.cn2an(s, "smart")
     except (ValueError, KeyError, TypeError, IndexError):

@@ -204,8 +204,9 @@ class StructureParser:
 
     def _headings_as_chapters(self) -> None:
         """Numbered headings over 第N条 articles are their chapters: `## 一、民主管理` … `## 十、组织领导` above
-        第一条 … 第二十五条. They must be headings of one enumeration family, in sequence, with an article
-        after the first of them; a heading of that family after the last article is no chapter."""
+        第一条 … 第二十五条, or the same headings as short lines of their own (一、总则: a title, no sentence).
+        They must be headings of one enumeration family, in sequence, with an article after the first of them;
+        a heading of that family after the last article is no chapter."""
         if self.article_family != "tiao":
             return
         articles = sorted(i for i, r in self.readings.items() if r.kind == "marker" and r.family == "tiao")
@@ -213,7 +214,8 @@ class StructureParser:
             return
         for fam in ("enum", "paren_cn"):
             heads = sorted((r for r in self.readings.values()
-                            if r.kind == "marker" and r.family == fam and r.heading), key=lambda r: r.idx)
+                            if r.kind == "marker" and r.family == fam and (r.heading or self._titled(r))),
+                           key=lambda r: r.idx)
             heads = [r for r in heads if r.idx < articles[-1]]  # one after the last article heads nothing
             if heads and not any(heads[0].idx < a < (heads[1].idx if len(heads) > 1 else articles[-1] + 1)
                                  for a in articles):
@@ -222,6 +224,13 @@ class StructureParser:
                 for r in heads:
                     r.kind = "chapter"
                 return
+
+    def _titled(self, r: Reading) -> bool:
+        """A numbered line that is a title, not a provision: short, after its marker no sentence (一、总则)."""
+        t = self.text(self.nd.paragraphs[r.idx]).strip()
+        m = family_of(t)
+        rest = t[m[1].end():].strip() if m else t
+        return 0 < len(rest) <= LABEL_MAX and not any(c in rest for c in "。，；：:,;")
 
     @staticmethod
     def _in_sequence(numbers: list[int | None]) -> bool:

@@ -11,7 +11,7 @@ from pipeline.markers import ARTICLE_RE, parse_number
 
 @pytest.mark.parametrize(("written", "value"), [
     ("十二", 12), ("一百零五", 105), ("一○五", 105), ("一〇五", 105), ("廿七", 27), ("卅", 30), ("两", 2),
-    ("兩", 2), ("１２", 12), ("12", 12),
+    ("兩", 2), ("１２", 12), ("12", 12), ("壹", 1), ("拾貳", 12), ("參拾", 30), ("壹佰零伍", 105),
 ])
 def test_a_whole_numeral_reads_alike_whatever_its_script(written, value):
     assert read_integer(written) == value
@@ -38,3 +38,14 @@ def test_written_back_and_folded():
 
 def test_clause_punctuation_classes_do_not_overlap():
     assert not set(MINOR) & set(MAJOR) and not set(MAJOR) & set(SENTENCE_ENDS) and not set(MINOR) & set(SENTENCE_ENDS)
+
+
+def test_a_new_numbering_is_one_change_to_the_grammar():
+    """Capital numerals (壹、贰、; 第拾贰条) number sections and articles as the plain ones do: the markers, the
+    structure and the cross-references read them from the grammar's alphabet, nothing else changed."""
+    from pipeline.markers import ENUM_RE
+
+    m = ENUM_RE.match("贰、粮食供应")
+    assert m and parse_number(m.group("num")) == (2, False)
+    m = ARTICLE_RE.match("第拾貳條 口糧標準另定。")
+    assert m and parse_number(m.group("num")) == (12, False)

@@ -212,3 +212,21 @@ def test_numbered_headings_without_articles_under_them_stay_articles():
     sd = _md("# 某县办法\n\n## 一、组织\n\n食堂必须建立制度。\n\n## 二、管理\n\n按月公布账目。\n")
     assert not of_kind(sd, "chapter") and [a.number for a in of_kind(sd, "article")] == [1, 2]
 
+
+
+@pytest.mark.parametrize("marks", [("一", "二"), ("壹", "贰"), ("（一）", "（二）")])
+def test_numbered_title_lines_over_articles_are_their_chapters(marks):
+    """一、总则 … 二、供应 as short lines of their own (no heading mark) above 第N条 articles head them."""
+    a, b = (m if m.startswith("（") else m + "、" for m in marks)
+    sd = _doc(f"# 某县粮食供应办法\n\n{a}总则\n\n第一条 本办法所称口粮，每人每年四百斤。\n\n{b}供应\n\n"
+              "第二条 缺粮户的口粮标准，每人每年不得超过四百二十斤。\n\n第三条 种子每亩十斤。\n")
+    chapters = of_kind(sd, "chapter")
+    assert [u.number for u in chapters] == [1, 2]
+    arts = of_kind(sd, "article")
+    assert [u.parent_id for u in arts] == [chapters[0].unit_id, chapters[1].unit_id, chapters[1].unit_id]
+
+
+def test_numbered_provisions_that_are_sentences_are_no_chapters():
+    sd = _doc("# 某县粮食供应办法\n\n一、口粮标准，每人每年四百斤。\n\n第一条 本办法所称口粮。\n\n"
+              "二、种子每亩十斤，不得超过。\n\n第二条 缺粮户的口粮标准另定。\n")
+    assert of_kind(sd, "chapter") == []
