@@ -10,6 +10,7 @@ import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +25,15 @@ err = Console(stderr=True)
 out = Console()
 DEFAULT_DB = Path("outputs/corpus.duckdb")
 STATE = {"debug": False}
+
+# options several commands share, defined once
+BuiltDb = Annotated[Path, typer.Option(help="Built database.")]
+Households = Annotated[Path, typer.Option(help="Households, CSV or Parquet (columns: docs/calculation.md).")]
+Plots = Annotated[Path, typer.Option(help="Plots, CSV or Parquet.")]
+RuleSet = Annotated[str, typer.Option(help="Rule-set document (doc id, file name or title).")]
+CountyRulesFile = Annotated[Path, typer.Option(help="County rule sets (YAML).")]
+OutFile = Annotated[Path, typer.Option(help="Output file; .csv or .parquet.")]
+Corpus = Annotated[Path, typer.Option(help="Corpus folder.")]
 
 
 def _version(show: bool) -> None:
@@ -84,7 +94,7 @@ def _fail(exc: Exception) -> None:
 
 @command()
 def build(
-    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
+    corpus: Corpus = Path("corpus"),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to write."),
     workers: int = typer.Option(None, min=1, help="Worker processes (default: the machine's cores for corpora of "
                                            "8 or more changed files, else 1)."),
@@ -299,12 +309,12 @@ def _sql_from(sql: str | None, file: Path | None) -> str:
 
 @command()
 def calc(
-    households: Path = typer.Option(..., help="Households, CSV or Parquet (columns: docs/calculation.md)."),
-    plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
-    out: Path = typer.Option(..., help="Output file; .csv or .parquet."),
-    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
-    rules: str = typer.Option(None, help="Rule-set document (doc id, file name or title)."),
-    county_rules: Path = typer.Option(None, help="County rule sets (YAML)."),
+    households: Households,
+    plots: Plots,
+    out: OutFile,
+    db: BuiltDb = DEFAULT_DB,
+    rules: RuleSet = None,
+    county_rules: CountyRulesFile = None,
     citations: Path = typer.Option(None, help="Also write the per-step citations here (.parquet or .csv)."),
     reviewed_only: bool = typer.Option(False, help="Use confirmed or corrected standards only."),
 ) -> None:
@@ -326,12 +336,12 @@ def calc(
 
 @command()
 def explain(
-    household: str = typer.Option(..., help="household_id to explain."),
-    households: Path = typer.Option(..., help="Households, CSV or Parquet."),
-    plots: Path = typer.Option(..., help="Plots, CSV or Parquet."),
-    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
-    rules: str = typer.Option(None, help="Rule-set document."),
-    county_rules: Path = typer.Option(None, help="County rule sets (YAML)."),
+    household: Annotated[str, typer.Option(help="household_id to explain.")],
+    households: Households,
+    plots: Plots,
+    db: BuiltDb = DEFAULT_DB,
+    rules: RuleSet = None,
+    county_rules: CountyRulesFile = None,
 ) -> None:
     """Print one household's computation step by step, with the article behind each number.
 
@@ -347,11 +357,11 @@ def explain(
 
 @command("share-fund")
 def share_fund(
-    joiners: Path = typer.Option(..., help="Joiners, CSV or Parquet (joiner_id, category, share_fund_due, "
-                                           "first_year_remuneration, hardship)."),
-    out: Path = typer.Option(..., help="Output file; .csv or .parquet."),
-    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
-    rules: str = typer.Option(None, help="Rule-set document."),
+    joiners: Annotated[Path, typer.Option(help="Joiners, CSV or Parquet (joiner_id, category, share_fund_due, "
+                                               "first_year_remuneration, hardship).")],
+    out: OutFile,
+    db: BuiltDb = DEFAULT_DB,
+    rules: RuleSet = None,
 ) -> None:
     """Settle the share fund of people joining a cooperative (the 1958 provisions).
 
@@ -371,7 +381,7 @@ def share_fund(
 
 @command()
 def report(
-    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    db: BuiltDb = DEFAULT_DB,
     out: Path = typer.Option(Path("outputs/report.html"), help="HTML file to write."),
 ) -> None:
     """Write the self-contained HTML review report: every row with its evidence, flags and charts.
@@ -472,7 +482,7 @@ def diff(
 @command()
 def export(
     parquet: Path = typer.Option(..., "--parquet", help="Folder to write one Parquet file per table into."),
-    db: Path = typer.Option(DEFAULT_DB, help="Built database."),
+    db: BuiltDb = DEFAULT_DB,
 ) -> None:
     """Write every table and view of the database as Parquet (column descriptions as field metadata), with a
     dataset card (README.md: sources, licence, build, files).
@@ -490,7 +500,7 @@ def export(
 @command()
 def add(
     file: Path = typer.Argument(..., help="Text file to add to the corpus."),
-    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder."),
+    corpus: Corpus = Path("corpus"),
     db: Path = typer.Option(DEFAULT_DB, help="DuckDB file to rebuild."),
     title: str = typer.Option(None, help="Title, if the text does not state it."),
     date: str = typer.Option(None, help="Date (YYYY-MM-DD, or YYYY-MM for a month), if the text does not state it."),
