@@ -32,6 +32,8 @@ def _clean(text: str, vertical: bool = False) -> str:
     ("分为3岁以下，4一7岁，8一12岁", "分为3岁以下，4—7岁，8—12岁"),  # a range's dash read as 一
     ("一九五三年第一条三一二", "一九五三年第一条三一二"),  # 一 among Han numerals stays a numeral
     ("1一2", "1—2"),
+    ("八项注意是：（一）参加劳动。．（二）以平等的态度对人", "八项注意是：（一）参加劳动。（二）以平等的态度对人"),
+    ("占90．85%，", "占90．85%，"),  # a full-width point between digits is a decimal point
 ])
 def test_specks_and_dashes_are_read_by_what_stands_beside_them(read, want):
     assert _clean(read) == want
@@ -95,3 +97,13 @@ def test_a_vertical_page_keeps_its_decimal_points_dashes_brackets_and_stops():
     assert "50—70" in read
     assert "口糧(原糧)" in read.replace("（", "(").replace("）", ")")
     assert "低於三百斤的，由國家供應。" in read
+
+
+def test_a_line_that_ends_with_an_items_number_goes_on_into_the_next():
+    """…正确执行党的政策。（三） / 实行民主集中制。: the item's number opens what the next line says, even where the
+    line stops short of the margin."""
+    lines = [OcrLine((100, 100, 1000, 130), "三大纪律是：（一）如实反映情况。（二）正确执行党的政策。（三）", (0.99,) * 30),
+             OcrLine((100, 140, 400, 170), "实行民主集中制。", (0.99,) * 8),
+             OcrLine((160, 180, 1100, 210), "八项注意是：（一）参加劳动。（二）以平等的态度对人。（三）办事公道", (0.99,) * 33)]
+    placed, _ = layout.order(lines, first_page=False)
+    assert [p.opens for p in placed] == [True, False, True]

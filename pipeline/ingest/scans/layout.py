@@ -14,18 +14,20 @@ read as 一 between Arabic digits (50一70) is read as the dash it is (schemas/s
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import median
 
 from pipeline import vocab
-from pipeline.grammar import HAN_DIGITS
+from pipeline.grammar import HAN_DIGITS, NUMERAL_CLASS
 
 TALL = 1.5  # a box this many times taller than wide is a vertical column
 INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
 SHORT = 2.5  # characters of room at a line's end that make it a paragraph's last line, after a stop
 FAR_SHORT = 8  # … and whatever it ends with
 CLOSING = "。！？；：」』）)”.!?;:"
+OPENS_ITEM = re.compile(rf"[（(][{NUMERAL_CLASS}]{{1,3}}[）)]$")  # an item's number, with nothing after it yet
 LARGER = 1.3  # a line whose characters are this much larger than the page's median is a heading
 CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
 CENTRE_SLACK = 1.5
@@ -142,7 +144,10 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
 
 def _ends(text: str, room: float) -> bool:
     """A line that stops short ends its paragraph when it closes with a stop (。！？：…) or stops far short; a line
-    of narrow digits (…全国240个) also stops short of the margin, and goes on."""
+    of narrow digits (…全国240个) also stops short of the margin, and goes on, and so does a line that ends with
+    the number of what follows (…正确执行党的政策。（三）)."""
+    if OPENS_ITEM.search(text.rstrip()):
+        return False
     return (room > SHORT and text.rstrip()[-1:] in CLOSING) or room > FAR_SHORT
 
 
