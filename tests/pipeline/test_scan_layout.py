@@ -107,3 +107,14 @@ def test_a_line_that_ends_with_an_items_number_goes_on_into_the_next():
              OcrLine((160, 180, 1100, 210), "八项注意是：（一）参加劳动。（二）以平等的态度对人。（三）办事公道", (0.99,) * 33)]
     placed, _ = layout.order(lines, first_page=False)
     assert [p.opens for p in placed] == [True, False, True]
+
+
+def test_a_number_the_line_break_cut_stays_in_its_paragraph():
+    """…占原计划任务的90. / 85%，…: the first part of a number stops short of the margin (digits are narrow) and
+    ends with a point; the line after goes on with the number, in the same paragraph."""
+    lines = [OcrLine((100, 100, 900, 130), "共统购粮食10亿6300万斤，占原计划任务11亿7000万斤的90.", (0.99,) * 31),
+             OcrLine((100, 140, 700, 170), "85%，连农业税征收现粮7亿5560万斤，合计17亿斤。", (0.99,) * 27),
+             OcrLine((100, 180, 1100, 210), "60—79元的队1，96", (0.99,) * 12),
+             OcrLine((100, 220, 1100, 250), "6个，占41.32%。", (0.99,) * 11)]
+    placed, _ = layout.order(lines, first_page=False)
+    assert [p.opens for p in placed] == [True, False, True, False]

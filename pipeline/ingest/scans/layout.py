@@ -27,6 +27,8 @@ INDENT = 1.5  # characters of room at a line's start that make it a paragraph's 
 SHORT = 2.5  # characters of room at a line's end that make it a paragraph's last line, after a stop
 FAR_SHORT = 8  # … and whatever it ends with
 CLOSING = "。！？；：」』）)”.!?;:"
+NUMBER_END = re.compile(r"[0-9０-９][.．,，]?$")  # a line that ends inside a number …
+NUMBER_START = re.compile(r"[.．,，]?[0-9０-９]")  # … and a line that goes on with it
 OPENS_ITEM = re.compile(rf"[（(][{NUMERAL_CLASS}]{{1,3}}[）)]$")  # an item's number, with nothing after it yet
 LARGER = 1.3  # a line whose characters are this much larger than the page's median is a heading
 CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
@@ -131,14 +133,19 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
     last = max(b[along + 2] for b, _, _ in merged)
     out: list[PlacedLine] = []
     previous_short = True
+    previous_text = ""
     for k, (box, text, confs) in enumerate(merged):
         own = _char_size(box, text, vertical)
         room_start, room_end = (box[along] - first) / size, (last - box[along + 2]) / size
         centred = not vertical and room_start > CENTRED and room_end > CENTRED and \
             abs(room_start - room_end) < CENTRE_SLACK * 2 and len(text) < 40 and not text.endswith(("。", "，", "；"))
         heading = (own > LARGER * size or centred) and sum(ch.isalnum() for ch in text) >= HEADING_WORD
-        out.append(_placed(out, box, text, confs, heading, own, previous_short or room_start > INDENT, first_page, k))
+        # a number the line break cut (…的90. / 85%…; 1，96 / 6个) goes on, however short its first part stood
+        wrapped = bool(NUMBER_END.search(previous_text) and NUMBER_START.match(text)) and not heading
+        starts = (previous_short and not wrapped) or room_start > INDENT
+        out.append(_placed(out, box, text, confs, heading, own, starts, first_page, k))
         previous_short = heading or _ends(text, room_end)
+        previous_text = text
     return out
 
 
