@@ -118,3 +118,30 @@ def test_a_number_the_line_break_cut_stays_in_its_paragraph():
              OcrLine((100, 220, 1100, 250), "6个，占41.32%。", (0.99,) * 11)]
     placed, _ = layout.order(lines, first_page=False)
     assert [p.opens for p in placed] == [True, False, True, False]
+
+
+def test_a_lines_box_reaches_out_to_the_marks_the_detector_left_outside_it():
+    """一、 当前情况: the detector's box starts at 当 (a thin stroke and a comma before a space are missed); the
+    box reaches out to the ink of its own line, and not to a speck or to another line's box."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    ms = _generator()
+    path, index = ms.font_path("simplified")
+    font = ImageFont.truetype(path, 40, index=index)
+    page = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((100, 60), "一、", font=font, fill="black")
+    draw.text((192, 60), "当前情况", font=font, fill="black")  # after 一、 and a space
+    draw.point((20, 80), fill="black")  # a speck in the margin, on the line's band
+    img = np.asarray(page).copy()
+    ink = img[:, :, 0] < 128
+    xs = np.flatnonzero(ink[:, 200:].any(axis=0)) + 200
+    ys = np.flatnonzero(ink[:, 200:].any(axis=1))
+    pad = 6  # the detector's box stands a little outside the ink it found
+    x0, x1, y0, y1 = xs[0] - pad, xs[-1] + pad, ys[0] - pad, ys[-1] + pad
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    (grown,) = ocr._completed(img, np.array([box]))
+    first = np.flatnonzero(ink[:, :190].any(axis=0))
+    assert grown[:, 0].min() <= first[first > 50][0]  # 一 is inside the box now …
+    assert grown[:, 0].min() > 20  # … the speck in the margin is not
+    assert grown[:, 0].max() == box[:, 0].max()  # nothing to its right to take
