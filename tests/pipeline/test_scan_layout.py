@@ -102,7 +102,8 @@ def test_a_vertical_page_keeps_its_decimal_points_dashes_brackets_and_stops():
 def test_a_line_that_ends_with_an_items_number_goes_on_into_the_next():
     """…正确执行党的政策。（三） / 实行民主集中制。: the item's number opens what the next line says, even where the
     line stops short of the margin."""
-    first, third = "三大纪律是：（一）如实反映情况。（二）正确执行党的政策。（三）", "八项注意是：（一）参加劳动。（二）办事公道"
+    first = "三大纪律是：（一）如实反映情况。（二）正确执行党的政策。（三）"
+    third = "八项注意是：（一）参加劳动。（二）办事公道"
     lines = [OcrLine((100, 100, 1000, 130), first, (0.99,) * len(first)),
              OcrLine((100, 140, 400, 170), "实行民主集中制。", (0.99,) * 8),
              OcrLine((160, 180, 1100, 210), third, (0.99,) * len(third))]
