@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 7
+READER = 8
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _columns(img):
 
 
 GRID_PITCH = (0.95, 1.7)  # a vertical print's character pitch, in character widths, looked for in this range
-GRID_FIT = 0.85  # the share of cell edges that must fall on white rows for the column to be read on its grid
+GRID_FIT = 0.7  # the share of cell edges that must fall on white rows for the column to be read on its grid
 SMALL = 0.5  # a piece smaller than this both ways (in character widths) is punctuation
 BRACKET = (0.2, 0.55, 0.6)  # a piece this short (from, to) and at least this wide is a bracket set on its side
 RULE = (0.15, 0.8)  # a piece this narrow at most and this tall at least is a dash set on its side
@@ -376,13 +376,16 @@ def _upright(img, quad):
         placed.append((piece[:side, :side], small))
     if not any(not small for _, small in placed):
         return None  # specks and marks alone: nothing to read
-    strip = np.full((side, sum(p.shape[1] + gap for p, _ in placed) + 8, 3), 255, dtype=np.uint8)
+    # a mark takes a character's room, as in a horizontal print (一、國: the mark at the foot of its cell, white
+    # after it), else the recogniser runs it into the character after it
+    advance = [max(p.shape[1] + gap, glyph) if small else p.shape[1] + gap for p, small in placed]
+    strip = np.full((side, sum(advance) + 8, 3), 255, dtype=np.uint8)
     left = 4
-    for piece, small in placed:
+    for (piece, small), step in zip(placed, advance, strict=True):
         h, w = piece.shape[:2]
         top = side - h - 4 if small else (side - h) // 2
         strip[top:top + h, left:left + w] = piece
-        left += w + gap
+        left += step
     return strip
 
 
