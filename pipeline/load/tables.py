@@ -37,6 +37,7 @@ class Column:
     unique: bool = False
     checks: dict[str, Any] = field(default_factory=dict)
     compared: bool = False  # `diff` reports its changes between builds
+    effective: bool = False  # the table's *_effective view carries it as it is
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Table:
         return [c.name for c in self.columns]
 
     @property
+    def effective(self) -> list[str]:
+        """The columns the table's *_effective view carries as they are (`effective: true`)."""
+        return [c.name for c in self.columns if c.effective]
+
+    @property
     def compared(self) -> list[str]:
         """The columns `diff` compares between two builds (`compared: true` in schemas/tables.yaml)."""
         return [c.name for c in self.columns if c.compared]
@@ -65,7 +71,7 @@ def tables() -> dict[str, Table]:
         for cname, c in spec["columns"].items():
             checks = {k: c[k] for k in ("isin", "ge", "le", "regex") if k in c}
             cols.append(Column(cname, c["type"], c["description"], c.get("nullable", True), c.get("unique", False),
-                               checks, bool(c.get("compared", False))))
+                               checks, bool(c.get("compared", False)), bool(c.get("effective", False))))
         out[name] = Table(name, spec["description"], tuple(cols), tuple(spec.get("checks", [])),
                           tuple(spec.get("primary_key", [])))
     return out

@@ -6,6 +6,7 @@ holds an undocumented column.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,9 +27,15 @@ class View:
 
 @cache
 def views() -> dict[str, View]:
-    return {name: View(name, " ".join(spec["description"].split()), spec["sql"], spec.get("from"),
-                       dict(spec.get("columns", {})))
+    return {name: View(name, " ".join(spec["description"].split()), _carried(spec["sql"], spec.get("from")),
+                       spec.get("from"), dict(spec.get("columns", {})))
             for name, spec in vocab.load("views").items()}
+
+
+def _carried(sql: str, source: str | None) -> str:
+    """The SQL with `{carried:ALIAS}` spelt out: the columns of `source` declared `effective: true` in
+    schemas/tables.yaml, each as ALIAS.column."""
+    return re.sub(r"\{carried:(\w+)\}", lambda m: ", ".join(f"{m[1]}.{c}" for c in tables()[source].effective), sql)
 
 
 def _text(s: str) -> str:
