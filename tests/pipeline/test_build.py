@@ -307,3 +307,32 @@ def test_progress_names_the_stage_and_counts_each_document_as_it_finishes(tmp_pa
     assert sorted(what.removeprefix("processed ") for what, _, _ in processed) == sorted(
         p.name for p in corpus.glob("*.txt"))
     assert calls[0][0] == "reading" and calls[-1] == ("writing db.duckdb", 3, 3)
+
+
+def test_builds_of_one_corpus_are_identical_however_they_run_and_a_changed_row_shows(tmp_path):
+    """The fingerprint a refactoring is checked with (pipeline/load/fingerprint.py): a serial build and a build
+    in two worker processes, in other folders with their own caches, give the same tables; one value changed is
+    one table that differs."""
+    import shutil
+
+    import duckdb
+
+    from pipeline.build import PARALLEL_FROM
+    from pipeline.load.fingerprint import differences
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    text = (CORPUS / "003_b69152d1adbf7c19.txt").read_text("utf-8")
+    for k in range(PARALLEL_FROM):  # enough distinct texts that the build takes worker processes
+        (corpus / f"county_{k}.txt").write_text(text.replace("江西省", f"第{k + 1}县", 1), "utf-8")
+    serial, parallel = tmp_path / "a" / "db.duckdb", tmp_path / "b" / "db.duckdb"
+    assert build(corpus, serial, workers=1).workers == 1
+    assert build(corpus, parallel, workers=2).workers == 2
+    assert differences(serial, parallel) == []
+    changed = tmp_path / "c.duckdb"
+    shutil.copy(parallel, changed)
+    with duckdb.connect(str(changed)) as con:
+        con.execute("update standards set value_max = value_max + 1 where standard_id = "
+                    "(select min(standard_id) from standards where value_max is not null)")
+    (line,) = differences(serial, changed)
+    assert line.startswith("standards: ") and "same count, other values" in line
