@@ -6,6 +6,7 @@ by scripts/make_scans.py and cut it into its cells, and read one short vertical 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,8 @@ def test_a_vertical_column_is_cut_into_one_cell_per_character_on_its_grid():
 
 def test_a_vertical_page_keeps_its_decimal_points_dashes_brackets_and_stops():
     text = ("全省共收购粮食11亿7000万斤，占原计划任务的90．85％，比去年增加50—70%。\n\n"
-            "第二条 口粮（原粮）每人四百斤至四百六十斤，低于三百斤的，由国家供应。\n")
+            "第二条 口粮（原粮）每人四百斤至四百六十斤，低于三百斤的，由国家供应。\n\n"
+            "第三条 雇用四——九人的小业主，照此办理。\n")
     page = _generator().render(text, "vertical", 1)[0]
     page = page.crop((page.width - 300, 0, page.width, page.height)).convert("RGB")
     lines = ocr.recognise(page)
@@ -97,6 +99,7 @@ def test_a_vertical_page_keeps_its_decimal_points_dashes_brackets_and_stops():
     assert "50—70" in read
     assert "口糧(原糧)" in read.replace("（", "(").replace("）", ")")
     assert "低於三百斤的，由國家供應。" in read
+    assert re.search("四—{1,2}九人", read)  # a double dash on its side, read as the range it sets
 
 
 def test_a_line_that_ends_with_an_items_number_goes_on_into_the_next():

@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 8
+READER = 9
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,8 @@ GRID_PITCH = (0.95, 1.7)  # a vertical print's character pitch, in character wid
 GRID_FIT = 0.7  # the share of cell edges that must fall on white rows for the column to be read on its grid
 SMALL = 0.5  # a piece smaller than this both ways (in character widths) is punctuation
 BRACKET = (0.2, 0.55, 0.6)  # a piece this short (from, to) and at least this wide is a bracket set on its side
-RULE = (0.15, 0.8)  # a piece this narrow at most and this tall at least is a dash set on its side
+RULE = (0.15, 0.6)  # a piece this narrow at most and this tall at least is a dash set on its side
+RULE_SHARE = 0.85  # … holding this share of its cell's ink at least
 BAR_COVER = 0.6  # down a bar (一) ink covers its height; down a bracket's thin curve, less than this share
 SPECK = 0.006  # ink pieces smaller than this share of a character's square are dust (a 28-pixel type: 4 pixels)
 
@@ -318,6 +319,28 @@ def _despeckled(col, size: float | None = None):
     return out
 
 
+def _rule_span(ink, glyph: int) -> tuple[int, int] | None:
+    """The columns of pixels of a dash a vertical print sets on its side (︱): nearly all the cell's ink in a
+    band at most `RULE[0]` of a character wide, running unbroken at least `RULE[1]` of its height (a sliver of
+    the character beside it may share the cell). None when the cell holds no such bar."""
+    import numpy as np
+
+    per = ink.sum(axis=0)
+    total = int(per.sum())
+    width = max(2, int(RULE[0] * glyph))
+    if not total or len(per) == 0:
+        return None
+    sums = np.convolve(per, np.ones(width, dtype=int), mode="valid") if len(per) >= width else per.sum(keepdims=True)
+    a = int(np.argmax(sums))
+    if sums[a] < RULE_SHARE * total:
+        return None
+    rows = np.flatnonzero(ink[:, a:a + width].any(axis=1))
+    if not len(rows) or rows[-1] - rows[0] + 1 < RULE[1] * glyph:
+        return None
+    solid = len(rows) >= RULE_SHARE * (rows[-1] - rows[0] + 1)  # a bar runs unbroken (︔ is a dot and a comma)
+    return (a, a + width) if solid else None
+
+
 def _on_its_side(ink, glyph: int) -> bool:
     """A bracket (︵ ︽ ﹁) or a dash (︱) that a vertical print sets on its side. A bracket is short and wide and
     thin-stroked: down each of its columns of pixels the ink covers little of its height, where 一, as short and
@@ -371,17 +394,29 @@ def _upright(img, quad):
         if small and not after_ink:
             continue  # a mark after a blank or opening a column: a speck (print sets no mark there)
         after_ink = True
-        if _on_its_side(piece[:, :, 0] < 128, glyph):
+        span = _rule_span(piece[:, :, 0] < 128, glyph)
+        rule = span is not None  # a dash (︱): a double one (——) is set as one line
+        if rule:
+            piece = piece[:, span[0]:span[1]]  # the bar alone, without a sliver of the character beside it
+        turned = rule or _on_its_side(piece[:, :, 0] < 128, glyph)
+        if turned:
             piece = np.ascontiguousarray(np.rot90(piece))  # on its side in the print: turned back
-        placed.append((piece[:side, :side], small))
-    if not any(not small for _, small in placed):
+        if rule:  # set as the print sets a dash: a thin line a character long, two for a double dash (——)
+            dashes = placed[-1][2] + 1 if placed and placed[-1][2] else 1
+            if dashes > 1:
+                placed.pop()
+            piece = np.full((max(2, glyph // 12), glyph * dashes, 3), 0, dtype=np.uint8)
+            placed.append((piece, False, dashes))
+            continue
+        placed.append((piece[:side, :side], small, 0))
+    if not any(not small for _, small, _ in placed):
         return None  # specks and marks alone: nothing to read
     # a mark takes a character's room, as in a horizontal print (一、國: the mark at the foot of its cell, white
     # after it), else the recogniser runs it into the character after it
-    advance = [max(p.shape[1] + gap, glyph) if small else p.shape[1] + gap for p, small in placed]
+    advance = [max(p.shape[1] + gap, glyph) if small else p.shape[1] + gap for p, small, _ in placed]
     strip = np.full((side, sum(advance) + 8, 3), 255, dtype=np.uint8)
     left = 4
-    for (piece, small), step in zip(placed, advance, strict=True):
+    for (piece, small, _), step in zip(placed, advance, strict=True):
         h, w = piece.shape[:2]
         top = side - h - 4 if small else (side - h) // 2
         strip[top:top + h, left:left + w] = piece
