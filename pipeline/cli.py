@@ -118,8 +118,7 @@ def build(
         TimeRemainingColumn,
     )
 
-    from pipeline.build import build as run_build
-    from pipeline.build import report_file
+    from pipeline import api
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn())
@@ -132,11 +131,8 @@ def build(
         with ExitStack() as stack:
             executor = None
             if dask:
-                from pipeline.cluster import dask_executor
-
-                executor, workers = stack.enter_context(dask_executor(dask, workers))
-            report = run_build(corpus, db, progress=progress, workers=workers, force=force, executor=executor)
-    report_file(db).write_text(report.to_json(), encoding="utf-8")
+                executor, workers = stack.enter_context(api.cluster(dask, workers))
+            report = api.build(corpus, db, progress=progress, workers=workers, force=force, executor=executor)
     _print_summary(report)
 
 
@@ -149,7 +145,7 @@ SUMMARY_DOCUMENTS = 25  # documents listed on screen; build_report.json lists th
 def _print_summary(report) -> None:
     """One screen: a line per document (the flagged ones first, up to SUMMARY_DOCUMENTS), then totals and
     what was skipped and why."""
-    from pipeline.build import report_file
+    from pipeline.api import report_file
 
     t = Table(title=f"built {_safe(report.db)}", show_lines=False, box=None, pad_edge=False)
     for col in ("file", "read as", "structure", "xrefs", "standards", "rates", "facts", "flagged"):
@@ -210,11 +206,9 @@ def dictionary(out: Path = typer.Option(Path("docs/data_dictionary.md"), help="M
 
     Example: python -m pipeline dictionary --out docs/data_dictionary.md
     """
-    from pipeline.load.dictionary import data_dictionary
+    from pipeline import api
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(data_dictionary(), encoding="utf-8")
-    err.print(f"wrote {_safe(out)}", highlight=False)
+    err.print(f"wrote {_safe(api.dictionary(out))}", highlight=False)
 
 
 @command("train-roles")
@@ -229,11 +223,11 @@ def train_roles(
 
     Example: python -m pipeline train-roles --corpus ../shared/real --gold ../shared/gold/real.yaml
     """
-    from pipeline.train import train
+    from pipeline import api
 
     if len(corpus) != len(gold):
         _fail(typer.BadParameter("give one --gold for each --corpus"))
-    model = train(list(zip(corpus, gold, strict=True)), out)
+    model = api.train_roles(list(zip(corpus, gold, strict=True)), out)
     for name, figures in model["cross_validated"].items():
         err.print(f"{name:>6}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                                               for k, v in figures.items()), highlight=False)
@@ -262,19 +256,19 @@ def query(
 
     Example: python -m pipeline query "select concept, value_min, value_max, unit from standards" --format csv
     """
-    from pipeline.query import render, run_query
+    from pipeline import api
 
     if output_format not in FORMATS:
         _fail(PipelineError("E305", output_format, {"format": output_format, "formats": ", ".join(FORMATS)}))
     try:
         sql = _sql_from(sql, file)
         limit = TABLE_ROWS if output_format == "table" else None
-        columns, rows, more = run_query(db, sql, limit)
+        columns, rows, more = api.query_rows(sql, db, limit)
     except KeyboardInterrupt:
         err.print("interrupted: the query was stopped, and the database is as it was", highlight=False)
         raise typer.Exit(130) from None
     if output_format != "table":
-        sys.stdout.write(render(columns, rows, output_format))
+        sys.stdout.write(api.render(columns, rows, output_format))
         return
     t = Table(*columns, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}" if not more else None)
     for c in t.columns:
@@ -323,9 +317,10 @@ def calc(
     Example: python -m pipeline calc --db outputs/corpus.duckdb --households corpus/examples/village_households.csv
     --plots corpus/examples/village_plots.csv --county-rules corpus/examples/county_rules.yaml --out outputs/quotas.csv
     """
-    from pipeline.calc import run
+    from pipeline import api
 
-    result = run(db, households, plots, out, rules, county_rules, citations, reviewed_only)
+    result = api.calc(households, plots, db=db, rules=rules, county_rules=county_rules, reviewed_only=reviewed_only,
+                      out=out, citations=citations)
     counts = result.output["class"].value_counts().to_dict()
     out_console = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     for note in result.notes:
@@ -348,9 +343,9 @@ def explain(
     Example: python -m pipeline explain --db outputs/corpus.duckdb --households corpus/examples/village_households.csv
     --plots corpus/examples/village_plots.csv --county-rules corpus/examples/county_rules.yaml --household H01
     """
-    from pipeline.calc import explain as run_explain
+    from pipeline import api
 
-    lines = run_explain(db, households, plots, household, rules, county_rules)
+    lines = api.explain(household, households, plots, db=db, rules=rules, county_rules=county_rules).split("\n")
     for line in lines:
         out.print(_plain(line), highlight=False, markup=False, soft_wrap=True)
 
@@ -368,12 +363,9 @@ def share_fund(
     Example: python -m pipeline share-fund --db outputs/corpus.duckdb --joiners corpus/examples/joiners.csv
     --out outputs/share_fund.csv
     """
-    from pipeline.calc import check_output, write_table
-    from pipeline.calc.sharefund import settle
+    from pipeline import api
 
-    check_output(out)
-    result = settle(db, joiners, rules)
-    write_table(result, out)
+    result = api.share_fund(joiners, db=db, rules=rules, out=out)
     by = _safe(result["rule_doc"].iloc[0]) if len(result) else "-"
     err.print(f"{len(result)} joiners by {by}; wrote {_safe(out)}",
               highlight=False)
@@ -388,9 +380,9 @@ def report(
 
     Example: python -m pipeline report --db outputs/corpus.duckdb --out outputs/report.html
     """
-    from pipeline.report import write_report
+    from pipeline import api
 
-    write_report(db, out)
+    api.report(db, out)
     err.print(f"wrote {_safe(out)}", highlight=False)
 
 
@@ -440,12 +432,11 @@ def diff(
 
     Example: python -m pipeline diff outputs/before.duckdb outputs/corpus.duckdb --summary
     """
-    from pipeline.diff import diff as run_diff
-    from pipeline.query import render
+    from pipeline import api
 
     if output_format not in ("text", "csv", "json", "jsonl"):
         _fail(PipelineError("E305", output_format, {"format": output_format, "formats": "text, csv, json, jsonl"}))
-    tables = run_diff(old, new)
+    tables = api.diff(old, new)
     rows = [(d.table, "added", rid, None, None, None) for d in tables for rid in d.added]
     rows += [(d.table, "removed", rid, None, None, None) for d in tables for rid in d.removed]
     rows += [(d.table, "changed", rid, col, a, b) for d in tables for rid, col, a, b in d.changed]
@@ -457,7 +448,7 @@ def diff(
                 key = (table, rid.split("/", 1)[0], change)
                 counts[key] = counts.get(key, 0) + 1
             columns, rows = ["table", "doc_id", "change", "rows"], [(*k, n) for k, n in sorted(counts.items())]
-        sys.stdout.write(render(columns, rows, output_format))
+        sys.stdout.write(api.render(columns, rows, output_format))
         return
     for d in tables:
         out.print(f"[bold]{d.table}[/bold]: {len(d.added)} added, {len(d.removed)} removed, "
@@ -489,9 +480,9 @@ def export(
 
     Example: python -m pipeline export --db outputs/corpus.duckdb --parquet outputs/parquet
     """
-    from pipeline.export import export_parquet
+    from pipeline import api
 
-    written = export_parquet(db, parquet)
+    written = api.export(parquet, db)
     tables = [p for p in written if p.suffix == ".parquet"]
     err.print(f"wrote {len(tables)} tables and views to {_safe(parquet)}, with the dataset card README.md",
               highlight=False)
@@ -512,10 +503,9 @@ def add(
 
     Example: python -m pipeline add ~/scans/hubei_1955.txt --date 1955-10 --issuer 湖北省人民委員會 --kind regulation
     """
-    from pipeline.build import add_document, report_file
+    from pipeline import api
 
-    report, name = add_document(file, corpus, db, {"title": title, "date": date, "issuer": issuer, "kind": kind})
-    report_file(db).write_text(report.to_json(), encoding="utf-8")
+    report, name = api.add_named(file, corpus, db, title=title, date=date, issuer=issuer, kind=kind)
     d = next(x for x in report.documents if x.source_file == name)
     out.print(f"added {_line(name)}: {_safe(d.title or '(no title)')} — {d.layout}, {d.encoding}, {d.script}",
               highlight=False)
