@@ -104,3 +104,18 @@ def test_query_markdown_is_a_table_with_a_row_per_result(built_db):
                          text=True)
     lines = run.stdout.splitlines()
     assert lines[0] == "| doc_id | title |" and lines[1] == "|---|---|" and len(lines) == 5
+
+
+def test_the_command_line_calls_the_api_only():
+    """Every command goes through pipeline.api (what a notebook calls): the CLI imports nothing else of the
+    package but its errors and version."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    tree = ast.parse((ROOT / "pipeline" / "cli.py").read_text("utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {f"pipeline.{a.name}" for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module == "pipeline" for a in node.names}
+    package = {m for m in imported if m.startswith("pipeline")}
+    assert package <= {"pipeline", "pipeline.api", "pipeline.errors", "pipeline.__version__"}, package
