@@ -19,8 +19,8 @@ from pipeline.extract.conversion import read_table
 from pipeline.extract.facts import Fact, chinese_facts, english_facts
 from pipeline.extract.nlp import nlp, places_in, text_of, with_numbers
 from pipeline.extract.numerals import find_masked, find_numbers, writes_digit_strings
-from pipeline.extract.quantities import Quantity, unit_info
-from pipeline.extract.roles import Context, Role, because, rule_density, statement_opener
+from pipeline.extract.quantities import unit_info
+from pipeline.extract.roles import LEFT_OUT, Context, Role, because, rule_density, statement_opener
 from pipeline.extract.standards import Standard, concepts, find_standards
 from pipeline.extract.statistical_tables import read_statistics
 from pipeline.markers import starts_with_marker
@@ -106,19 +106,17 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
             made[f.start] = row = _fact_row(sd, unit.unit_id, p, f)
             ex.facts.append(row)
         for q, r in zip(quantities, roles, strict=True):
-            number = _number_row(sd, unit.unit_id, p, q, r)
+            number = _number_row(sd, unit.unit_id, p, q.start, q.end, q.value_min, q.value_max, r, list(q.flags),
+                                 q.unit)
             links.append((number, made.get(q.start)))
             if on_number is not None:
                 on_number(number, r)
-    masked = because("masked")
+    masked = Role(LEFT_OUT, because("masked"))
     for _, p, unit, _ctx in zh:  # numbers masked in the source: flagged, never read
         if unit.kind not in NOT_READ:
             for m in find_masked(nd.simplified[p.start:p.end]):
-                a, b, quote = _span(nd, p, m.start, m.end)
-                links.append((NumberRow(number_id=f"{sd.doc_id}/{unit.unit_id}/{p.start + m.start}", doc_id=sd.doc_id,
-                                        unit_id=unit.unit_id, role="left_out", reason=masked.text,
-                                        reason_code=masked.code,
-                                        flags=["masked_number"], quote=quote, char_start=a, char_end=b), None))
+                links.append((_number_row(sd, unit.unit_id, p, m.start, m.end, None, None, masked,
+                                          ["masked_number"]), None))
     links = _merge_restated_standards(ex.standards, links)
     _number_ids(ex.standards, "standard_id", ("doc_id", "unit_id", "concept"))
     for unit_id, rows in tables.items():
@@ -252,13 +250,23 @@ def _fact_row(sd: StructuredDocument, unit_id: str, p: Paragraph, f: Fact) -> Fa
     text = nd.text[p.start:p.end]
     lo = max(0, text.rfind("，", 0, f.start) + 1)
     hi = min([k for k in (text.find(c, f.end) for c in "，。；") if k >= 0] or [len(text)])
+    return _fact(sd, unit_id, f.value, f.value_min, f.value_max, f.qualifier,
+                 _unit_as_written(nd, p, f.unit_start, f.unit_end, f.unit) if f.language == "zh" else f.unit,
+                 f.subject, f.place, f.language, f.reason, list(f.flags), (a, b, quote), text[lo:hi])
+
+
+def _fact(sd: StructuredDocument, unit_id: str, value: float | None, value_min: float | None,
+          value_max: float | None, qualifier: str, unit: str | None, subject: str | None, place: str | None,
+          language: str, reason: str, flags: list[str], span: tuple[int, int, str], context: str) -> FactRow:
+    """The one builder of `facts` rows, for a sentence's fact and a table's cell alike: a range keeps both
+    ends, a single value stands for both; the date is the document's; `span` is (char_start, char_end, quote)
+    in the original."""
+    a, b, quote = span
     return FactRow(
-        doc_id=sd.doc_id, unit_id=unit_id, value=f.value,
-        value_min=f.value_min if f.value_min is not None else f.value,
-        value_max=f.value_max if f.value_max is not None else f.value, qualifier=f.qualifier,
-        unit=_unit_as_written(nd, p, f.unit_start, f.unit_end, f.unit) if f.language == "zh" else f.unit,
-        subject=f.subject, place=f.place, date=nd.source.metadata.date, language=f.language,
-        reason=f.reason, flags=list(f.flags), quote=quote, context=text[lo:hi], char_start=a, char_end=b,
+        doc_id=sd.doc_id, unit_id=unit_id, value=value, value_min=value_min if value_min is not None else value,
+        value_max=value_max if value_max is not None else value, qualifier=qualifier, unit=unit, subject=subject,
+        place=place, date=sd.normalized.source.metadata.date, language=language, reason=reason, flags=flags,
+        quote=quote, context=context, char_start=a, char_end=b,
     )
 
 
@@ -267,12 +275,14 @@ def _finite(value: float | None) -> float | None:
     return value if value is None or math.isfinite(value) else None
 
 
-def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, q: Quantity, r: Role) -> NumberRow:
-    a, b, quote = _span(sd.normalized, p, q.start, q.end)
-    return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + q.start}", doc_id=sd.doc_id, unit_id=unit_id,
-                     value_min=_finite(q.value_min), value_max=_finite(q.value_max), unit=q.unit, role=r.role,
-                     reason=r.reason, reason_code=r.code,
-                     flags=list(q.flags), quote=quote, char_start=a, char_end=b)
+def _number_row(sd: StructuredDocument, unit_id: str, p: Paragraph, start: int, end: int, value_min: float | None,
+                value_max: float | None, r: Role, flags: list[str], unit: str | None = None) -> NumberRow:
+    """The one builder of `numbers` rows: a number read (its quantity's values and unit) or masked in the source
+    (no value), at p's characters start:end, with its role and reason."""
+    a, b, quote = _span(sd.normalized, p, start, end)
+    return NumberRow(number_id=f"{sd.doc_id}/{unit_id}/{p.start + start}", doc_id=sd.doc_id, unit_id=unit_id,
+                     value_min=_finite(value_min), value_max=_finite(value_max), unit=unit, role=r.role,
+                     reason=r.reason, reason_code=r.code, flags=flags, quote=quote, char_start=a, char_end=b)
 
 
 def _merge_restated_standards(rows: list[StandardRow], links: list[tuple[NumberRow, Row | None]]
@@ -358,12 +368,8 @@ def _table_facts(sd: StructuredDocument, unit_id: str, rows: list[tuple[str, str
         offset = rows[cell.token.para][2]
         a, b = nd.original_span(offset + cell.token.start, offset + cell.token.end)
         ra, rb = offset + cell.row[0].start, offset + cell.row[-1].end
-        out.append(FactRow(
-            doc_id=sd.doc_id, unit_id=unit_id, value=cell.value, value_min=cell.value, value_max=cell.value,
-            qualifier="exact", unit=cell.unit, subject=cell.subject, date=nd.source.metadata.date, language="zh",
-            reason=because("table_cell").text, flags=[], quote=nd.source.text[a:b],
-            context=nd.text[ra:rb], char_start=a, char_end=b,
-        ))
+        out.append(_fact(sd, unit_id, cell.value, None, None, "exact", cell.unit, cell.subject, None, "zh",
+                         because("table_cell").text, [], (a, b, nd.source.text[a:b]), nd.text[ra:rb]))
     return out
 
 
