@@ -59,7 +59,7 @@ def test_the_families_are_the_fixed_list():
 def test_a_concept_found_only_outside_the_major_clause_yields_to_a_word_inside_it():
     from pipeline.extract.numerals import find_numbers
     from pipeline.extract.quantities import build_quantities
-    from pipeline.extract.roles import Role
+    from pipeline.extract.roles import Role, because
     from pipeline.extract.standards import find_standards
     from pipeline.vocab import simplified
 
@@ -67,7 +67,7 @@ def test_a_concept_found_only_outside_the_major_clause_yields_to_a_word_inside_i
                       "口粮二百六十五亿斤（每人三百六十斤至四百七十斤）")
     qs = build_quantities(text, find_numbers(text))
     rows = {text[s.quantity.start:s.quantity.end]: s for s in
-            find_standards(text, qs, [Role("standard", "test") for _ in qs])}
+            find_standards(text, qs, [Role("standard", because("in_article")) for _ in qs])}
     assert rows["三十斤"].family == "seed"
     ration = rows["三百六十斤至四百七十斤"]
     assert (ration.family, ration.concept) == ("ration", "ration.unclassified")
