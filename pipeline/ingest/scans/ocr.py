@@ -21,7 +21,7 @@ from pathlib import Path
 ENGINE = "rapidocr-onnxruntime 1.4.4, PP-OCRv5"  # what documents.encoding names
 # raise READER when recognition changes (binarising, columns, cells; not the layout, applied after): the cache
 # then reads every page anew
-READER = 9
+READER = 10
 
 
 @dataclass(frozen=True)
@@ -247,8 +247,8 @@ GRID_PITCH = (0.95, 1.7)  # a vertical print's character pitch, in character wid
 GRID_FIT = 0.7  # the share of cell edges that must fall on white rows for the column to be read on its grid
 SMALL = 0.5  # a piece smaller than this both ways (in character widths) is punctuation
 BRACKET = (0.2, 0.55, 0.6)  # a piece this short (from, to) and at least this wide is a bracket set on its side
-RULE = (0.15, 0.6)  # a piece this narrow at most and this tall at least is a dash set on its side
-RULE_SHARE = 0.85  # … holding this share of its cell's ink at least
+RULE = (0.15, 0.8)  # a piece this narrow at most and this tall at least is a dash set on its side
+RULE_SHARE = 0.95  # … holding this share of its cell's ink at least
 BAR_COVER = 0.6  # down a bar (一) ink covers its height; down a bracket's thin curve, less than this share
 SPECK = 0.006  # ink pieces smaller than this share of a character's square are dust (a 28-pixel type: 4 pixels)
 
