@@ -24,7 +24,9 @@ normalized text.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from itertools import accumulate
 
 import spacy
 from spacy import util as spacy_util
@@ -39,6 +41,7 @@ from pipeline.extract.roles import Context, assign_roles
 from pipeline.extract.segmenter import UNKNOWN_TAG
 
 DEFAULT_CONTEXT = Context(kind="report", in_article=False)
+_SPACE = re.compile(r"\s")
 
 for _name in ("numbers", "quantities", "roles"):
     if not Doc.has_extension(_name):
@@ -68,11 +71,11 @@ def places_in(text: str) -> list:
 
 
 def _with_offsets(tagged: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
-    out, at = [], 0
-    for word, tag in tagged:
-        out.append((at, word, tag))
-        at += len(word)
-    return out
+    """(start, word, tag) of words that follow one another from offset 0."""
+    if not tagged:
+        return []
+    words, tags = zip(*tagged, strict=True)
+    return list(zip(accumulate(map(len, words), initial=0), words, tags))
 
 
 if not Doc.has_extension("places"):
@@ -89,12 +92,31 @@ class WordTokenizer:
 
     def __call__(self, text: str) -> Doc:
         tagged = segmentation.segmenter().tagged(text)
-        words, spaces = spacy_util.get_words_and_spaces([w for w, _ in tagged if w], text)
-        tag_of = dict(tagged)  # a word's tag does not depend on where it stands
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=[tag_of.get(w, UNKNOWN_TAG) for w in words])
+        if _SPACE.search(text) is None:  # the words are the text, cut: nothing to align (the usual case)
+            words, tags = [w for w, _ in tagged], [t for _, t in tagged]
+            spaces = [False] * len(words)
+        else:
+            words, spaces = spacy_util.get_words_and_spaces([w for w, _ in tagged if w], text)
+            tag_of = dict(tagged)  # a word's tag does not depend on where it stands
+            tags = [tag_of.get(w, UNKNOWN_TAG) for w in words]
+        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags)
         doc.user_data["text"] = text
         doc.user_data["words"] = _with_offsets(tagged)
         return doc
+
+
+class CharTokenizer:
+    """spaCy's character segmenter, without its alignment pass where the text holds no white space (each
+    character a token, none followed by a space: what spaCy's own makes of such a text)."""
+
+    def __init__(self, spacy_tokenizer) -> None:
+        self.vocab = spacy_tokenizer.vocab
+        self._spacy = spacy_tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if _SPACE.search(text) is not None:
+            return self._spacy(text)
+        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
 
 
 @Language.component("grain_numbers")
@@ -142,6 +164,8 @@ def nlp(segmenter: str = "jieba") -> Language:
     pipeline = spacy.blank("zh")
     if segmenter == "jieba":
         pipeline.tokenizer = WordTokenizer(pipeline.vocab)
+    else:
+        pipeline.tokenizer = CharTokenizer(pipeline.tokenizer)
     for name in ("grain_numbers", "grain_quantities", "grain_roles"):
         pipeline.add_pipe(name)
     return pipeline

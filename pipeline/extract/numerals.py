@@ -299,7 +299,7 @@ def _is_day(text: str, start: int, end: int, value: float) -> bool:
     """十七日, 廿七日, 7月1号: a day of the month, unless 每月 makes it a recurring deadline (每月二十五日前)."""
     if not (1 <= value <= 31) or value != int(value) or text[end:end + 1] not in ("日", "号"):
         return False
-    return not text[:start].endswith("每月")
+    return not text.endswith("每月", 0, start)
 
 
 def _is_list_marker(text: str, start: int, end: int) -> bool:
@@ -467,7 +467,7 @@ class _Scan:
             before = text[start - 1:start] if start else ""
             if before == "第" or before.isdigit() or before == ".":
                 continue  # an ordinal, or the tail of another number
-            if text[:start].endswith(vocab.words("qualifiers", "reference_labels")):
+            if text.endswith(vocab.words("qualifiers", "reference_labels"), 0, start):
                 continue  # 附表一
             if core == "一" and before == "%" and text[m.end("core"):m.end("core") + 1].isdigit():
                 continue  # 60%一70%: a dash printed as 一 (see quantities)
@@ -475,7 +475,7 @@ class _Scan:
                     not (m.group("more") or _unit_starts(text, m.end())) or text.startswith("分之", m.end())
                     or (before and before in "×xX＊*○几")):
                 continue  # 百分之几, 千方, ××万斤, 十几万: a multiplier alone counts one only before a unit (百余个)
-            if core[0] in "十百千万" and text[:start].endswith(vocab.words("qualifiers", "vague_counts")):
+            if core[0] in "十百千万" and text.endswith(vocab.words("qualifiers", "vague_counts"), 0, start):
                 continue  # 几十万人, 数百个: some tens of thousands, no number
             end = m.end()
             # a 两 after other numerals is the unit liang (十二两, 八两); 一两 is one or two before

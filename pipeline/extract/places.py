@@ -27,6 +27,16 @@ def _gazetteer() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _gazetteer_patterns() -> list[tuple[str, str, re.Pattern]]:
+    return [(name, level, re.compile(re.escape(name))) for name, level in _gazetteer()]
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_names() -> frozenset[str]:
+    return frozenset(n for n, _ in _gazetteer())
+
+
+@lru_cache(maxsize=1)
 def _suffix_res() -> list[tuple[re.Pattern, str, bool]]:
     data = vocab.load("places")
     out = []
@@ -58,10 +68,11 @@ def find_places(text: str, tagged: list[tuple[int, str, str]] | None = None) -> 
         for k in range(start, end):
             taken[k] = True
 
-    for name, level in _gazetteer():
-        for m in re.finditer(re.escape(name), text):
-            add(m.start(), m.end(), name, level)
-    gazetteer_names = {n for n, _ in _gazetteer()}
+    for name, level, pattern in _gazetteer_patterns():
+        if name in text:
+            for m in pattern.finditer(text):
+                add(m.start(), m.end(), name, level)
+    gazetteer_names = _gazetteer_names()
     for rx, level, committee in _suffix_res():
         for m in rx.finditer(text):
             name = m.group(1)

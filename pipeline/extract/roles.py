@@ -197,12 +197,18 @@ def _counted_noun_is(text: str, q: Quantity, key: str) -> bool:
 POINT_RE = re.compile(r"[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
 
 
+@lru_cache(maxsize=8)
+def _stop_class(chars: str) -> re.Pattern:
+    """Any one of `chars`, found by the regular expression engine rather than a loop over every character."""
+    return re.compile(f"[{re.escape(chars)}]")
+
+
 class _Stops:
     """Where the clauses of a text end (positions of its stop characters, and of `points` opened inside it),
     looked up by bisection."""
 
     def __init__(self, text: str, chars: str, points: tuple[int, ...] = ()):
-        self.at = sorted({k for k, c in enumerate(text) if c in chars} | set(points))
+        self.at = sorted({m.start() for m in _stop_class(chars).finditer(text)} | set(points))
         self.n = len(text)
 
     def around(self, start: int, end: int) -> tuple[int, int]:
@@ -280,7 +286,7 @@ class _Paragraph:
         if q.unit_kind != "count":
             return None
         a, b = self.minor(q)
-        if self.clean[:q.start].endswith(_words()["lists.closers"]) and any(c in text[:q.start] for c in "、，"):
+        if self.clean.endswith(_words()["lists.closers"], 0, q.start) and any(c in text[:q.start] for c in "、，"):
             return because("listed_count")
         if self._counts_listed(q):
             return because("listed_items")
@@ -303,7 +309,7 @@ class _Paragraph:
         if quote is not None and quote <= QUOTED_NAME_MAX:
             return because("quoted_name")
         if q.value == 1 and not q.is_range and q.unit in _words()["relative_dates.units"] and any(
-                self.clean[:q.start].endswith(w) for w in _words()["relative_dates"]):
+                self.clean.endswith(w, 0, q.start) for w in _words()["relative_dates"]):
             return because("relative_date")
         if q.numbers and q.numbers[0].implied_unit and len(q.numbers) == 1:
             return self._restated_split(i)
@@ -429,10 +435,10 @@ class _Paragraph:
         text = self.text
         after = text[q.end:q.end + 9]
         stop = min([k for k in (after.find(c) for c in MINOR) if k >= 0] or [len(after)])
-        if text[:q.start].endswith(_words()["indefinite_before"]):
+        if text.endswith(_words()["indefinite_before"], 0, q.start):
             return because("indefinite_is")
         clause_end = self.minor(q)[1]
-        if text[:q.start].endswith(_words()["frames.before"]) and _has(text[q.end:clause_end], "frames.after"):
+        if text.endswith(_words()["frames.before"], 0, q.start) and _has(text[q.end:clause_end], "frames.after"):
             return because("within_one")
         if OF in after[:stop] and q.unit != _unit("frequency"):
             return because("indefinite_described")
@@ -441,11 +447,11 @@ class _Paragraph:
         if after[:1] and after[:1] not in MINOR and _verb_follows(after):
             if q.unit == _unit("frequency"):
                 return because("at_once")
-            if text[:q.start].endswith(_words()["taken_as"]):
+            if text.endswith(_words()["taken_as"], 0, q.start):
                 return because("taken_as_one")
         if q.unit in _words()["portions"]:
             return because("portion")
-        if q.unit == _unit("frequency") and text[:q.start].endswith(_words()["round_verbs"]) and not _has(
+        if q.unit == _unit("frequency") and text.endswith(_words()["round_verbs"], 0, q.start) and not _has(
                 self.clean[self.minor(q)[0]:q.start], "distributive"):
             return because("round_of")
         return None

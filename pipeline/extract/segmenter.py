@@ -27,6 +27,7 @@ from pathlib import Path
 from pipeline import vocab
 
 UNKNOWN_TAG = "x"
+READ_MAX = 200_000  # words whose reading a segmenter keeps (a few tens of MB at most)
 ENGINES = ("rjieba", "jieba")
 # jieba's HMM splits a run outside the dictionary that holds no Han character at these pieces
 # (jieba/finalseg: re_skip); jieba-rs keeps 1954-11-11 whole.
@@ -54,6 +55,9 @@ class RustSegmenter:
         import rjieba
 
         self._jieba = rjieba.Jieba()
+        # (word, jieba-rs's tag, HMM) → the word's pieces with their tags: the same few thousand words recur in
+        # every text, and each is read once (a word's pieces and tags do not depend on where it stands)
+        self._read: dict[tuple[str, str, bool], tuple[tuple[str, str], ...]] = {}
         self._lexicon_tags: dict[str, str] = {}
         for word, freq, tag in lexicon():
             self._jieba.add_word(word, freq, tag)
@@ -68,10 +72,17 @@ class RustSegmenter:
         return [word]
 
     def tagged(self, text: str, HMM: bool = True) -> list[tuple[str, str]]:  # noqa: N803 (jieba's name)
-        out = []
+        out: list[tuple[str, str]] = []
+        read = self._read
         for word, tag in self._jieba.tag(text, HMM):
-            pieces = self._pieces(word, HMM)
-            out.extend((piece, self._tag(piece, tag if piece == word else None)) for piece in pieces)
+            key = (word, tag, HMM)
+            pieces = read.get(key)
+            if pieces is None:
+                if len(read) >= READ_MAX:
+                    read.clear()
+                pieces = read[key] = tuple((piece, self._tag(piece, tag if piece == word else None))
+                                           for piece in self._pieces(word, HMM))
+            out.extend(pieces)
         return out
 
     def _tag(self, word: str, tag: str | None) -> str:
