@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # for the annotations only: a command imports pandas and the calculation when it runs them
+    import pandas as pd
 
-from pipeline.calc.inputs import Source
+    from pipeline.calc.inputs import Source
 
 DEFAULT_DB = Path("outputs/corpus.duckdb")
 

@@ -119,3 +119,15 @@ def test_the_command_line_calls_the_api_only():
                  if isinstance(node, ast.ImportFrom) and node.module == "pipeline" for a in node.names}
     package = {m for m in imported if m.startswith("pipeline")}
     assert package <= {"pipeline", "pipeline.api", "pipeline.errors", "pipeline.__version__"}, package
+
+
+def test_a_query_never_imports_the_stages_or_pandas(built_db):
+    """`query` is what a data user runs most: it starts with the interpreter, typer and DuckDB, not with
+    pandas, pandera, spaCy or the calculation (a second of imports, measured by benchmarks/bench_build.py)."""
+    script = ("import sys; from pipeline.cli import main; sys.argv = ['pipeline', 'query', '--db', "
+              f"{str(built_db)!r}, 'select 42 as answer']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in ('pandas', 'pandera', 'spacy', 'jieba', 'pipeline.calc') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "42" in run.stdout and run.stdout.strip().splitlines()[-1] == "[]", run.stdout
