@@ -46,6 +46,11 @@ def test_an_unknown_engine_is_a_clear_error(monkeypatch):
         segmenter()
 
 
+# synthetic documents recombining the seeds' articles and paragraphs with their numbers varied: 500 give every
+# construct of the seeds many times over; 2,000 took a minute of the suite
+SYNTHETIC = 500
+
+
 def synthetic(folder, n):
     from benchmarks.bench_build import make_corpus
 
@@ -57,7 +62,7 @@ def synthetic(folder, n):
 def test_every_table_is_identical_with_either_engine(corpus, tmp_path, monkeypatch):
     if corpus == "real" and not REAL.is_dir():
         pytest.skip(f"the real period texts are not beside this clone ({REAL}); CI has them")
-    folder = {"seeds": CORPUS, "real": REAL}.get(corpus) or synthetic(tmp_path / "c", 2000)
+    folder = {"seeds": CORPUS, "real": REAL}.get(corpus) or synthetic(tmp_path / "c", SYNTHETIC)
     dbs = {}
     for engine in ("rjieba", "jieba"):
         monkeypatch.setenv("PIPELINE_SEGMENTER", engine)  # the worker processes inherit it
