@@ -58,3 +58,43 @@ def test_short_dictionary_place_words_are_not_trusted():
 def test_unknown_segmenter_is_refused():
     with pytest.raises(ValueError, match="segmenter"):
         nlp("pkuseg")
+
+
+@pytest.mark.parametrize("segmenter", ["jieba", "char"])
+def test_the_docs_made_without_spacys_alignment_pass_are_the_docs_it_makes(segmenter):
+    """A text without white space becomes a doc directly (words, no spaces after them); spaCy's alignment
+    (`get_words_and_spaces`), kept for texts with white space, gives the same tokens, spaces and tags."""
+    from spacy.tokens import Doc
+    from spacy.util import get_words_and_spaces
+
+    from pipeline.extract.segmenter import segmenter as words_of
+
+    pipeline = nlp(segmenter)
+    texts = chinese_paragraphs() + ["口粮 每人 四百八十斤", "  两边有空格  ", "全角\u3000空格", ""]
+    assert any(" " in t for t in texts) and any(" " not in t for t in texts)
+    for text in texts:
+        fast = pipeline.make_doc(text)
+        tagged = words_of().tagged(text) if segmenter == "jieba" else [(c, "") for c in text]
+        words, spaces = get_words_and_spaces([w for w, _ in tagged if w], text)
+        tag_of = dict(tagged)
+        aligned = Doc(pipeline.vocab, words=words, spaces=spaces,
+                      tags=[tag_of.get(w) or "x" for w in words] if segmenter == "jieba" else None)
+        assert [(t.text, t.whitespace_, t.tag_) for t in fast] == [(t.text, t.whitespace_, t.tag_) for t in aligned]
+        assert fast.text == text
+
+
+def test_places_are_the_same_looked_up_one_name_at_a_time():
+    """The gazetteer's names are searched only where they occur (`name in text`): the same places as
+    searching every name everywhere (a text that claims to hold every name)."""
+    from pipeline.extract.places import find_places
+
+    class HoldsEverything(str):
+        def __contains__(self, _: object) -> bool:
+            return True
+
+    found = 0
+    for text in chinese_paragraphs():
+        places = find_places(text)
+        assert places == find_places(HoldsEverything(text)), text
+        found += len(places)
+    assert found > 5
