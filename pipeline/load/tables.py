@@ -129,19 +129,19 @@ def pandera_schema(table: str, table_checks: dict[str, Callable] | None = None) 
 
     """The pandera schema of a table; `table_checks` supplies the named row checks."""
     t = tables()[table]
-    columns = {
-        c.name: pa.Column(
-            None if c.type == "VARCHAR[]" else PANDAS_DTYPES[c.type],
-            checks=_column_checks(c),
-            nullable=c.nullable,
-            unique=c.unique,
-            description=c.description,
-        )
-        for c in t.columns
-    }
     checks = [pa.Check(table_checks[name], name=name) for name in t.checks if table_checks and name in table_checks]
-    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=table,
+    return pa.DataFrameSchema(dict(_pandera_columns(table)), checks=checks, strict=True, ordered=True, name=table,
                               description=t.description)
+
+
+@cache
+def _pandera_columns(table: str) -> tuple[tuple[str, pa.Column], ...]:
+    """A table's pandera columns with their checks, made once per process (each batch validates with them)."""
+    import pandera.pandas as pa
+
+    return tuple((c.name, pa.Column(None if c.type == "VARCHAR[]" else PANDAS_DTYPES[c.type], checks=_column_checks(c),
+                                    nullable=c.nullable, unique=c.unique, description=c.description))
+                 for c in tables()[table].columns)
 
 
 def ddl(table: str) -> str:
