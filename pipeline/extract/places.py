@@ -37,14 +37,16 @@ def _gazetteer_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _suffix_res() -> list[tuple[re.Pattern, str, bool]]:
+def _suffix_res() -> list[tuple[re.Pattern, str, bool, str]]:
+    """(pattern, level, is a committee, the suffix word) of each suffix rule."""
     data = vocab.load("places")
     out = []
     for e in data["committee_suffixes"]:
-        out.append((re.compile(rf"({_CJK}{{2}}){vocab.simplified(e['word'])}"), e["level"], True))
+        w = vocab.simplified(e["word"])
+        out.append((re.compile(rf"({_CJK}{{2}}){w}"), e["level"], True, w))
     for e in data["suffixes"]:
         w = vocab.simplified(e["word"])
-        out.append((re.compile(rf"({_CJK}{{2,3}}?{w})"), e["level"], False))
+        out.append((re.compile(rf"({_CJK}{{2,3}}?{w})"), e["level"], False, w))
     return out
 
 
@@ -73,7 +75,9 @@ def find_places(text: str, tagged: list[tuple[int, str, str]] | None = None) -> 
             for m in pattern.finditer(text):
                 add(m.start(), m.end(), name, level)
     gazetteer_names = _gazetteer_names()
-    for rx, level, committee in _suffix_res():
+    for rx, level, committee, suffix in _suffix_res():
+        if suffix not in text:
+            continue
         for m in rx.finditer(text):
             name = m.group(1)
             stem = name if committee else name[:-1]
