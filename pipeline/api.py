@@ -31,9 +31,10 @@ def build(corpus: Path | str = "corpus", db: Path | str = DEFAULT_DB, *, workers
     """Build a corpus folder into a DuckDB file (the `build` command); returns the BuildReport, also written beside
     the database (`report_file`). `executor`: a concurrent.futures executor to process the documents on (`cluster`)."""
     from pipeline.build import build as run_build
+    from pipeline.build.summary import write_report
 
     report = run_build(Path(corpus), Path(db), progress=progress, workers=workers, force=force, executor=executor)
-    report_file(db).write_text(report.to_json(), encoding="utf-8")
+    write_report(report, Path(db))
     return report
 
 
@@ -163,10 +164,11 @@ def add_named(file: Path | str, corpus: Path | str = "corpus", db: Path | str = 
     """`add`, returning the BuildReport (also written beside the database) and the name the text has in the
     corpus."""
     from pipeline.build import add_document
+    from pipeline.build.summary import write_report
 
     report, name = add_document(Path(file), Path(corpus), Path(db),
                                 {"title": title, "date": date, "issuer": issuer, "kind": kind})
-    report_file(db).write_text(report.to_json(), encoding="utf-8")
+    write_report(report, Path(db))
     return report, name
 
 

@@ -28,11 +28,11 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from pipeline.build.add import add_document, undo_killed_adds
-from pipeline.build.corpus import inputs_sha256, keep, named_by_decisions, open_previous, unchanged
+from pipeline.build.corpus import inputs_sha256, keep, named_by_decisions, unchanged_database
 from pipeline.build.database import load_database
 from pipeline.build.results import BuildReport, DocumentResult, DocumentSummary, FileError, Issue
 from pipeline.build.runner import BATCH_MAX, BATCHES_PER_WORKER, PARALLEL_FROM, Progress, run, split_batches
-from pipeline.build.summary import decisions, report_file
+from pipeline.build.summary import decisions, described, file_signature, recorded, report_file
 from pipeline.build.worker import content_sha256, document_tables, failed, structure_file
 from pipeline.errors import InputError, PipelineError
 from pipeline.files import corpus_listing
@@ -64,14 +64,14 @@ def _write_target(db: Path, force: bool) -> Path:
     """The file a build may write: through a symlink to what it points at; never a folder; and, unless `force`,
     never an existing file that is not a database this pipeline built (a source text, notes, another DuckDB
     file): those are refused before any work, naming the file."""
-    import duckdb
-
     if db.is_symlink():
         db = db.resolve()
     if db.is_dir():
         raise PipelineError("E216", str(db), {"what": "is a folder"})
-    if not db.exists() or force:
+    if not db.exists() or force or described(db):  # described: the report of the build that wrote it names it
         return db
+    import duckdb
+
     try:
         with duckdb.connect(str(db), read_only=True) as con:
             con.execute("select pipeline_version from dataset limit 1").fetchall()
@@ -110,22 +110,20 @@ def build(corpus: Path, db: Path, progress: Progress | None = None,
         results = run(files, cache_dir, db.parent, workers, progress, report, executor)
         results += [failed(p.name, InputError(p.code, p.name, p.detail)) for p in passed_over]
         report.timings["documents_s"] = time.perf_counter() - t0
-        old = open_previous(db)  # opened once: what it holds, and whether it is up to date
-        try:
-            kept = keep(results, report, named_by_decisions(corpus))
-            if not kept:
-                why = [i.message for i in report.skipped]
-                listed = "; ".join(why[:5]) + (f"; and {len(why) - 5} more" if len(why) > 5 else "")
-                raise PipelineError("E202", str(corpus), {"path": corpus,
-                                                          "why": listed or "the folder holds no text file"})
-            inputs = inputs_sha256(corpus, results)
-            previous = None if force else unchanged(old, inputs)
-        finally:
-            if old is not None:
-                old.close()
+        kept = keep(results, report, named_by_decisions(corpus))
+        if not kept:
+            why = [i.message for i in report.skipped]
+            listed = "; ".join(why[:5]) + (f"; and {len(why) - 5} more" if len(why) > 5 else "")
+            raise PipelineError("E202", str(corpus), {"path": corpus, "why": listed or "the folder holds no text file"})
+        inputs = report.inputs_sha256 = inputs_sha256(corpus, results)
+        # up to date? the report beside the database says so without opening it (DuckDB's import alone is a
+        # second no-change build's largest cost), else the database itself
+        known = None if force else recorded(db, inputs)
+        previous = known[:2] if known else None if force else unchanged_database(db, inputs)
         if previous is not None:
             report.tables, warnings = previous
             report.issues.extend(warnings)
+            report.carried_issues = list(warnings)
             report.up_to_date = True
         else:
             import duckdb
@@ -144,7 +142,8 @@ def build(corpus: Path, db: Path, progress: Progress | None = None,
                     report.issues.append(Issue(None, "load", "E219", "warning",
                                                str(PipelineError("E219", str(db), {}))))
             report.timings["load_s"] = time.perf_counter() - t1
-    report.decisions = decisions(db, report.issues)
+        report.database_file = file_signature(db)  # taken under the lock: the file this build left
+    report.decisions = known[2] if known else decisions(db, report.issues)
     report.peak_memory_mb = _peak_memory_mb(report.workers > 1 and executor is None)
     return report
 

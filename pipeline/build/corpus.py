@@ -79,23 +79,26 @@ def keep(results: list[DocumentResult], report: BuildReport, named: set[str] = f
     return sorted(kept, key=lambda r: r.source_file)
 
 
-def open_previous(db: Path):
-    """A read-only connection to the database a previous build wrote, or None when there is none readable."""
+def unchanged_database(db: Path, inputs: str) -> tuple[dict[str, int], list[Issue]] | None:
+    """The table sizes and corpus-step warnings of the database a previous build wrote at `db` when it was
+    built from exactly `inputs`, else None (none there, unreadable, other inputs, an older layout)."""
     import duckdb
 
+    if not db.is_file():
+        return None
     try:
-        return duckdb.connect(str(db), read_only=True) if db.is_file() else None
+        con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error:
         return None
+    try:
+        return _unchanged(con, inputs)
+    finally:
+        con.close()
 
 
-def unchanged(con, inputs: str) -> tuple[dict[str, int], list[Issue]] | None:
-    """The table sizes and corpus-step warnings of the previous database (`con`) when it was built from
-    exactly `inputs`, else None."""
+def _unchanged(con, inputs: str) -> tuple[dict[str, int], list[Issue]] | None:
     import duckdb
 
-    if con is None:
-        return None
     try:
         if con.execute("select inputs_sha256 from dataset").fetchall() != [(inputs,)]:
             return None

@@ -120,6 +120,9 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     peak_memory_mb: dict[str, float] = field(default_factory=dict)  # main process, largest worker process
     decisions: dict = field(default_factory=dict)  # what the maintainers' errata and reviews did (`decisions`)
+    inputs_sha256: str = ""  # everything the database was built from (`inputs_sha256`)
+    carried_issues: list[Issue] = field(default_factory=list)  # its build_issues a no-change build carries over
+    database_file: list[int] = field(default_factory=list)  # its size, mtime (ns) and inode as the report was written
 
     @property
     def skipped(self) -> list[Issue]:

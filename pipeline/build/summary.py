@@ -5,9 +5,10 @@ the flagged rows no decision has resolved yet, the documents without a date.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from pipeline.build.results import Issue
+from pipeline.build.results import BuildReport, Issue
 from pipeline.load.tables import tables
 
 WITHDRAWN = ("E205", "E207", "E211", "E212", "E213")  # errata and reviews that did not apply, each with a warning
@@ -18,6 +19,51 @@ def report_file(db: Path) -> Path:
     """Where a build of `db` writes its report: beside it and named after it (outputs/corpus.build_report.json),
     so that two databases built in one folder keep their own."""
     return db.with_name(f"{db.stem}.build_report.json")
+
+
+def file_signature(path: Path) -> list[int]:
+    """What changes when a file is rewritten or replaced: its size, modification time (ns) and inode."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def write_report(report: BuildReport, db: Path) -> Path:
+    """Write the report beside the database (`report_file`). It holds the database file's signature, taken by
+    the build under its lock: a later build with the same inputs learns from it, without opening DuckDB, that
+    the file there is the one this report describes."""
+    out = report_file(db)
+    out.write_text(report.to_json(), encoding="utf-8")
+    return out
+
+
+def _report(db: Path) -> dict | None:
+    """The report beside `db` when it describes this very file (its signature), else None."""
+    try:
+        rep = json.loads(report_file(db).read_text("utf-8"))
+        return rep if isinstance(rep, dict) and rep.get("database_file") == file_signature(db) else None
+    except (OSError, ValueError):
+        return None
+
+
+def described(db: Path) -> bool:
+    """Whether the report beside `db` was written for this very file, by the build that wrote it."""
+    return _report(db) is not None
+
+
+def recorded(db: Path, inputs: str) -> tuple[dict[str, int], list[Issue], dict] | None:
+    """The table sizes, carried warnings (see `corpus.unchanged_database`) and `decisions` the report beside
+    `db` gives, when it describes this very file built from exactly `inputs`; else None (no report, another
+    file, other inputs, a report of an older layout)."""
+    rep = _report(db)
+    if rep is None or rep.get("inputs_sha256") != inputs:
+        return None
+    try:
+        tables = {str(k): int(v) for k, v in rep["tables"].items()}
+        carried = [Issue(**i) for i in rep["carried_issues"]]
+        made = dict(rep["decisions"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return tables, carried, made
 
 
 def decisions(db: Path, issues: list[Issue]) -> dict:

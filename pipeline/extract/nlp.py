@@ -75,7 +75,7 @@ def _with_offsets(tagged: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
     if not tagged:
         return []
     words, tags = zip(*tagged, strict=True)
-    return list(zip(accumulate(map(len, words), initial=0), words, tags))
+    return list(zip(accumulate(map(len, words[:-1]), initial=0), words, tags, strict=True))
 
 
 if not Doc.has_extension("places"):

@@ -337,3 +337,48 @@ def test_builds_of_one_corpus_are_identical_however_they_run_and_a_changed_row_s
                     "(select min(standard_id) from standards where value_max is not null)")
     (line,) = differences(serial, changed)
     assert line.startswith("standards: ") and "same count, other values" in line
+
+
+def test_a_no_change_build_learns_it_from_the_report_without_opening_the_database(tmp_path: Path):
+    """The report beside the database names the inputs and the very file it describes: a build with nothing
+    changed reads it and never imports DuckDB, and says what a build that opens the database says."""
+    from pipeline import api
+
+    corpus, db = copy_corpus(tmp_path / "c"), tmp_path / "db.duckdb"
+    (corpus / "errata").mkdir(exist_ok=True)
+    (corpus / "errata" / "bad.yaml").write_text(
+        "errata:\n  - document: 003_b69152d1adbf7c19.txt\n    table: conversion_rates\n"
+        "    match: {article_no: 99, position: 1}\n    set: {crop_reading: 小麥}\n    reason: a row that is not there\n"
+        "    author: a test\n    date: 2026-12-07\n", "utf-8")
+    api.build(corpus, db)
+    script = ("import sys; from pathlib import Path; from pipeline import api; "
+              f"r = api.build(Path({str(corpus)!r}), Path({str(db)!r})); "
+              "import json; print(json.dumps([r.up_to_date, 'duckdb' in sys.modules]))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [True, False]
+    fast = json.loads(api.report_file(db).read_text("utf-8"))
+    rewritten = dict(fast, database_file=[])  # a report that describes no file: the database is opened
+    api.report_file(db).write_text(json.dumps(rewritten), "utf-8")
+    slow = json.loads(api.build(corpus, db).to_json())
+    assert slow["up_to_date"] and slow["database_file"] == fast["database_file"]
+    for field in ("tables", "issues", "carried_issues", "decisions", "inputs_sha256"):
+        assert slow[field] == fast[field], field
+    assert any(i["code"] == "E205" for i in fast["carried_issues"])  # the erratum's warning, carried over
+
+
+def test_a_database_put_back_from_before_is_rebuilt_though_the_report_names_the_inputs(tmp_path: Path):
+    """The report describes one file (size, time, inode): an older database copied back under its name is
+    opened, found built from other inputs, and rebuilt."""
+    from pipeline import api
+
+    corpus, db = copy_corpus(tmp_path / "c"), tmp_path / "db.duckdb"
+    api.build(corpus, db)
+    shutil.copy(db, tmp_path / "before.duckdb")
+    shutil.copy(corpus / WIKISOURCE_SEED, corpus / "copy_with_a_line.txt")
+    with open(corpus / "copy_with_a_line.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n附記：本件另抄一份。\n")
+    documents = api.build(corpus, db).tables["documents"]
+    shutil.copy(tmp_path / "before.duckdb", db)
+    again = api.build(corpus, db)
+    assert not again.up_to_date and again.tables["documents"] == documents
