@@ -185,13 +185,18 @@ def test_parallel_build_equals_serial_build(tmp_path):
 @given(st.integers(0, 100_000), st.integers(1, 64))
 def test_batches_keep_every_worker_busy_and_stay_bounded(documents, workers):
     from pipeline.build import BATCH_MAX, BATCHES_PER_WORKER, split_batches
+    from pipeline.build.runner import BATCH_MIN
 
     items = list(range(documents))
     batches = split_batches(items, workers)
     assert [i for b in batches for i in b] == items  # every document once, in order
-    assert len(batches) >= min(documents, BATCHES_PER_WORKER * workers) and BATCHES_PER_WORKER >= 2
+    # every worker busy; as many batches as progress wants where they hold BATCH_MIN documents; none larger than
+    # BATCH_MAX; no more batches than BATCH_MIN documents each make, unless a worker would be left idle
+    assert len(batches) >= min(documents, workers, BATCHES_PER_WORKER * workers) and BATCHES_PER_WORKER >= 2
+    assert len(batches) >= min(BATCHES_PER_WORKER * workers, documents // BATCH_MIN)
     sizes = [len(b) for b in batches]
     assert all(1 <= n <= BATCH_MAX for n in sizes)
+    assert len(batches) <= max(workers, -(-documents // BATCH_MIN), -(-documents // BATCH_MAX))
     assert not sizes or max(sizes) - min(sizes) <= 1
 
 
