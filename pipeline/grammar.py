@@ -17,7 +17,7 @@ these (a stage that also cuts at brackets adds `BRACKETS`).
 """
 from __future__ import annotations
 
-import cn2an
+from types import ModuleType
 
 # -- numerals ------------------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def read_integer(s: str) -> int | None:
     s = s.replace("兩", "二").replace("两", "二").replace("廿", "二十").replace("卅", "三十").replace("○", "〇")
     s = s.replace("參", "叁")  # cn2an reads the capital three in its simplified form only
     try:
-        v = cn2an.cn2an(s, "smart")
+        v = _cn2an().cn2an(s, "smart")
     except (ValueError, KeyError, TypeError, IndexError):
         return None
     return int(v) if float(v).is_integer() and v >= 0 else None
@@ -62,7 +62,14 @@ def read_integer(s: str) -> int | None:
 
 def han_numeral(n: int) -> str:
     """`n` written in Han numerals with place values, as a marker writes it: 12 → 十二, 105 → 一百零五."""
-    return cn2an.an2cn(n)
+    return _cn2an().an2cn(n)
+
+
+def _cn2an() -> ModuleType:
+    """cn2an, imported on first use: its import takes a third of a second, and most commands read no numeral."""
+    import cn2an
+
+    return cn2an
 
 
 # -- function words the rules read ----------------------------------------------------------------------------

@@ -38,16 +38,21 @@ FORMAT_RE = re.compile(f"[{FORMAT_CHARS}]")
 def _visible(s: str) -> str:
     """`s` with its format characters written as U+XXXX and its line breaks as spaces, for a message."""
     return FORMAT_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", s).replace("\n", " ")
-_T2S = opencc.OpenCC("t2s")
-_S2T = opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str) -> opencc.OpenCC:
+    """OpenCC's converter of `config` (t2s, s2t), made on first use: a tenth of a second that the commands
+    importing this package without reading a text (the load, `query`) need not pay."""
+    return opencc.OpenCC(config)
 
 
 @lru_cache(maxsize=65536)
 def _char_script(ch: str) -> str | None:
     """`traditional` or `simplified` for a character that has another form in the other script."""
-    if _T2S.convert(ch) != ch:
+    if _opencc("t2s").convert(ch) != ch:
         return "traditional"
-    if _S2T.convert(ch) != ch:
+    if _opencc("s2t").convert(ch) != ch:
         return "simplified"
     return None
 
