@@ -157,3 +157,32 @@ def test_calc_command_writes_csv_parquet_and_citations(built_db, tmp_path):
     assert list(purchase) == ["purchase.rate_rich_peasant"]
     bad = subprocess.run(base + ["--out", str(tmp_path / "q.txt")], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 1 and ".csv or .parquet" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_rows_alike_are_found_by_their_values_empty_values_alike_and_in_order(monkeypatch):
+    """Plots written twice: the first two rows of each group alike (empty values alike), groups in the order
+    of their first row; rows that only share a hash are not alike."""
+    import numpy as np
+
+    from pipeline.calc import inputs
+
+    df = pd.DataFrame({"household_id": ["H1", "H2", "H1", None, None, "H3", "H2", "H1"],
+                       "area_mu": [1.0, 2.0, 1.0, np.nan, np.nan, 3.0, 2.5, 1.0]}, index=range(10, 18))
+    assert inputs.repeated_rows(df, ["household_id", "area_mu"]) == [(10, 12), (13, 14)]
+    assert inputs.repeated_rows(df.iloc[:2], ["household_id", "area_mu"]) == []
+
+    class Colliding:  # every row hashed alike: only the values decide
+        def connect(self):
+            class Con:
+                def sql(self, _):
+                    class Rel:
+                        def fetchnumpy(self):
+                            return {"h": np.zeros(len(df), dtype=np.uint64)}
+                    return Rel()
+
+                def close(self):
+                    pass
+            return Con()
+
+    monkeypatch.setitem(sys.modules, "duckdb", Colliding())
+    assert inputs.repeated_rows(df, ["household_id", "area_mu"]) == [(10, 12), (13, 14)]
