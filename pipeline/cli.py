@@ -88,7 +88,8 @@ def command(name: str | None = None):
 def _fail(exc: Exception) -> None:
     if STATE["debug"]:
         raise exc
-    err.print(f"[red]error:[/red] {_safe(exc)}", highlight=False)
+    # one line, however long its paths: a script reads it whole, and a file name is never cut at the 80th column
+    err.print(f"[red]error:[/red] {_safe(exc)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
