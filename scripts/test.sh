@@ -23,4 +23,5 @@ fi
 # pip installs the DuckDB CLI of duckdb-cli without its executable bit: make the binary runnable
 cli="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/duckdb"
 if [ -f "$cli" ] && [ ! -x "$cli" ]; then chmod +x "$cli" || true; fi
-python3 -m pytest "$@"
+# in as many processes as the machine has cores (pytest-xdist; PIPELINE_TEST_WORKERS=0 runs them in this one)
+python3 -m pytest -n "${PIPELINE_TEST_WORKERS:-auto}" "$@"
