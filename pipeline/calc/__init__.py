@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.calc.county import CountyRules, load_county_rules
 from pipeline.calc.engine import OUTPUT_COLUMNS, PIGS, SCALARS, Parameters, calculate
-from pipeline.calc.inputs import Source, load_households, load_plots, name_of
+from pipeline.calc.inputs import Source, give_back_memory, load_households, load_plots_and_rows, name_of
 from pipeline.calc.rules import HOUSEHOLD_CONCEPTS, RuleSet, load_rules
 from pipeline.calc.steps import STEPS, Row, State
 from pipeline.errors import PipelineError
@@ -76,11 +76,12 @@ def compute(db: Path, households: Source, plots: Source, rules: str | None = Non
     rule_set = load_rules(db, rules, HOUSEHOLD_CONCEPTS, reviewed_only)
     county = load_county_rules(county_rules, set(HOUSEHOLD_CONCEPTS) | {f"{PIGS}"})
     h = load_households(households)
-    p = load_plots(plots, h)
+    p, rows = load_plots_and_rows(plots, h)
     if trace:
-        out, params, state = calculate(rule_set, county, h, p, trace=True)
+        out, params, state = calculate(rule_set, county, h, p, trace=True, household_row=rows)
         return CalcResult(rule_set, params, h, p, out, _unlisted_counties(county, h), state)
-    out, params = calculate(rule_set, county, h, p)
+    out, params = calculate(rule_set, county, h, p, household_row=rows)
+    give_back_memory()  # what the steps freed, before the output is written
     return CalcResult(rule_set, params, h, p, out, _unlisted_counties(county, h))
 
 
@@ -128,7 +129,7 @@ def write_tables(outputs: list[tuple[pd.DataFrame, Path]]) -> None:
             tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
             staged.append((tmp, path))
             if path.suffix.lower() == ".parquet":
-                df.to_parquet(tmp, index=False)
+                _write_parquet(df, tmp)
             else:  # a reader's precision in CSV (110.9898 days, not 110.98979591836735); Parquet keeps every digit
                 df.round(CSV_DECIMALS).to_csv(tmp, index=False)
         for tmp, path in staged:
@@ -139,6 +140,26 @@ def write_tables(outputs: list[tuple[pd.DataFrame, Path]]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+PARQUET_ROWS = 250_000  # rows turned into Arrow and written at a time
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """`df.to_parquet(path, index=False)`, a slice of PARQUET_ROWS at a time: the whole frame as one Arrow
+    table held another copy of it at the command's peak (a million households: 44 MB)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if len(df) <= PARQUET_ROWS:
+        df.to_parquet(path, index=False)
+        return
+    first = pa.Table.from_pandas(df.iloc[:PARQUET_ROWS], preserve_index=False)
+    with pq.ParquetWriter(path, first.schema) as writer:
+        writer.write_table(first)
+        del first
+        for start in range(PARQUET_ROWS, len(df), PARQUET_ROWS):
+            writer.write_table(pa.Table.from_pandas(df.iloc[start:start + PARQUET_ROWS], preserve_index=False))
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:

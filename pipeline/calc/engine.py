@@ -120,11 +120,17 @@ def crop_rates(rules: RuleSet, crops: pd.Series) -> pd.Series:
     return pd.Series(out, dtype="float64")
 
 
+# the steps' values the output shows (calculate's `out`)
+OUTPUT_VALUES = ("class", "normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin", "purchase_jin",
+                 "supply_jin", "supply_status", "supply_months", "days_short", "corvee_supplement_jin")
+
+
 def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFrame,
-              plots: pd.DataFrame, trace: bool = False) -> tuple[pd.DataFrame, Parameters] | tuple[
-                  pd.DataFrame, Parameters, State]:
+              plots: pd.DataFrame, trace: bool = False, household_row: np.ndarray | None = None) -> tuple[
+                  pd.DataFrame, Parameters] | tuple[pd.DataFrame, Parameters, State]:
     """Every household's quotas: the steps of pipeline/calc/steps.py over all households at once. With `trace`,
-    also the state holding every value the steps made (what `explain` renders)."""
+    also the state holding every value the steps made (what `explain` renders). `household_row`: each plot's
+    household as its position in `households`, where the caller has it (`inputs.load_plots_and_rows`)."""
     h = households.reset_index(drop=True)
     # "" stands for "no county": the default rule set
     key = (h["county"].astype("string").fillna("") if "county" in h else pd.Series([""] * len(h), dtype="string"))
@@ -132,16 +138,19 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
     params = parameters(rules, county_rules, list(counties))
     p = PerHousehold(params.table.loc[list(counties)], codes)
     _require_county_values(h, p)
-    state = run_steps(State(h, plots, p, params.bands, lambda: _normal_yield(rules, h, plots, p)))
+    state = run_steps(State(h, plots, p, params.bands, lambda: _normal_yield(rules, h, plots, p, household_row)))
     v = state.values
+    if not trace:  # only what the output shows: the steps' other values go before it is made (the peak)
+        v = {k: v[k] for k in OUTPUT_VALUES}
+        del state
     out = pd.DataFrame({
         "household_id": h["household_id"], "class": _labels(v["class"], CLASSES),
         **{c: v[c] for c in ("normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin", "purchase_jin",
                              "supply_jin")},
         "supply_status": _labels(v["supply_status"], STATUSES), "supply_months": v["supply_months"],
         "days_short": v["days_short"], "corvee_supplement_jin": v["corvee_supplement_jin"], "rule_doc": rules.doc_id,
-    })
-    out["county_rule"] = p["county_rule"].to_numpy()
+    }, copy=False)  # the steps' arrays as they are: copying them into one block doubled them at the peak
+    out["county_rule"] = p["county_rule"].array  # as it is (a round trip through objects held 100 MB more)
     if trace:
         return out, params, state
     return out, params
@@ -171,12 +180,14 @@ def _require_county_values(h: pd.DataFrame, p: PerHousehold) -> None:
             "allowed": f"below the chosen ration.retained ({p['ration'][bad].iloc[0]:g} 斤)"})
 
 
-def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: PerHousehold) -> np.ndarray:
+def _normal_yield(rules: RuleSet, h: pd.DataFrame, plots: pd.DataFrame, p: PerHousehold,
+                  row: np.ndarray | None = None) -> np.ndarray:
     """Σ area × yield × rate / 100 over each household's plots that no exemption takes out. Plots are many
     (three million for a million households): every per-plot array is a code or a number, made in place."""
     if plots.empty:
         return np.zeros(len(h))
-    row = household_rows(h["household_id"], plots["household_id"])
+    if row is None:
+        row = household_rows(h["household_id"], plots["household_id"])
     # exemptions and crops take few distinct values: decide per value, then spread by code
     ex_codes, ex_values = pd.factorize(plots["exemption"].fillna("") if "exemption" in plots
                                        else pd.Series([""] * len(plots)))
