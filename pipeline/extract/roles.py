@@ -383,6 +383,10 @@ class _Paragraph:
                     continue
             if q.unit_kind == "time" and later and self._reports(q):
                 self.leave(i, "statistic_period")
+                continue
+            if q.unit_kind == "time" and q.value == 1 and not q.is_range and text[q.end:q.end + 1] == OF \
+                    and not text[a:q.start].strip():
+                self.leave(i, "period_basis")
 
     def _next_minor_starts_with_every(self, q: Quantity) -> bool:
         """养猪一头，每年留粮四十至五十斤: the next minor clause opens with 每 and holds a number."""

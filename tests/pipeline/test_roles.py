@@ -134,6 +134,12 @@ CASES = [
     # 一次 before what it modifies: at once
     ("包干的制度可以一次全面实行。", REPORT, [("一次", "left_out")]),
     ("籽种按播种面积一次选好留足。", RULE, [("一次", "left_out")]),
+    # one period opening its clause before 的 is what the amount after it is counted over, no rule's number;
+    # a period compared or measured against is one (相当于…一个月的, 超过一年的)
+    ("每户按计划购粮；一个季度的供应数量，可以一次购买。", RULE, [("一个季度", "left_out"), ("一次", "left_out")]),
+    ("一年的口粮标准为四百二十斤。", RULE, [("一年", "left_out"), ("四百二十斤", "standard")]),
+    ("入社股金相当于社员一个月的工资收入。", RULE, [("一个月", "standard")]),
+    ("凡是参加生产超过一年的，可以转为正式社员。", RULE, [("超过一年", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
