@@ -140,6 +140,10 @@ CASES = [
     ("一年的口粮标准为四百二十斤。", RULE, [("一年", "left_out"), ("四百二十斤", "standard")]),
     ("入社股金相当于社员一个月的工资收入。", RULE, [("一个月", "standard")]),
     ("凡是参加生产超过一年的，可以转为正式社员。", RULE, [("超过一年", "standard")]),
+    # a count in brackets right after a fact tells more of it; a rate there is what the total was planned by
+    ("将现有1500户粮商（从业员约4200人）逐步改造为国营商店的代销店。", RULE,
+     [("1500户", "fact"), ("约4200人", "fact")]),
+    ("安排如下：种子四十八亿斤（平均每亩三十斤）。", INSTRUCTION, [("四十八亿斤", "fact"), ("三十斤", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
