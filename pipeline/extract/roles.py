@@ -124,7 +124,8 @@ def _words() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
-                    "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles"):
+                    "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
+                    "before_noun"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -202,6 +203,15 @@ POINT_RE = re.compile(r"[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[
 def _stop_class(chars: str) -> re.Pattern:
     """Any one of `chars`, found by the regular expression engine rather than a loop over every character."""
     return re.compile(f"[{re.escape(chars)}]")
+
+
+NOUN_GAP = 4  # at most this many characters of nouns between a word and the number it reads (现有粮商五百户)
+
+
+def _nouns_only(gap: str) -> bool:
+    """Whether `gap` is a short run of nouns only (jieba's dictionary tags: n, nr, ns, nz …), no verb or word
+    of another kind between a word and the number it reads."""
+    return 0 < len(gap) <= NOUN_GAP and all(tag.startswith("n") for _, tag in tagged_words(gap))
 
 
 class _Stops:
@@ -555,6 +565,10 @@ class _Paragraph:
         head = self.clean[self.minor(q)[0]:q.numbers[0].start if q.numbers else q.start]
         head = head.rstrip("".join(_words()["existential.particles"]))
         word = next((w for w in _words()["existential"] if head.endswith(w)), None)
+        if word is None and q.relation in (None, "range"):  # the word, then the noun it counts: 现有粮商五百户;
+            # a bound after the number makes it a threshold (只有粮食三百斤以下的户), never what there is
+            word = next((w for w in _words()["existential.before_noun"] if (k := head.rfind(w)) >= 0
+                         and _nouns_only(head[k + len(w):])), None)
         return because("existential", word=word) if word and not self._limit(q) else None
 
     def _population_share(self, q: Quantity) -> bool:

@@ -144,6 +144,10 @@ CASES = [
     ("将现有1500户粮商（从业员约4200人）逐步改造为国营商店的代销店。", RULE,
      [("1500户", "fact"), ("约4200人", "fact")]),
     ("安排如下：种子四十八亿斤（平均每亩三十斤）。", INSTRUCTION, [("四十八亿斤", "fact"), ("三十斤", "standard")]),
+    # what there is, with the noun it counts between (现有粮商五百户); a bound or a restrictive 只有 sets a condition
+    ("将现有粮商五百户逐步改造为代销店。", RULE, [("五百户", "fact")]),
+    ("只有粮食三百斤以下的户，可以申请供应。", RULE, [("三百斤以下", "standard")]),
+    ("只有粮食三百斤的户，可以申请供应。", RULE, [("三百斤", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
