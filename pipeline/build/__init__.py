@@ -119,7 +119,10 @@ def build(corpus: Path, db: Path, progress: Progress | None = None,
         # up to date? the report beside the database says so without opening it (DuckDB's import alone is a
         # second no-change build's largest cost), else the database itself
         known = None if force else recorded(db, inputs)
-        previous = known[:2] if known else None if force else unchanged_database(db, inputs)
+        if known:
+            previous = known[:2]
+        else:
+            previous = None if force else unchanged_database(db, inputs)
         if previous is not None:
             report.tables, warnings = previous
             report.issues.extend(warnings)

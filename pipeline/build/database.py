@@ -57,7 +57,7 @@ def load_database(corpus: Path, db: Path, cache_dir: Path, kept: list[DocumentRe
             }],
             "build_issues": [asdict(i) for i in report.issues],
         }
-        # what a build with nothing changed carries over from build_issues (`corpus.unchanged`), kept in the report
+        # what a build with nothing changed carries over from build_issues (`corpus.unchanged_database`), in the report
         report.carried_issues = [i for i in report.issues if i.stage != "ingest"]
         frames = {name: frame(name, rows) for name, rows in records.items()}
         validate(frames, {}, db.parent)

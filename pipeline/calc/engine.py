@@ -120,9 +120,10 @@ def crop_rates(rules: RuleSet, crops: pd.Series) -> pd.Series:
     return pd.Series(out, dtype="float64")
 
 
-# the steps' values the output shows (calculate's `out`)
+# the steps' values the output shows, in its column order (calculate's `out`); those held as codes, with their labels
 OUTPUT_VALUES = ("class", "normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin", "purchase_jin",
                  "supply_jin", "supply_status", "supply_months", "days_short", "corvee_supplement_jin")
+LABELLED = {"class": CLASSES, "supply_status": STATUSES}
 
 
 def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFrame,
@@ -144,11 +145,9 @@ def calculate(rules: RuleSet, county_rules: CountyRules, households: pd.DataFram
         v = {k: v[k] for k in OUTPUT_VALUES}
         del state
     out = pd.DataFrame({
-        "household_id": h["household_id"], "class": _labels(v["class"], CLASSES),
-        **{c: v[c] for c in ("normal_yield_jin", "seed_jin", "ration_jin", "feed_jin", "balance_jin", "purchase_jin",
-                             "supply_jin")},
-        "supply_status": _labels(v["supply_status"], STATUSES), "supply_months": v["supply_months"],
-        "days_short": v["days_short"], "corvee_supplement_jin": v["corvee_supplement_jin"], "rule_doc": rules.doc_id,
+        "household_id": h["household_id"],
+        **{c: _labels(v[c], LABELLED[c]) if c in LABELLED else v[c] for c in OUTPUT_VALUES},
+        "rule_doc": rules.doc_id,
     }, copy=False)  # the steps' arrays as they are: copying them into one block doubled them at the peak
     out["county_rule"] = p["county_rule"].array  # as it is (a round trip through objects held 100 MB more)
     if trace:

@@ -201,10 +201,6 @@ def give_back_memory() -> None:
         trim(0)
 
 
-def load_plots(source: Source, households: pd.DataFrame) -> pd.DataFrame:
-    return load_plots_and_rows(source, households)[0]
-
-
 def load_plots_and_rows(source: Source, households: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The plots, checked, and the position in `households` of each plot's household (`household_rows`): the
     calculation sums the plots by it, and need not join the ids again."""
