@@ -150,3 +150,23 @@ def test_a_lines_box_reaches_out_to_the_marks_the_detector_left_outside_it():
     assert grown[:, 0].min() <= first[first > 50][0]  # 一 is inside the box now …
     assert grown[:, 0].min() > 20  # … the speck in the margin is not
     assert grown[:, 0].max() == box[:, 0].max()  # nothing to its right to take
+
+
+def test_a_column_box_that_reaches_past_the_print_sets_no_margin():
+    """A vertical page: two columns' boxes reach above the print (a speck, a wide box) and one below it. The
+    margin is where most columns start and end, so a column set at it goes on with the one before, and only the
+    column set two characters in (a paragraph's first) or after a short last column opens a paragraph."""
+    size = 30
+    columns = [  # (top, bottom, text), right to left
+        (180, 1650, "一、口粮标准应当按照劳动强弱和年龄大小分别规定，并且在一个核算单位范"),
+        (40, 1700, "围内取得一致。成年人每人全年口粮一般不低于三百六十斤，最高不超过四百"),
+        (120, 1652, "二十斤；小孩按年龄分等，逐等递减。"),  # a full column, whatever its box
+        (122, 900, "由社员大会讨论决定。"),
+        (178, 1648, "二、公共食堂的用粮，按照每人的定量标准，逐月发给，节约归己。"),
+        (118, 1749, "食堂的管理委员会由社员选举五人至七人组成，每年改选一次。"),
+    ]
+    lines = [OcrLine((1100 - 55 * k, top, 1100 - 55 * k + size + 10, bottom), text, (0.99,) * len(text))
+             for k, (top, bottom, text) in enumerate(columns)]
+    placed, vertical = layout.order(lines, first_page=False)
+    assert vertical
+    assert [p.opens for p in placed] == [True, False, False, False, True, False]

@@ -15,6 +15,7 @@ read as 一 between Arabic digits (50一70) is read as the dash it is (schemas/s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import median
@@ -34,6 +35,7 @@ LARGER = 1.3  # a line whose characters are this much larger than the page's med
 CENTRED = 3.0  # characters of room at both ends, equal within CENTRE_SLACK, make a short line centred
 CENTRE_SLACK = 1.5
 HEADING_WORD = 2  # a heading has at least this many letters or digits: a lone mark or speck (，O 一) is none
+MARGIN_BAND = 0.75  # characters: the line starts (or ends) within this much of each other that set the margin
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,8 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
     merged = _bands(items, vertical)
     along = 1 if vertical else 0  # the box coordinate along the lines: y for columns, x for rows
     size = median(_char_size(b, t, vertical) for b, t, _ in merged)
-    first = min(b[along] for b, _, _ in merged)
-    last = max(b[along + 2] for b, _, _ in merged)
+    first = _margin([b[along] for b, _, _ in merged], size)
+    last = -_margin([-b[along + 2] for b, _, _ in merged], size)
     out: list[PlacedLine] = []
     previous_short = True
     previous_text = ""
@@ -147,6 +149,22 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
         previous_short = heading or _ends(text, room_end)
         previous_text = text
     return out
+
+
+def _margin(starts: list[float], size: float) -> float:
+    """Where the page's lines start: the lowest edge of the densest band of starts (MARGIN_BAND characters
+    wide). Not the lowest start: a recogniser's box sometimes reaches past the print (a speck, a wide column
+    box), and measured from it every other line would stand indented. Paragraphs' first lines stand in a band
+    of their own, two characters in, and are the fewer; on a page of one or two lines it is the lowest start.
+    Ends are measured the same way, negated."""
+    ordered = sorted(starts)
+    band = MARGIN_BAND * size
+    best, best_count = ordered[0], 0
+    for k, s in enumerate(ordered):
+        count = bisect_right(ordered, s + band) - k
+        if count > best_count:
+            best, best_count = s, count
+    return best
 
 
 def _ends(text: str, room: float) -> bool:
