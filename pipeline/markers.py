@@ -31,8 +31,9 @@ TABLE_CAPTION_RE = re.compile(rf"^第\s*(?P<num>[{CN_NUMERALS}0-9]{{1,4}})\s*表
 ITEM_RE = re.compile(rf"^[（(]\s*(?P<num>[{NUMERAL_CHARS}]{{1,4}})\s*[）)]")
 PAREN_CN_RE = re.compile(rf"^[（(]\s*(?P<num>[{CN_NUMERALS}]{{1,4}})\s*[）)]")
 PAREN_AR_RE = re.compile(r"^[（(]\s*(?P<num>[0-9]{1,3})\s*[）)]")
-# 一、 (and, misprinted inside brackets, （十七、…）); 四十一、 may be followed by a space
-ENUM_RE = re.compile(rf"^[（(]?(?P<num>[{NUMERAL_CHARS}]{{1,4}})\s*[、]")
+# 一、 (and, misprinted inside brackets, （十七、…）); 四十一、 may be followed by a space. Han numerals only: 1、 is
+# a family of its own (dunhao_ar), the items under 一、 titles as often as a text's articles
+ENUM_RE = re.compile(rf"^[（(]?(?P<num>[{CN_NUMERALS}]{{1,4}})\s*[、]")
 DOT_AR_RE = re.compile(r"^(?P<num>[0-9]{1,3})\s*[．.](?![0-9])")
 DUNHAO_AR_RE = re.compile(r"^(?P<num>[0-9]{1,3})\s*、")
 GAN_RE = re.compile(rf"^[（(](?P<num>[{STEMS}])[）)]")
@@ -92,4 +93,4 @@ def family_of(text: str) -> tuple[str, re.Match] | None:
 
 def starts_with_marker(text: str) -> bool:
     t = text.strip()
-    return any(rx.match(t) for rx in (CHAPTER_RE, ARTICLE_RE, ITEM_RE, ENUM_RE, NOTE_RE, GAN_RE, DOT_AR_RE))
+    return any(rx.match(t) for rx in (CHAPTER_RE, ARTICLE_RE, ITEM_RE, ENUM_RE, NOTE_RE, GAN_RE, DOT_AR_RE, DUNHAO_AR_RE))

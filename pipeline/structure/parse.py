@@ -192,11 +192,11 @@ class StructureParser:
         rs = [r for r in self.readings.values() if r.kind == "marker"]
         if any(r.family == "tiao" for r in rs):  # 第N条 is never anything but an article
             return "tiao", False
-        for fam in ("enum", "paren_cn", "paren_ar", "dot_ar"):
+        for fam in ("enum", "paren_cn", "paren_ar", "dot_ar", "dunhao_ar"):
             heads = [r for r in rs if r.family == fam and r.heading]
             if len(heads) >= 2 and self._in_sequence([r.number for r in heads]):
                 return fam, True
-        for fam in ("enum", "paren_cn"):
+        for fam in ("enum", "paren_cn", "dunhao_ar"):
             plain = [r for r in rs if r.family == fam]
             if len(plain) >= 2 and self._in_sequence([r.number for r in plain]):
                 return fam, False

@@ -123,6 +123,21 @@ def test_markdown_headings_number_the_articles_and_1_dot_the_items():
     assert items_per_article(sd) == {1: 2, 2: 1}
 
 
+def test_plain_han_numbered_titles_number_the_articles_and_1_dunhao_the_items():
+    """A text without Markdown (a plain copy, a recognised scan): 一、 titles with 1、 provisions under each. The 1、
+    paragraphs restart under every title: they are the items, and 一、 the articles."""
+    sd = _md("# 某省手工业合作社若干问题的意见\n\n一、组织问题\n\n1、各县设手工业科。\n\n2、联社不经营业务。\n\n"
+             "二、供销问题\n\n为了便于生产，提出如下意见：\n\n1、原料可以自购。\n\n2、产品可以自销。\n\n"
+             "3、季节性储备由商业部门负责。\n")
+    assert [a.number for a in of_kind(sd, "article")] == [1, 2]
+    assert items_per_article(sd) == {1: 2, 2: 3}
+
+
+def test_paragraphs_numbered_1_dunhao_alone_are_the_articles():
+    sd = _md("# 某县粮食供应暂行办法\n\n1、城镇居民按月供应。\n\n2、农村缺粮户凭证购买。\n\n3、本办法自公布之日起施行。\n")
+    assert [a.number for a in of_kind(sd, "article")] == [1, 2, 3]
+
+
 def test_a_table_of_contents_is_not_a_second_set_of_chapters():
     sd = _md("# 某某条例\n\n第一章 总则\n\n第二章 管理\n\n## 第一章 总则\n\n一、甲项。\n\n二、乙项。\n\n"
              "## 第二章 管理\n\n三、丙项。\n")
