@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.crops import is_names_run
@@ -42,6 +43,7 @@ from pipeline.markers import (
     FOOTNOTE_RE,
     INLINE,
     INLINE_POINT_RE,
+    NUMERAL_CHARS,
     NOTE_RE,
     NOTES_HEADING_RE,
     POINT_RE,
@@ -54,6 +56,9 @@ from pipeline.normalize import NormalizedDocument, Paragraph
 from pipeline.structure.model import Unit
 
 LABEL_MAX = 10
+# a garbled 四十、 (円、) where an article is missing; not the first of a list of short words (豬、羊、兔、)
+DAMAGED_ENUM_RE = re.compile(r"^[^\s、，。；：]{1,3}、(?![^、]{0,3}、)")
+TITLE_MAX = 40  # a title line (no sentence in it) is at most this long
 HEADING_SENTENCE_MIN = 16  # a Markdown heading this long that ends a sentence is a paragraph
 ROMAN_RE = re.compile(r"^(?P<num>M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\.\s")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -232,6 +237,11 @@ class StructureParser:
         rest = t[m[1].end():].strip() if m else t
         return 0 < len(rest) <= LABEL_MAX and not any(c in rest for c in "。，；：:,;")
 
+    def _title_line(self, r: Reading) -> bool:
+        """A line that is a title (a plain copy's or a scan's, no Markdown): short, and no sentence in it."""
+        t = self.text(self.nd.paragraphs[r.idx]).strip()
+        return 0 < len(t) <= TITLE_MAX and not any(c in t for c in "。，；：:,;！？")
+
     @staticmethod
     def _in_sequence(numbers: list[int | None]) -> bool:
         """Do the numbers start at 1 and mostly go up one at a time (restarts and misprints allowed)?"""
@@ -252,7 +262,7 @@ class StructureParser:
                 continue
             nxt = chapters[k + 1].idx if k + 1 < len(chapters) else None
             between = [self.readings[i] for i in range(r.idx + 1, nxt or r.idx) if i in self.readings]
-            if nxt is not None and all(x.kind == "chapter" or x.heading for x in between):
+            if nxt is not None and all(x.kind == "chapter" or x.heading or self._title_line(x) for x in between):
                 out.add(r.idx)  # only chapter lines or titles follow it: a listing
         return out
 
@@ -269,14 +279,38 @@ class StructureParser:
             n, flags = r.number, list(r.flags)
             prev = out[marks[k - 1].idx][0] if k else None
             nxt = numbers[k + 1] if k + 1 < len(marks) else None
-            if prev is not None and n is not None and n != prev + 1:
+            if k == 0 and n is not None and n != 1 and nxt == 2:
+                flags.append("misprinted_number")  # 第二条 before 第二条, 第三条: the first is 第一条 misread
+                n = 1
+            elif prev is not None and n is not None and n != prev + 1:
                 if nxt is not None and nxt == prev + 2:
                     flags.append("misprinted_number")  # 三十二、 between 二十一、 and 二十三、: 22
                     n = prev + 1
                 elif n != 1:
                     flags.append("number_out_of_sequence")
             out[r.idx] = (n, list(dict.fromkeys(flags)))
+        if fam in ("enum", "dunhao_ar"):
+            self._damaged_article_markers(marks, out)
         return out
+
+    def _damaged_article_markers(self, marks: list[Reading], out: dict[int, tuple[int | None, list[str]]]) -> None:
+        """三十九、 … 円、 … 四十一、: where the articles' numbers skip one, the one paragraph between them that opens
+        with a mark the recogniser garbled (one to three characters, then 、) is the missing article."""
+        for a, b in zip(marks, marks[1:], strict=False):
+            na, nb = out[a.idx][0], out[b.idx][0]
+            if na is None or nb != na + 2:
+                continue
+            expected = han_numeral(na + 1) if a.family == "enum" else str(na + 1)
+            damaged = [(self.readings[i], m) for i in range(a.idx + 1, b.idx)
+                       if i in self.readings and self.readings[i].kind == "text"
+                       and (m := DAMAGED_ENUM_RE.match(self.readings[i].text) or _dropped_mark(self.readings[i].text,
+                                                                                              expected))]
+            if len(damaged) == 1:
+                r, m = damaged[0]
+                r.kind, r.family, r.number = "marker", a.family, na + 1
+                r.number_text = m.group(0)
+                out[r.idx] = (na + 1, ["damaged_marker", "ocr_suspect"])
+                out[b.idx] = (nb, [f for f in out[b.idx][1] if f != "number_out_of_sequence"])
 
     # -- the walk ------------------------------------------------------------------------
     def parse(self) -> tuple[list[Unit], list[str]]:
@@ -610,6 +644,23 @@ class StructureParser:
         self.units.sort(key=lambda u: (u.start, u.unit_id.count("__")))
         for k, u in enumerate(self.units):
             u.ordinal = k
+
+
+def _dropped_mark(text: str, numeral: str) -> re.Match | None:
+    """四已經實行…: the article's number with its 、 lost (a scan's column head); not a count (四個縣, 四年: a unit
+    of schemas/units.yaml follows)."""
+    m = re.match(rf"{re.escape(numeral)}(?=[^{NUMERAL_CHARS}\s、，。])", text)
+    if m is None or vocab.simplified(text[m.end()]) in _unit_starts():
+        return None
+    return m
+
+
+@lru_cache(maxsize=1)
+def _unit_starts() -> frozenset[str]:
+    data = vocab.load("units")
+    words = [u["word"] for u in data["units"]] + list(data["measure_words"]["words"]) + \
+        list(data["abstract_measure_words"]["words"])
+    return frozenset(vocab.simplified(str(w))[0] for w in words)
 
 
 def _heading(rest: str) -> str | None:

@@ -170,3 +170,20 @@ def test_a_column_box_that_reaches_past_the_print_sets_no_margin():
     placed, vertical = layout.order(lines, first_page=False)
     assert vertical
     assert [p.opens for p in placed] == [True, False, False, False, True, False]
+
+
+def test_a_numbered_line_after_a_closed_sentence_opens_a_paragraph_however_little_room_it_shows():
+    """…實施辦法如下： fills its column to the last character, and the box of 一、 (a thin stroke at the column's head)
+    shows less than the indent's room: the article's number after a closed sentence opens it all the same; a
+    column that goes on mid-sentence with a number does not."""
+    size = 30
+    columns = [
+        (178, 1650, "為了保證棉布能夠按照國家的計劃進行生產和分配，決定實行計劃收購。實施辦法如下："),
+        (150, 1652, "一、所有國營、合作社、公私合營和私營織布廠生產的棉布，一律由國營公司統購統銷，"),
+        (118, 1650, "不得自行出售。在公司尚未設立機構的地區，由其他國營商業機構辦理，其辦法由省規定"),
+        (120, 1648, "二十個縣先行試辦。"),
+    ]
+    lines = [OcrLine((1100 - 55 * k, top, 1100 - 55 * k + size + 10, bottom), text, (0.99,) * len(text))
+             for k, (top, bottom, text) in enumerate(columns)]
+    placed, _ = layout.order(lines, first_page=False)
+    assert [p.opens for p in placed] == [True, True, False, False]

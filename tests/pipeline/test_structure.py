@@ -90,6 +90,32 @@ def test_misprinted_and_out_of_sequence_numbers_are_flagged_not_dropped():
     assert "number_out_of_sequence" in arts[2].flags
 
 
+def test_a_first_article_misread_as_the_second_is_the_first():
+    """第二條 … 第二條 … 第三條: a recogniser read 一 as 二 in the first number (a stroke the ink thickened)."""
+    sd = _doc("第二條 甲。\n\n（一）子。\n\n第二條 乙。\n\n第三條 丙。")
+    arts = of_kind(sd, "article")
+    assert [a.number for a in arts] == [1, 2, 3]
+    assert "misprinted_number" in arts[0].flags and not arts[1].flags
+    assert sd.enclosing(of_kind(sd, "item")[0].unit_id, "article").number == 1
+
+
+@pytest.mark.parametrize("damaged", ["円、國家向缺糧戶供應糧食。", "四國家向缺糧戶供應糧食。"])
+def test_an_article_whose_number_a_scan_garbled_fills_the_gap(damaged):
+    """三、 … 円、 (or 四 with its 、 lost) … 五、: the one paragraph between two articles whose numbers skip one, opening
+    with a garbled mark, is the missing article, flagged as damaged; a list of words (豬、羊、) or a count (四個縣)
+    is none."""
+    sd = _doc(f"一、甲。\n\n二、乙。\n\n三、丙。\n\n豬、羊、兔都可以飼養。\n\n四個縣先試行。\n\n{damaged}\n\n五、戊。")
+    arts = of_kind(sd, "article")
+    assert [a.number for a in arts] == [1, 2, 3, 4, 5]
+    assert arts[3].flags == ["damaged_marker", "ocr_suspect"] and not arts[4].flags
+    assert arts[3].number_text == damaged[:2].rstrip("國")
+
+
+def test_a_gap_with_no_garbled_mark_stays_a_gap():
+    sd = _doc("一、甲。\n\n二、乙。\n\n豬、羊、兔都可以飼養。\n\n四個縣先試行。\n\n四、丁。")
+    assert [a.number for a in of_kind(sd, "article")] == [1, 2, 4]
+
+
 def test_repeated_numbers_get_suffixes():
     sd = _doc("第一條 甲。\n\n（一）子。\n\n（一）丑。")
     assert [u.unit_id for u in of_kind(sd, "item")] == ["art_1__item_1", "art_1__item_1_2"]

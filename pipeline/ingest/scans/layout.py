@@ -22,6 +22,7 @@ from statistics import median
 
 from pipeline import vocab
 from pipeline.grammar import HAN_DIGITS, NUMERAL_CLASS
+from pipeline.markers import starts_with_marker
 
 TALL = 1.5  # a box this many times taller than wide is a vertical column
 INDENT = 1.5  # characters of room at a line's start that make it a paragraph's first line
@@ -144,7 +145,10 @@ def _placed_lines(items, vertical: bool, first_page: bool) -> list[PlacedLine]:
         heading = (own > LARGER * size or centred) and sum(ch.isalnum() for ch in text) >= HEADING_WORD
         # a number the line break cut (…的90. / 85%…; 1，96 / 6个) goes on, however short its first part stood
         wrapped = bool(NUMBER_END.search(previous_text) and NUMBER_START.match(text)) and not heading
-        starts = (previous_short and not wrapped) or room_start > INDENT
+        # a line opening with an article's or item's number after a line that closed a sentence starts one, however
+        # little room the recogniser's box shows before it (一 is a thin stroke; 如下： may fill its line)
+        numbered = previous_text.rstrip()[-1:] in CLOSING and starts_with_marker(text)
+        starts = (previous_short and not wrapped) or room_start > INDENT or numbered
         out.append(_placed(out, box, text, confs, heading, own, starts, first_page, k))
         previous_short = heading or _ends(text, room_end)
         previous_text = text
