@@ -367,7 +367,9 @@ class _Paragraph:
             a, b = self.minor(q)
             later = [k for k in range(i + 1, len(qs)) if qs[k].start < b and self.roles[k] is None]
             every = text.rfind(EVERY, a, q.start)
-            if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs):
+            # a bounded amount after 每 is a bracket's bound, no basis (每户每人有三个半负担亩以上不满五个负担亩者)
+            if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs) \
+                    and q.relation not in ("min", "max"):
                 if later:
                     k = later[0]
                     once = qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass")
@@ -602,6 +604,17 @@ class _Paragraph:
         word = next((w for w in _words()["thresholds"] if self.clean.startswith(w, q.end)), None)
         return word is not None and not any(x.start == q.end + len(word) for x in self.qs)
 
+    def _bracket_floor(self, q: Quantity) -> Quantity | None:
+        """A bracket's floor: 五个负担亩以上不满七个负担亩者: a bound from below right before a bound from above in the
+        same unit, which closes the bracket with 者/的; the floor is a threshold of the rule as the ceiling is."""
+        if q.relation != "min":
+            return None
+        nxt = next((x for x in self.qs if x.start >= q.end), None)
+        if nxt is not None and nxt.start - q.end <= 1 and nxt.relation == "max" and nxt.unit == q.unit \
+                and self._before_threshold_word(nxt):
+            return nxt
+        return None
+
     def _rule_construct(self, q: Quantity) -> Reason | None:
         """The forms in which the period writes a rule without a rule word of its own:
         - a period a rule fixes: a duration right before 不变 or 一订 (五年不变, 一年一订);
@@ -615,13 +628,14 @@ class _Paragraph:
         if self._fixes_period(q, (0, 1)):
             return because("fixed_period")
         bounded = q.relation in ("min", "max") or _has(clean[max(a, q.start - 3):q.start], "threshold_before")
-        if bounded and self._before_threshold_word(q):
+        ceiling = None if not bounded or self._before_threshold_word(q) else self._bracket_floor(q)
+        if bounded and (ceiling is not None or self._before_threshold_word(q)):
             sa, sb = self.sentence(q)
             ma, _ = self.major(q)
             sentence = clean[sa:sb]
             marked = _has(clean[ma:q.start], "condition_openers") or _has(clean[end:sb], "consequence")
             # 者 closes a rule's condition; 的 may describe a size class (建立一个700户以上的大社) unless marked
-            closed = any(clean.startswith(w, q.end) for w in _words()["condition_closers"])
+            closed = any(clean.startswith(w, (ceiling or q).end) for w in _words()["condition_closers"])
             if marked or (closed and (_has(sentence, "normative.strong") or self._amount_follows(q))):
                 return because("threshold")
         if opener := self._opened_by(q):

@@ -84,6 +84,8 @@ CASES = [
     ("不超过百分之九十五", [(None, 95, "%", "at_most", "max")]),
     ("不超過一分半土地", [(None, 1.5, "分", "at_most", "max")]),
     ("不足二十天", [(None, 20, "天", "at_most", "max")]),
+    ("每人有五個負擔畝以上不滿七個負擔畝者", [(5, None, "负担亩", "more_than", "min"), (None, 7, "负担亩", "at_most", "max")]),
+    ("未满十六岁的", [(None, 16, "岁", "at_most", "max")]),
     ("超过一年的", [(1, None, "年", "more_than", "min")]),
     ("至少三百斤", [(300, None, "斤", "at_least", "min")]),
     ("不少于四百斤", [(400, None, "斤", "at_least", "min")]),

@@ -148,6 +148,12 @@ CASES = [
     ("将现有粮商五百户逐步改造为代销店。", RULE, [("五百户", "fact")]),
     ("只有粮食三百斤以下的户，可以申请供应。", RULE, [("三百斤以下", "standard")]),
     ("只有粮食三百斤的户，可以申请供应。", RULE, [("三百斤", "standard")]),
+    # a bracket of whom a rule covers: its floor (以上) and its ceiling (不满) both bound it, after 每 too
+    ("每人有二十亩以上不满三十亩者，每亩征收十二斤。", REPORT,
+     [("二十亩以上", "standard"), ("不满三十亩", "standard"), ("十二斤", "standard")]),
+    ("凡全家收入在三百元以上不满五百元者，每人每月供应大米二十五斤。", REPORT,
+     [("三百元以上", "standard"), ("不满五百元", "standard"), ("二十五斤", "standard")]),
+    ("全县有余粮五十斤以上的户一千二百户。", REPORT, [("五十斤以上", "fact"), ("一千二百户", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
