@@ -559,6 +559,9 @@ class _Paragraph:
             return None
         ruled = max((head.rfind(w) for w in _words()["normative.strong"] + _words()["normative.weak"] if w in head),
                     default=-1)
+        # a past change named on the way to the one decreed (将…，在已调低7％的基础上，再调低13％) reports nothing of it
+        if self._decreed_change(q) and said[0] < self.minor(q)[0]:
+            return None
         return because("reports", word=said[1]) if said[0] > ruled else None
 
     def _existential(self, q: Quantity) -> Reason | None:
@@ -644,11 +647,19 @@ class _Paragraph:
             return because("norm_value", word=noun)
         if self._consequence_of_condition(q):
             return because("condition_amount")
-        head = clean[a:q.start]
-        bare = head.rstrip("".join(_words()["change_verbs.particles"]))
-        verb = next((w for w in _words()["change_verbs"] if bare.endswith(w)), None)
-        if verb and _has(head, "disposal") and not _has(clean[a:b], "narrative.perfective"):
+        if verb := self._decreed_change(q):
             return because("decreed_change", word=verb)
+        return None
+
+    def _decreed_change(self, q: Quantity) -> str | None:
+        """将耕牛价格逐步提高15％ / 将牛皮收购牌价，在已调低7％的基础上，进一步再调低13％: a change verb right before
+        the number, 将 or 把 before it in its major clause, and no 了 in its own minor clause: the verb."""
+        a, b = self.minor(q)
+        ma, _ = self.major(q)
+        bare = self.clean[a:q.start].rstrip("".join(_words()["change_verbs.particles"]))
+        verb = next((w for w in _words()["change_verbs"] if bare.endswith(w)), None)
+        if verb and _has(self.clean[ma:q.start], "disposal") and not _has(self.clean[a:b], "narrative.perfective"):
+            return verb
         return None
 
     def _opened_by(self, q: Quantity) -> str | None:

@@ -154,6 +154,10 @@ CASES = [
     ("凡全家收入在三百元以上不满五百元者，每人每月供应大米二十五斤。", REPORT,
      [("三百元以上", "standard"), ("不满五百元", "standard"), ("二十五斤", "standard")]),
     ("全县有余粮五十斤以上的户一千二百户。", REPORT, [("五十斤以上", "fact"), ("一千二百户", "fact")]),
+    # a change decreed with 将 at the head of its major clause, past a change already made (a fact) on the way
+    ("将小麦收购价格，在已提高百分之五的基础上，再提高百分之八。", INSTRUCTION,
+     [("百分之五", "fact"), ("百分之八", "standard")]),
+    ("估计今年的产量将要超过三千万斤，比去年增加将近一倍。", REPORT, [("超过三千万斤", "fact"), ("将近一倍", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
