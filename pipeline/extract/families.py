@@ -70,13 +70,52 @@ def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
             at = text.find(cue.word, end)
     ends = {b: c for _, b, c in out}
     generic = _generic()
+    families, verbs = _speakers()
+    speaking: set[int] = set()  # where a speaker's words start (汇报会议认为: 会议, then 汇报 before it)
+    for a, b, c in sorted(out, key=lambda o: -o[0]):
+        if c.family in families and (text.startswith(verbs, b) or b in speaking):
+            speaking.add(a)
     return tuple((a, b, c) for a, b, c in out
-                 if not (c.word in generic and a in ends and ends[a].family != c.family))
+                 if not (c.word in generic and a in ends and ends[a].family != c.family) and a not in speaking)
+
+
+@lru_cache(maxsize=1)
+def _genre() -> frozenset[str]:
+    return frozenset(vocab.simplified(str(w)) for w in vocab.load("families")["genre"]["words"])
+
+
+@lru_cache(maxsize=1)
+def _speakers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The families whose word before a verb of saying names the speaker (汇报会议认为), and those verbs."""
+    data = vocab.load("families")["speakers"]
+    return frozenset(data["families"]), tuple(vocab.simplified(str(w)) for w in data["verbs"])
 
 
 @lru_cache(maxsize=1)
 def _generic() -> frozenset[str]:
     return frozenset(vocab.simplified(str(w)) for w in vocab.load("families")["generic"]["words"])
+
+
+def _topical(text: str, start: int, end: int) -> tuple[tuple[int, int, Cue], ...]:
+    """The cue words of `text` outside the clauses of purpose (为了…，) that do not hold the number."""
+    found = _occurrences(text)
+    openers = _purpose()
+    stops = MINOR + MAJOR + SENTENCE
+    spans = []
+    for k in [0] + [i + 1 for i, c in enumerate(text) if c in stops]:
+        at = k + len(text[k:]) - len(text[k:].lstrip(" 　\n"))
+        if text.startswith(openers, at):  # the clause runs to its comma (为…使国家和社、队都有储备，)
+            a, b = _bounds(text, at, at + 1, "，," + MAJOR + SENTENCE)
+            if not (a <= start and end <= b):
+                spans.append((a, b))
+    if not spans:
+        return found
+    return tuple(o for o in found if not any(a <= o[0] < b for a, b in spans))
+
+
+@lru_cache(maxsize=1)
+def _purpose() -> tuple[str, ...]:
+    return tuple(vocab.simplified(str(w)) for w in vocab.load("families")["purpose"]["openers"])
 
 
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -129,7 +168,7 @@ MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = r
 def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str, int]:
     """The family the nearest family word names for the number at text[start:end] (a paragraph, simplified
     view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`)."""
-    found = _occurrences(text)
+    found = _topical(text, start, end)
     # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
     for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
@@ -138,13 +177,18 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
-            return _owner(found, cue, start, lo), tier
+            return _owner(found, cue, start, min(lo, _bounds(text, start, end, MAJOR + SENTENCE)[0])), tier
     # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变)
     if cue := _nearest(found, start, end, 0, start, after=False):
         return cue.family, PARAGRAPH_TIER
     if heading:
-        if cue := _nearest(_occurrences(heading), len(heading), len(heading), 0, len(heading)):
+        genre = _genre()
+        titled = tuple(o for o in _occurrences(heading) if o[2].word not in genre)
+        if cue := _nearest(titled, len(heading), len(heading), 0, len(heading)):
             return cue.family, HEADING_TIER
+    # a clause of purpose, read last (为…有粮食储备，今后三年内…)
+    if len(found) < len(full := _occurrences(text)) and (cue := _nearest(full, start, end, 0, len(text))):
+        return cue.family, PARAGRAPH_TIER
     return _data()[1], NO_TIER
 
 

@@ -29,6 +29,16 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("每户留粮四百斤", "四百斤", "ration"),  # … and alone the grain a household keeps to eat
     ("大队可以扣留百分之三到五的公益金", "百分之三到五", "fund"),  # the noun a share stands before, after 的
     ("必须于每月二十五日前向粮食部门报送下月的粮食预算", "二十五日", "organization"),  # a report's deadline
+    # the thing a price belongs to, named earlier in the major clause (not only in the number's own clause)
+    ("将羊皮收购牌价，在原价的基础上，再调低百分之八", "百分之八", "livestock"),
+    ("耕畜死亡时，社员按价赔偿百分之二十", "百分之二十", "livestock"),
+    # an organ before a verb of saying is the speaker, not what the numbers govern
+    ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
+    ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),
+    # a clause of purpose names what is aimed at, not what the number after it governs …
+    ("为了保证国家有足够的粮食储备，今后两年内，城镇口粮一律不再提高", "两年内", "ration"),
+    # … unless nothing else places the number
+    ("为了建立储备，两年内不变", "两年内", "reserve"),
 ])
 def test_the_nearest_word_names_the_family(text, number, family):
     assert family_of(text, *at(text, number)) == family
@@ -43,6 +53,13 @@ def test_the_heading_places_a_number_its_sentence_does_not():
     text = "一般以二十户左右为宜"
     assert family_of(text, *at(text, "二十户左右")) == "other"
     assert family_of(text, *at(text, "二十户左右"), heading="四、公共食堂") == "canteen"
+
+
+def test_a_heading_that_names_the_kind_of_text_places_nothing():
+    """…会议的报告 is what the text is, not what its numbers govern; a 食堂 in a heading still places them."""
+    text = "一般以二十天为限"
+    assert family_of(text, *at(text, "二十天"), heading="关于粮食工作汇报会议的报告") == "other"
+    assert family_of(text, *at(text, "二十天"), heading="关于公共食堂的报告") == "canteen"
 
 
 def test_a_concept_decides_before_any_word():
