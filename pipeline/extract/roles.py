@@ -457,6 +457,8 @@ class _Paragraph:
         clause_end = self.minor(q)[1]
         if text.endswith(_words()["frames.before"], 0, q.start) and _has(text[q.end:clause_end], "frames.after"):
             return because("within_one")
+        if text.endswith(_words()["located.before"], 0, q.start) and q.unit in _words()["located.units"]:
+            return because("located_at_one")
         if OF in after[:stop] and q.unit != _unit("frequency"):
             return because("indefinite_described")
         if re.match(r"\d|[一二三四五六七八九十百千两]", after):

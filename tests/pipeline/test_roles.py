@@ -158,6 +158,10 @@ CASES = [
     ("将小麦收购价格，在已提高百分之五的基础上，再提高百分之八。", INSTRUCTION,
      [("百分之五", "fact"), ("百分之八", "standard")]),
     ("估计今年的产量将要超过三千万斤，比去年增加将近一倍。", REPORT, [("超过三千万斤", "fact"), ("将近一倍", "fact")]),
+    # one place where something is done (在一个食堂开伙) sets no count; a count of them does
+    ("同一生产队的社员，应当在一个食堂吃饭。", RULE, [("一个", "left_out")]),
+    ("大队干部要固定在一个生产队参加劳动。", RULE, [("一个", "left_out")]),
+    ("每个生产队设一个食堂。", RULE, [("一个", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
