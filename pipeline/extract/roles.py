@@ -680,6 +680,15 @@ class _Paragraph:
         lead = self.clean[max(sa, colon - 6):colon]
         return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")
 
+    def _norm_named_after(self, q: Quantity) -> str | None:
+        """超过了国家规定每人留用皮棉三斤的标准, 按每人每月二十八斤的定量供应: the number is the value of the norm noun
+        that it describes (…的标准), a rule's number whatever the clause reports around it; not an amount of scale."""
+        if q.multiplied or (q.value or 0) >= 10000:
+            return None
+        if not self.clean.startswith(OF, q.end):
+            return None
+        return next((w for w in _words()["norms"] if self.clean.startswith(w, q.end + 1)), None)
+
     def _norm_value(self, q: Quantity) -> str | None:
         """偿还年限为三至五年, 借种期限一般为1年: the number is the value a norm noun (期限, 标准 …) is set to."""
         a, _ = self.minor(q)
@@ -713,7 +722,9 @@ class _Paragraph:
         for i, q in enumerate(self.qs):
             if self.roles[i] is not None:
                 continue
-            if reason := self._aggregate(q):
+            if noun := self._norm_named_after(q):
+                self.roles[i] = Role(STANDARD, because("norm_named", word=noun))
+            elif reason := self._aggregate(q):
                 self.roles[i] = Role(FACT, reason)
             elif reason := self._narrative(q):
                 self.roles[i] = Role(FACT, reason)

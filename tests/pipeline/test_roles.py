@@ -162,6 +162,9 @@ CASES = [
     ("同一生产队的社员，应当在一个食堂吃饭。", RULE, [("一个", "left_out")]),
     ("大队干部要固定在一个生产队参加劳动。", RULE, [("一个", "left_out")]),
     ("每个生产队设一个食堂。", RULE, [("一个", "standard")]),
+    # the value of the norm the number describes (…的标准), whatever the clause reports; not an amount of scale
+    ("今年社员留的口粮，都超过了政府规定每人四百二十斤的标准。", NEWS, [("四百二十斤", "standard")]),
+    ("去年全省收购了一百二十亿斤的任务。", REPORT, [("一百二十亿斤", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
