@@ -35,6 +35,8 @@ def _clean(text: str, vertical: bool = False) -> str:
     ("1一2", "1—2"),
     ("八项注意是：（一）参加劳动。．（二）以平等的态度对人", "八项注意是：（一）参加劳动。（二）以平等的态度对人"),
     ("占90．85%，", "占90．85%，"),  # a full-width point between digits is a decimal point
+    ("借种期限1般为1年", "借种期限一般为1年"),  # the 一 of 一般 read as a digit; the 1 of 1年 stays
+    ("共11般农户，第1", "共11般农户，第1"),  # … not after a digit, nor at a line's end
 ])
 def test_specks_and_dashes_are_read_by_what_stands_beside_them(read, want):
     assert _clean(read) == want

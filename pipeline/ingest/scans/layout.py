@@ -58,6 +58,11 @@ def _vocab() -> tuple[dict[str, str], dict[str, str], str, str]:
             "".join(data["specks"]["chars"]), "".join(data["dashes_between_digits"]["chars"]))
 
 
+@lru_cache(maxsize=1)
+def _one_in_words() -> str:
+    return "".join(str(w) for w in vocab.load("scans")["one_in_words"]["after"])
+
+
 def is_vertical(lines) -> bool:
     tall = sum((b[2] - b[0]) * (b[3] - b[1]) for b in (ln.box for ln in lines) if b[3] - b[1] > TALL * (b[2] - b[0]))
     area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in (ln.box for ln in lines))
@@ -75,6 +80,8 @@ def clean_text(text: str, confidences: tuple[float, ...], vertical: bool) -> tup
             ch = confusions.get(ch, ch)
         if ch in dashes and _between_digits(text, k):
             ch = "—"
+        if ch in "1１" and k + 1 < len(text) and text[k + 1] in _one_in_words() and not (k and _digit(text[k - 1])):
+            ch = "一"  # 1般 → 一般: the numeral of a word, read as a digit
         if ch in specks and not (_decimal_point(text, k) or _after_line_number(text, k)):
             continue
         out.append(ch)
