@@ -125,7 +125,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun"):
+                    "before_noun", "verbs"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -680,6 +680,20 @@ class _Paragraph:
         lead = self.clean[max(sa, colon - 6):colon]
         return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")
 
+    def _beyond_norm(self, q: Quantity) -> Reason | None:
+        """超过国家标准一倍还多: a number right after a norm that a verb of comparison measures against is how far from
+        the rule something stands, a fact; unless a strong rule word in its clause sets that deviation."""
+        a, b = self.minor(q)
+        head = self.clean[a:q.start].rstrip("的")
+        norm = next((w for w in _words()["norms"] if head.endswith(w)), None)
+        if norm is None:
+            return None
+        verb = next((w for w in _words()["beyond_norm.verbs"] if w in head), None)
+        rest = head[:-len(norm)] + " " + self.clean[q.start:b]  # the norm noun itself is a rule word (标准)
+        if verb is None or _has(rest, "normative.strong"):
+            return None
+        return because("beyond_norm", word=verb)
+
     def _norm_named_after(self, q: Quantity) -> str | None:
         """超过了国家规定每人留用皮棉三斤的标准, 按每人每月二十八斤的定量供应: the number is the value of the norm noun
         that it describes (…的标准), a rule's number whatever the clause reports around it; not an amount of scale."""
@@ -724,7 +738,7 @@ class _Paragraph:
                 continue
             if noun := self._norm_named_after(q):
                 self.roles[i] = Role(STANDARD, because("norm_named", word=noun))
-            elif reason := self._aggregate(q):
+            elif reason := self._aggregate(q) or self._beyond_norm(q):
                 self.roles[i] = Role(FACT, reason)
             elif reason := self._narrative(q):
                 self.roles[i] = Role(FACT, reason)

@@ -165,6 +165,9 @@ CASES = [
     # the value of the norm the number describes (…的标准), whatever the clause reports; not an amount of scale
     ("今年社员留的口粮，都超过了政府规定每人四百二十斤的标准。", NEWS, [("四百二十斤", "standard")]),
     ("去年全省收购了一百二十亿斤的任务。", REPORT, [("一百二十亿斤", "fact")]),
+    # how far from a norm (超过国家标准一倍): a fact; a deviation a strong rule word sets stays a rule
+    ("有的社员留的棉花超过国家标准一倍还多。", REPORT, [("一倍还多", "fact")]),
+    ("各地留粮不得超过规定标准百分之十。", REPORT, [("百分之十", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
