@@ -260,6 +260,11 @@ def test_every_reason_has_a_declared_code_and_its_words(built_db):
         template = re.escape(declared[code])
         pattern = re.sub(r"\\\{\w+\\\}", ".+", template)
         assert re.fullmatch(pattern, words, re.S), (code, words)
+    # a reason is declared under the role it gives (left_out, fact, standard)
+    group = {code: name for name, g in vocab.load("roles")["reasons"].items() if isinstance(g, dict) for code in g}
+    for code, role in con.execute("select distinct reason_code, role from numbers").fetchall():
+        if group[code] in ("left_out", "fact", "standard"):
+            assert role == group[code], (code, role)
 
 
 def test_a_reason_is_made_from_its_code_and_the_word_found():
