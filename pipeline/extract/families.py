@@ -99,18 +99,26 @@ def _generic() -> frozenset[str]:
 def _topical(text: str, start: int, end: int) -> tuple[tuple[int, int, Cue], ...]:
     """The cue words of `text` outside the clauses of purpose (为了…，) that do not hold the number."""
     found = _occurrences(text)
-    openers = _purpose()
-    stops = MINOR + MAJOR + SENTENCE
-    spans = []
-    for k in [0] + [i + 1 for i, c in enumerate(text) if c in stops]:
-        at = k + len(text[k:]) - len(text[k:].lstrip(" 　\n"))
-        if text.startswith(openers, at):  # the clause runs to its comma (为…使国家和社、队都有储备，)
-            a, b = _bounds(text, at, at + 1, "，," + MAJOR + SENTENCE)
-            if not (a <= start and end <= b):
-                spans.append((a, b))
+    spans = [(a, b) for a, b in _purpose_spans(text) if not (a <= start and end <= b)]
     if not spans:
         return found
     return tuple(o for o in found if not any(a <= o[0] < b for a, b in spans))
+
+
+@lru_cache(maxsize=256)
+def _purpose_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The clauses of purpose of a paragraph: from an opener at a clause's start to its comma (为…使国家和社、队都有
+    储备，)."""
+    openers = _purpose()
+    if not any(o in text for o in openers):
+        return ()
+    stops = MINOR + MAJOR + SENTENCE
+    spans = []
+    for k in [0] + [i + 1 for i, c in enumerate(text) if c in stops]:
+        at = k + len(text[k:k + 4]) - len(text[k:k + 4].lstrip(" 　\n"))
+        if text.startswith(openers, at):
+            spans.append(_bounds(text, at, at + 1, "，," + MAJOR + SENTENCE))
+    return tuple(spans)
 
 
 @lru_cache(maxsize=1)
@@ -118,8 +126,13 @@ def _purpose() -> tuple[str, ...]:
     return tuple(vocab.simplified(str(w)) for w in vocab.load("families")["purpose"]["openers"])
 
 
+@lru_cache(maxsize=1024)
+def _stop_positions(text: str, stops: str) -> tuple[int, ...]:
+    return tuple(k for k, c in enumerate(text) if c in stops)
+
+
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    at = [k for k, c in enumerate(text) if c in stops]
+    at = _stop_positions(text, stops)
     k = bisect_left(at, start)
     a = at[k - 1] + 1 if k else 0
     j = bisect_left(at, end)
