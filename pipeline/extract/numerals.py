@@ -279,11 +279,26 @@ def _is_year(text: str, start: int, end: int, core: str) -> bool:
     chinese_year = len(digits) >= 3 and all(c in _DIGIT_VALUE for c in digits)
     arabic_year = core.isdigit() and len(core) == 4 and 1800 <= int(core) <= 2100
     if text[end:end + 1] == "年":
-        return chinese_year or arabic_year
+        return chinese_year or arabic_year or _is_short_year(text, start, core)
     if arabic_year or (chinese_year and len(digits) == 4 and digits.startswith(("一九", "一八"))):
         # a year before a range to another year, before 第…季, or alone in a table header
         return bool(re.match(r"(?:[—\-－~至到]|第|$|\s)", text[end:end + 1]))
     return False
+
+
+SHORT_YEARS = (45, 69)  # 53年, 五八年: the period's years written with two digits, before 年
+
+
+def _is_short_year(text: str, start: int, core: str) -> bool:
+    """53年秋季, 五八年农业大跃进: a year of the period written with two digits (1945–1969). Han digits without
+    十 that are not two neighbours (四五年 is four or five years), Arabic digits after no other digit."""
+    lo, hi = SHORT_YEARS
+    if core.isdigit() and len(core) == 2:
+        return lo <= int(core) <= hi and not (start and text[start - 1].isdigit())
+    if len(core) != 2 or not all(c in _DIGIT_VALUE for c in core):
+        return False
+    tens, ones = _DIGIT_VALUE[core[0]], _DIGIT_VALUE[core[1]]
+    return lo <= tens * 10 + ones <= hi and ones != tens + 1
 
 
 def _is_month(text: str, start: int, end: int, value: float) -> bool:

@@ -102,6 +102,10 @@ CASES = [
     ("一九五五年", []),
     ("连同一九六0年已经实行的", []),  # a digit 0 among Chinese digits, as some copies print it
     ("1955年", []),
+    ("53年秋季为90元", [(90, 90, "元", "exact", None)]),  # a year of the period with two digits
+    ("五八年农业大跃进", []),
+    ("达四五年之久", [(4, 5, "年", "exact", "range")]),  # two neighbours: four or five years
+    ("三年内", [(None, 3, "年", "at_most", "max")]),
     ("一九五五年九月二十日", []),
     ("1954年11月11日", []),
     ("到十月底为止", []),
