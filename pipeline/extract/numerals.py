@@ -270,7 +270,15 @@ def fused_with_word(text: str, end: int, value: float) -> bool:
     nxt = text[end]
     if not _is_word_char(nxt) or nxt in CN_CHARS:
         return False
+    if text.startswith(_not_units(), end):  # 三角形: a word a unit's character opens
+        return True
     return not any(text.startswith(w, end) for w in _follow_index().get(nxt, ()))
+
+
+@lru_cache(maxsize=1)
+def _not_units() -> tuple[str, ...]:
+    """Words that open with a unit's characters and are no unit (schemas/units.yaml `not_before`: 三角形)."""
+    return tuple(vocab.simplified(str(w)) for e in vocab.load("units")["units"] for w in e.get("not_before", []))
 
 
 def _is_year(text: str, start: int, end: int, core: str) -> bool:

@@ -36,6 +36,7 @@ class UnitInfo:
     needs_after: tuple[str, ...] = ()
     days: float | None = None
     unit: str | None = None  # the unit recorded when it differs from the words written (個月 → 月)
+    not_before: tuple[str, ...] = ()  # words the unit's character opens that are no unit (三角形, 角落)
 
     @property
     def recorded(self) -> str:
@@ -96,7 +97,8 @@ def units() -> tuple[UnitInfo, ...]:
         )
         out.append(UnitInfo(vocab.simplified(str(e["word"])), e["kind"], e.get("to_base"), by_date,
                             tuple(vocab.simplified(w) for w in e.get("needs_after", [])), e.get("days"),
-                            vocab.simplified(e["unit"]) if e.get("unit") else None))
+                            vocab.simplified(e["unit"]) if e.get("unit") else None,
+                            tuple(vocab.simplified(w) for w in e.get("not_before", []))))
     for w in vocab.load("units")["measure_words"]["words"]:
         word = vocab.simplified(str(w))
         if not any(u.word == word for u in out):
@@ -154,6 +156,8 @@ def _unit_at(text: str, pos: int) -> UnitInfo | None:
         if text.startswith(u.word, pos):
             if u.needs_after and not any(w in text[pos + len(u.word):pos + len(u.word) + NEEDS_AFTER_WINDOW]
                                          for w in u.needs_after):
+                continue
+            if u.not_before and text.startswith(u.not_before, pos):
                 continue
             return u
     return None

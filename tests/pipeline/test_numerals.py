@@ -104,6 +104,8 @@ CASES = [
     ("1955年", []),
     ("53年秋季为90元", [(90, 90, "元", "exact", None)]),  # a year of the period with two digits
     ("五八年农业大跃进", []),
+    ("运动走了个三角形", []),  # 三角形 is a triangle, not three jiao …
+    ("每斤加价三角", [(3, 3, "角", "exact", None)]),  # … which this is
     ("达四五年之久", [(4, 5, "年", "exact", "range")]),  # two neighbours: four or five years
     ("三年内", [(None, 3, "年", "at_most", "max")]),
     ("一九五五年九月二十日", []),
