@@ -55,6 +55,7 @@ CASES = [
      [("四口以上", "left_out"), ("一只", "left_out"), ("三十斤", "standard")]),
     # the text's own enumeration, names of plans, spans looking back
     ("会议讨论了两个问题。", REPORT, [("两个", "left_out")]),
+    ("会议开始时，县委提出了三个方案。", REPORT, [("三个", "left_out")]),  # options of the argument
     ("必须做好三件事情。", RULE, [("三件", "left_out")]),
     ("执行第二个五年计划期间。", REPORT, [("五年", "left_out")]),
     ("三年来，全县粮食产量逐年增加。", REPORT, [("三年", "left_out")]),
