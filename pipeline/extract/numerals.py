@@ -75,6 +75,16 @@ def _tenths_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _ratio_re() -> re.Pattern:
+    """2、4、4的比例, 三：七的比例: two to four numbers parted by the separators of schemas/qualifiers.yaml
+    `ratio_after`, right before its words."""
+    seps = "".join(re.escape(vocab.simplified(str(w))) for w in vocab.load("qualifiers")["ratio_after"]["separators"])
+    after = "|".join(map(re.escape, vocab.words("qualifiers", "ratio_after")))
+    part = rf"[{CN_CHARS}\d]{{1,3}}"
+    return re.compile(rf"(?<![{CN_CHARS}\d.．])(?P<run>{part}(?:[{seps}]{part}){{1,3}})(?={after})")
+
+
+@lru_cache(maxsize=1)
 def _half_res() -> tuple[re.Pattern, re.Pattern]:
     """半斤, 半年, 半个月 (a half of a unit of mass, area or time of schemas/units.yaml) and 一个半月, 三个半负担亩
     (N and a half of a unit that takes 个)."""
@@ -377,6 +387,8 @@ class _Scan:
     def run(self) -> list[Number]:
         text = self.text
         # each pass runs only where the characters it needs are in the text (most texts lack most)
+        if "比" in text:
+            self.ratios()
         for rx, needs in ((BRACKETED_RE, "（(〔[【"), (CODE_RE, "—-－"), (LIST_RE, "、")):
             if any(c in text for c in needs):  # markers, references, lists: not quantities
                 for m in rx.finditer(text):
@@ -433,6 +445,21 @@ class _Scan:
             if not den or num is None or num > den:
                 continue
             self.add(Number(m.start(), m.end(), round(num / den * 100, 4), m.group(0), percent=True))
+
+    def ratios(self) -> None:
+        """按2、4、4的比例, 三：七的比例: the parts of a ratio, tenths when they add up to ten, percents to a hundred."""
+        for m in _ratio_re().finditer(self.text):
+            parts = list(re.finditer(rf"[{CN_CHARS}\d]{{1,3}}", m.group("run")))
+            values = [parse_chinese(x.group(0)) if not x.group(0).isdigit() else float(x.group(0)) for x in parts]
+            if any(v is None for v in values) or not self.free(m.start("run"), m.end("run")):
+                continue
+            total = sum(values)
+            if total not in (10, 100):
+                continue
+            for x, v in zip(parts, values, strict=True):
+                a = m.start("run") + x.start()
+                self.add(Number(a, a + len(x.group(0)), float(v), x.group(0), percent=total == 100,
+                                implied_unit="成" if total == 10 else None))
 
     def tenths(self) -> None:
         for m in _tenths_re().finditer(self.text):

@@ -105,6 +105,11 @@ CASES = [
     ("53年秋季为90元", [(90, 90, "元", "exact", None)]),  # a year of the period with two digits
     ("五八年农业大跃进", []),
     ("运动走了个三角形", []),  # 三角形 is a triangle, not three jiao …
+    # the parts of a ratio: tenths when they add up to ten, percents to a hundred; a list of markers is none
+    ("按二、八的比例分配", [(2, 2, "成", "exact", None), (8, 8, "成", "exact", None)]),
+    ("按三：三：四的比例分", [(3, 3, "成", "exact", None), (3, 3, "成", "exact", None), (4, 4, "成", "exact", None)]),
+    ("按40：60的比例", [(40, 40, "%", "exact", None), (60, 60, "%", "exact", None)]),
+    ("一、二、三的办法", []),
     ("每斤加价三角", [(3, 3, "角", "exact", None)]),  # … which this is
     ("达四五年之久", [(4, 5, "年", "exact", "range")]),  # two neighbours: four or five years
     ("三年内", [(None, 3, "年", "at_most", "max")]),
