@@ -110,6 +110,10 @@ CASES = [
     ("按三：三：四的比例分", [(3, 3, "成", "exact", None), (3, 3, "成", "exact", None), (4, 4, "成", "exact", None)]),
     ("按40：60的比例", [(40, 40, "%", "exact", None), (60, 60, "%", "exact", None)]),
     ("一、二、三的办法", []),
+    ("卖粮一律按9.7扣优待", [(9.7, 9.7, "扣", "exact", None)]),  # a price in tenths of the full one
+    ("一律打九折", [(9, 9, "折", "exact", None)]),
+    ("口粮决不允许七折八扣", []),  # an idiom: cuts here and there
+    ("三斤折合大米二斤", [(3, 3, "斤", "exact", None), (2, 2, "斤", "exact", None)]),
     ("每斤加价三角", [(3, 3, "角", "exact", None)]),  # … which this is
     ("达四五年之久", [(4, 5, "年", "exact", "range")]),  # two neighbours: four or five years
     ("三年内", [(None, 3, "年", "at_most", "max")]),
