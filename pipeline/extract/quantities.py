@@ -236,11 +236,22 @@ def _tail(text: str, n: Number) -> _Tail:
     unit_start = pos if unit else None
     if unit:
         pos += len(unit.word)
+        if text[pos:pos + 1] in ("多", "余") and (whole := _measure_then_unit(text, unit_start, pos)):
+            # 三个多月: more than three months; the unit's rest stands after the 多
+            unit, pos, more = whole, pos + 1 + len(whole.word) - (pos - unit_start), True
     half = 0.0
     if unit and text.startswith("半", pos) and unit.kind in HALVED_KINDS:
         half = 0.5
         pos += 1
     return _Tail(pos, unit, unit_start, more, half)
+
+
+def _measure_then_unit(text: str, start: int, pos: int) -> UnitInfo | None:
+    """三个多月, 两个余月: the measure word and the unit a 多 or 余 stands between, read as the unit they make
+    (个月: 月), or None."""
+    measure = text[start:pos]
+    return next((u for u in _units_by_first().get(measure[:1], ()) if len(u.word) > len(measure)
+                 and u.word.startswith(measure) and text.startswith(u.word[len(measure):], pos + 1)), None)
 
 
 def _multiplier(n: Number) -> float:

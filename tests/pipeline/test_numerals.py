@@ -111,6 +111,8 @@ CASES = [
     ("按40：60的比例", [(40, 40, "%", "exact", None), (60, 60, "%", "exact", None)]),
     ("一、二、三的办法", []),
     ("卖粮一律按9.7扣优待", [(9.7, 9.7, "扣", "exact", None)]),  # a price in tenths of the full one
+    ("用了三个多月", [(3, 3, "月", "more_than", None)]),  # 多 between the measure word and its unit
+    ("四百多个", [(400, 400, "个", "more_than", None)]),
     ("一律打九折", [(9, 9, "折", "exact", None)]),
     ("口粮决不允许七折八扣", []),  # an idiom: cuts here and there
     ("三斤折合大米二斤", [(3, 3, "斤", "exact", None), (2, 2, "斤", "exact", None)]),
