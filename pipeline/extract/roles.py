@@ -774,6 +774,7 @@ class _Paragraph:
         self.ones()
         self.decide()
         self.asides()
+        self.planned_rates()
         rules = [r or Role(FACT, because("statistic")) for r in self.roles]
         self.roles = rules
         if not role_model.signals_wanted():
@@ -807,6 +808,37 @@ class _Paragraph:
                      and self.roles[j].role == FACT]
             if facts and not any(c in MINOR for c in text[self.qs[facts[-1]].end:opened]):
                 self.roles[i] = Role(FACT, because("fact_aside"))
+
+    def planned_rates(self) -> None:
+        """饲料四十亿斤（平均每头牲畜八十斤）, 口粮二百六十五亿斤（…每人三百六十斤至四百七十斤，平均四百二十斤）: in brackets
+        opened right after a plan's aggregate, a rate counted per something (每) or the average of such a rate is
+        the standard the total was planned by, whatever else the bracket says."""
+        text = self.text
+        for i, q in enumerate(self.qs):
+            r = self.roles[i]
+            if r is None or r.role != FACT or r.code != "statistic" or q.multiplied:
+                continue
+            opened = max(text.rfind(c, 0, q.start) for c in OPENING_BRACKETS)
+            if opened < 0 or any(c in CLOSING_BRACKETS for c in text[opened:q.start]):
+                continue
+            total = [j for j in range(i) if self.qs[j].end == opened and self.roles[j] is not None
+                     and self.roles[j].code in ("aggregate", "total")]
+            if not total or self.qs[total[-1]].unit != q.unit:
+                continue
+            inside = text[opened:q.start]
+            sa, sb = self.sentence(q)
+            planned = [x for k, x in enumerate(self.qs) if k != i and sa <= x.start < sb and self.roles[k] is not None
+                       and self.roles[k].role == STANDARD and x.unit == q.unit and self._bracketed(x)]
+            # a rate, where the sentence plans others the same way (种子…（平均每亩三十斤）；饲料…（平均每头八十斤）)
+            rated = EVERY in inside[inside.rfind("，") + 1:] and bool(planned)
+            # the average of the rate the bracket has just set (每人三百六十斤至四百七十斤，平均四百二十斤)
+            averaged = inside.endswith(_words()["average"]) and any(opened < x.start < q.start for x in planned)
+            if rated or averaged:
+                self.roles[i] = Role(STANDARD, because("planned_rate"))
+
+    def _bracketed(self, q: Quantity) -> bool:
+        opened = max(self.text.rfind(c, 0, q.start) for c in OPENING_BRACKETS)
+        return opened >= 0 and not any(c in CLOSING_BRACKETS for c in self.text[opened:q.start])
 
     # -- the signals a learned model weighs (pipeline/extract/role_model.py) ----------------
     def signals(self, i: int) -> list[str]:

@@ -169,6 +169,12 @@ CASES = [
     # how far from a norm (超过国家标准一倍): a fact; a deviation a strong rule word sets stays a rule
     ("有的社员留的棉花超过国家标准一倍还多。", REPORT, [("一倍还多", "fact")]),
     ("各地留粮不得超过规定标准百分之十。", REPORT, [("百分之十", "standard")]),
+    # in brackets after a plan's total, the rate it was planned by (where the sentence plans others so) and its average
+    ("明年安排：种子四十八亿斤（按播种面积计，平均每亩三十斤）；饲料四十亿斤（平均每头牲畜八十斤）。", INSTRUCTION,
+     [("四十八亿斤", "fact"), ("三十斤", "standard"), ("四十亿斤", "fact"), ("八十斤", "standard")]),
+    ("口粮二百亿斤（按五千万人计算，每人三百六十斤至四百七十斤，平均四百二十斤）。", INSTRUCTION,
+     [("二百亿斤", "fact"), ("五千万人", "fact"), ("三百六十斤至四百七十斤", "standard"), ("四百二十斤", "standard")]),
+    ("全省共有耕畜五十万头（平均每户零点八头）。", REPORT, [("五十万头", "fact"), ("零点八头", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
