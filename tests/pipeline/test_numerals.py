@@ -84,6 +84,7 @@ CASES = [
     ("不超过百分之九十五", [(None, 95, "%", "at_most", "max")]),
     ("不超過一分半土地", [(None, 1.5, "分", "at_most", "max")]),
     ("不足二十天", [(None, 20, "天", "at_most", "max")]),
+    ("超过7%，但未超过14%的", [(7, None, "%", "more_than", "min"), (None, 14, "%", "at_most", "max")]),
     ("每人有五個負擔畝以上不滿七個負擔畝者", [(5, None, "负担亩", "more_than", "min"), (None, 7, "负担亩", "at_most", "max")]),
     ("未满十六岁的", [(None, 16, "岁", "at_most", "max")]),
     ("超过一年的", [(1, None, "年", "more_than", "min")]),
