@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.grammar import MAJOR, MINOR
+from pipeline.grammar import EVERY, MAJOR, MINOR
 from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
+BASIS_REACH = 5  # 每 and at most four characters of its noun right before a number: the basis of its rate
 AFTER_WEIGHT = 1.5  # a word after the number is read as this much farther than one before it
 TIER_NAMES = ("minor", "major", "sentence")
 
@@ -100,6 +101,10 @@ def _topical(text: str, start: int, end: int) -> tuple[tuple[int, int, Cue], ...
     """The cue words of `text` outside the clauses of purpose (为了…，) that do not hold the number."""
     found = _occurrences(text)
     spans = [(a, b) for a, b in _purpose_spans(text) if not (a <= start and end <= b)]
+    # the basis of a rate, 每 and its noun right before the number (平均每头牲畜八十斤: feed, counted per head)
+    every = text.rfind(EVERY, max(0, start - BASIS_REACH), start)
+    if every >= 0 and not any(c in MINOR + MAJOR + SENTENCE for c in text[every:start]):
+        spans.append((every, start))
     if not spans:
         return found
     return tuple(o for o in found if not any(a <= o[0] < b for a, b in spans))

@@ -39,6 +39,10 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("为了保证国家有足够的粮食储备，今后两年内，城镇口粮一律不再提高", "两年内", "ration"),
     # … unless nothing else places the number
     ("为了建立储备，两年内不变", "两年内", "reserve"),
+    # the basis of a rate (每头牲畜) counts what it is per, not what it governs; alone it still places the number
+    ("饲料四十亿斤（平均每头牲畜八十斤）", "八十斤", "feed"),
+    ("国家规定每人留用皮棉三斤", "三斤", "goods"),
+    ("每头牲畜八十斤", "八十斤", "livestock"),
 ])
 def test_the_nearest_word_names_the_family(text, number, family):
     assert family_of(text, *at(text, number)) == family
