@@ -166,6 +166,13 @@ def _approximately() -> str:
         "qualifiers")["qualifiers"] if e["position"] == "before") if len(w) == 1 and q in ("about", "nearly"))
 
 
+@lru_cache(maxsize=1)
+def _share_of_population_re() -> re.Pattern:
+    """占 and the count of a population right before a share (占社数, 占农户总数的, 占全县总户数): the share is of it."""
+    nouns = "|".join(map(re.escape, _words()["population"]))
+    return re.compile(rf"占(?:全[^，、。；：]{{0,2}})?总?(?:{nouns})总?数的?$")
+
+
 def _has(cleaned: str, key: str) -> str | None:
     """The first word of `key` in a text whose masked words are blanked (see `_clean`)."""
     return next((w for w in _words()[key] if w in cleaned), None)
@@ -579,10 +586,13 @@ class _Paragraph:
         return because("existential", word=word) if word and not self._limit(q) else None
 
     def _population_share(self, q: Quantity) -> bool:
-        """百分之四十左右的大队, 90%的社员: a share of a population, counted or aimed at."""
-        if q.unit_kind != "pct" or not self.text.startswith(OF, q.end):
+        """百分之四十左右的大队, 90%的社员, 占社数14％的, 占农户总数的百分之四十: a share of a population, counted or
+        aimed at."""
+        if q.unit_kind != "pct" or self._limit(q):
             return False
-        return any(self.text.startswith(w, q.end + 1) for w in _words()["population"]) and not self._limit(q)
+        if self.text.startswith(OF, q.end) and any(self.text.startswith(w, q.end + 1) for w in _words()["population"]):
+            return True
+        return bool(_share_of_population_re().search(self.clean[self.minor(q)[0]:q.start]))
 
     def _goal_only(self, q: Quantity) -> bool:
         ma, mb = self.major(q)
