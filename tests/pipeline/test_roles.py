@@ -176,7 +176,7 @@ CASES = [
      [("二百亿斤", "fact"), ("五千万人", "fact"), ("三百六十斤至四百七十斤", "standard"), ("四百二十斤", "standard")]),
     ("全省共有耕畜五十万头（平均每户零点八头）。", REPORT, [("五十万头", "fact"), ("零点八头", "fact")]),
     # a share of the count of a population (占社数14%的, 占农户总数的百分之四十); a limit keeps it a rule
-    ("特别是对占社数14%的社，更必须抓紧整顿。", REPORT, [("14%", "fact")]),
+    ("特别是对占社数14%的，更必须抓紧整顿。", REPORT, [("14%", "fact")]),
     ("余粮户不得超过占农户总数的百分之四十。", REPORT, [("百分之四十", "standard")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
