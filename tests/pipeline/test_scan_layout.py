@@ -158,7 +158,6 @@ def test_a_column_box_that_reaches_past_the_print_sets_no_margin():
     """A vertical page: two columns' boxes reach above the print (a speck, a wide box) and one below it. The
     margin is where most columns start and end, so a column set at it goes on with the one before, and only the
     column set two characters in (a paragraph's first) or after a short last column opens a paragraph."""
-    size = 30
     columns = [  # (top, bottom, text), right to left
         (180, 1650, "一、口粮标准应当按照劳动强弱和年龄大小分别规定，并且在一个核算单位范"),
         (40, 1700, "围内取得一致。成年人每人全年口粮一般不低于三百六十斤，最高不超过四百"),
@@ -167,9 +166,7 @@ def test_a_column_box_that_reaches_past_the_print_sets_no_margin():
         (178, 1648, "二、公共食堂的用粮，按照每人的定量标准，逐月发给，节约归己。"),
         (118, 1749, "食堂的管理委员会由社员选举五人至七人组成，每年改选一次。"),
     ]
-    lines = [OcrLine((1100 - 55 * k, top, 1100 - 55 * k + size + 10, bottom), text, (0.99,) * len(text))
-             for k, (top, bottom, text) in enumerate(columns)]
-    placed, vertical = layout.order(lines, first_page=False)
+    placed, vertical = layout.order(_recognised_columns(columns), first_page=False)
     assert vertical
     assert [p.opens for p in placed] == [True, False, False, False, True, False]
 
@@ -178,14 +175,17 @@ def test_a_numbered_line_after_a_closed_sentence_opens_a_paragraph_however_littl
     """…實施辦法如下： fills its column to the last character, and the box of 一、 (a thin stroke at the column's head)
     shows less than the indent's room: the article's number after a closed sentence opens it all the same; a
     column that goes on mid-sentence with a number does not."""
-    size = 30
     columns = [
         (178, 1650, "為了保證棉布能夠按照國家的計劃進行生產和分配，決定實行計劃收購。實施辦法如下："),
         (150, 1652, "一、所有國營、合作社、公私合營和私營織布廠生產的棉布，一律由國營公司統購統銷，"),
         (118, 1650, "不得自行出售。在公司尚未設立機構的地區，由其他國營商業機構辦理，其辦法由省規定"),
         (120, 1648, "二十個縣先行試辦。"),
     ]
-    lines = [OcrLine((1100 - 55 * k, top, 1100 - 55 * k + size + 10, bottom), text, (0.99,) * len(text))
-             for k, (top, bottom, text) in enumerate(columns)]
-    placed, _ = layout.order(lines, first_page=False)
+    placed, _ = layout.order(_recognised_columns(columns), first_page=False)
     assert [p.opens for p in placed] == [True, True, False, False]
+
+
+def _recognised_columns(columns: list[tuple[int, int, str]]) -> list[OcrLine]:
+    """Recognised columns of a vertical page, right to left, 40 pixels wide: (top, bottom, text) each."""
+    return [OcrLine((1100 - 55 * k, top, 1140 - 55 * k, bottom), text, (0.99,) * len(text))
+            for k, (top, bottom, text) in enumerate(columns)]
