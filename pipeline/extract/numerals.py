@@ -42,7 +42,10 @@ CN_CHARS = CN_DIGITS + CN_MULT + TENS
 _DIGIT_VALUE = DIGIT_VALUE | {"O": 0, "0": 0}
 _PLAIN = CN_DIGITS + "O"
 _FULLWIDTH = FULLWIDTH_DIGITS | str.maketrans("，．", ",.")
-_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+# thousands parted by commas (13，964); a decimal point, or a comma a print or a recogniser set for one right
+# before a percent sign (64，6%: a comma never parts fewer than three digits of thousands)
+_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+|[,，]\d{1,2}(?=[%％]))?"
+_DECIMAL_COMMA = re.compile(r"\d+[,，]\d{1,2}")
 # a Chinese numeral run: digits (a Latin O inside a run is a zero: 八O.二), multipliers, a decimal part
 # (a digit 0 inside a run of Chinese digits is a zero too: 一九六0年, as printed by some copies)
 _CN_RUN = rf"[{CN_CHARS}](?:[{CN_CHARS}]|O|0(?!\d))*(?:[点.][{_PLAIN}]+)?"
@@ -176,11 +179,13 @@ def parse_number_text(s: str) -> float | None:
     if m := SHARE_RE.fullmatch(s):
         s = m.group("num")
     if re.fullmatch(_ARABIC, s):
-        return float(s.replace(",", ""))
+        return _arabic(s)
     return parse_chinese(s)
 
 
 def _arabic(s: str) -> float:
+    if _DECIMAL_COMMA.fullmatch(s):
+        return float(s.replace("，", ".").replace(",", "."))
     return float(s.replace(",", "").replace("，", ""))
 
 

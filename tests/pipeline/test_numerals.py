@@ -113,6 +113,8 @@ CASES = [
     ("一、二、三的办法", []),
     ("卖粮一律按9.7扣优待", [(9.7, 9.7, "扣", "exact", None)]),  # a price in tenths of the full one
     ("用了三个多月", [(3, 3, "月", "more_than", None)]),  # 多 between the measure word and its unit
+    ("完成计划的64，6%", [(64.6, 64.6, "%", "exact", None)]),  # a comma set for a decimal point before %
+    ("共有13，964个单位", [(13964, 13964, "个", "exact", None)]),  # … while three digits after it are thousands
     ("四百多个", [(400, 400, "个", "more_than", None)]),
     ("一律打九折", [(9, 9, "折", "exact", None)]),
     ("口粮决不允许七折八扣", []),  # an idiom: cuts here and there
