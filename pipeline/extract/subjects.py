@@ -72,7 +72,15 @@ def what_follows(text: str, q: Quantity) -> str | None:
     rest = text[q.end:]
     cut = min([k for k in (rest.find(c) for c in STOP) if k >= 0] or [len(rest)])
     words = rest[:cut].lstrip("内的里后前")
+    if words.startswith(_fixed()):  # 三年不变: how long a rule holds, not what it is the time of
+        return None
     return words[:SUBJECT_MAX] or None
+
+
+@lru_cache(maxsize=1)
+def _fixed() -> tuple[str, ...]:
+    """The words of a fixed period (schemas/roles.yaml fixed_period: 不变, 一订 …)."""
+    return vocab.words("roles", "fixed_period")
 
 
 def subject_of(text: str, q: Quantity) -> str | None:
@@ -190,5 +198,8 @@ def _previous_topic(text: str, q: Quantity) -> str | None:
     if colon < 0 or any(c in text[colon + 1:q.start] for c in "。；！？"):
         return None
     start = max((text.rfind(c, 0, colon) for c in "。；：！？，"), default=-1) + 1
-    words = [w for w, f in _cut(text[start:colon][-16:]) if _nounish(f)]
+    tagged = _cut(text[start:colon][-16:])
+    if not tagged or not _nounish(tagged[-1][1]):
+        return None  # 会议最后确定：… is who decided, not a heading of what the rules measure
+    words = [w for w, f in tagged if _nounish(f)]
     return "".join(words)[-SUBJECT_MAX:] or None

@@ -147,3 +147,17 @@ def test_a_bound_the_ones_below_are_topped_up_to_is_a_floor():
     assert _relation(t, q, None) == ("min", 300.0, None)
     t = "七两以下的补到八两"
     assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
+
+
+@pytest.mark.parametrize(("text", "number", "not_subject"), [
+    ("根据定产、定购数字自1955年起三年不变的原则", "三年", "不变"),  # how long a rule holds, not what it measures
+    ("会议最后确定：计划收购面为百分之四十至六十", "百分之四十至六十", "会议"),  # who decided, not a heading
+    ("各地经验以分为3岁以下，4—7岁", "3岁以下", "经验"),  # a light noun
+])
+def test_a_subject_is_never_the_form_of_a_rule_or_who_made_it(text, number, not_subject):
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.subjects import rule_subject
+
+    q = next(x for x in build_quantities(text, find_numbers(text)) if text[x.start:x.end].startswith(number))
+    assert rule_subject(text, q) != not_subject
