@@ -455,7 +455,7 @@ class _Scan:
         """按2、4、4的比例, 三：七的比例: the parts of a ratio, tenths when they add up to ten, percents to a hundred."""
         for m in _ratio_re().finditer(self.text):
             parts = list(re.finditer(rf"[{CN_CHARS}\d]{{1,3}}", m.group("run")))
-            values = [parse_chinese(x.group(0)) if not x.group(0).isdigit() else float(x.group(0)) for x in parts]
+            values = [parse_number_text(x.group(0)) for x in parts]
             if any(v is None for v in values) or not self.free(m.start("run"), m.end("run")):
                 continue
             total = sum(values)

@@ -811,8 +811,8 @@ class _Paragraph:
             r = self.roles[i]
             if r is None or r.role != STANDARD or q.unit_kind != "count":
                 continue
-            opened = max(text.rfind(c, 0, q.start) for c in OPENING_BRACKETS)
-            if opened < 0 or any(c in CLOSING_BRACKETS for c in text[opened:q.start]) or EVERY in text[opened:q.start]:
+            opened = self._open_bracket(q)
+            if opened < 0 or EVERY in text[opened:q.start]:
                 continue
             facts = [j for j in range(i) if self.qs[j].end <= opened and self.roles[j] is not None
                      and self.roles[j].role == FACT]
@@ -828,8 +828,8 @@ class _Paragraph:
             r = self.roles[i]
             if r is None or r.role != FACT or r.code != "statistic" or q.multiplied:
                 continue
-            opened = max(text.rfind(c, 0, q.start) for c in OPENING_BRACKETS)
-            if opened < 0 or any(c in CLOSING_BRACKETS for c in text[opened:q.start]):
+            opened = self._open_bracket(q)
+            if opened < 0:
                 continue
             total = [j for j in range(i) if self.qs[j].end == opened and self.roles[j] is not None
                      and self.roles[j].code in ("aggregate", "total")]
@@ -838,7 +838,7 @@ class _Paragraph:
             inside = text[opened:q.start]
             sa, sb = self.sentence(q)
             planned = [x for k, x in enumerate(self.qs) if k != i and sa <= x.start < sb and self.roles[k] is not None
-                       and self.roles[k].role == STANDARD and x.unit == q.unit and self._bracketed(x)]
+                       and self.roles[k].role == STANDARD and x.unit == q.unit and self._open_bracket(x) >= 0]
             # a rate, where the sentence plans others the same way (种子…（平均每亩三十斤）；饲料…（平均每头八十斤）)
             rated = EVERY in inside[inside.rfind("，") + 1:] and bool(planned)
             # the average of the rate the bracket has just set (每人三百六十斤至四百七十斤，平均四百二十斤)
@@ -846,9 +846,10 @@ class _Paragraph:
             if rated or averaged:
                 self.roles[i] = Role(STANDARD, because("planned_rate"))
 
-    def _bracketed(self, q: Quantity) -> bool:
+    def _open_bracket(self, q: Quantity) -> int:
+        """Where the bracket the quantity stands inside opens, or -1 when it stands inside none."""
         opened = max(self.text.rfind(c, 0, q.start) for c in OPENING_BRACKETS)
-        return opened >= 0 and not any(c in CLOSING_BRACKETS for c in self.text[opened:q.start])
+        return -1 if opened < 0 or any(c in CLOSING_BRACKETS for c in self.text[opened:q.start]) else opened
 
     # -- the signals a learned model weighs (pipeline/extract/role_model.py) ----------------
     def signals(self, i: int) -> list[str]:

@@ -657,9 +657,8 @@ def _dropped_mark(text: str, numeral: str) -> re.Match | None:
 
 @lru_cache(maxsize=1)
 def _unit_starts() -> frozenset[str]:
-    data = vocab.load("units")
-    words = [u["word"] for u in data["units"]] + list(data["measure_words"]["words"]) + \
-        list(data["abstract_measure_words"]["words"])
+    data = vocab.load("units")  # the abstract measure words (件, 项 …) are among the measure words
+    words = [u["word"] for u in data["units"]] + list(data["measure_words"]["words"])
     return frozenset(vocab.simplified(str(w))[0] for w in words)
 
 
