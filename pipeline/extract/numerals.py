@@ -90,12 +90,14 @@ def _ratio_re() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _half_res() -> tuple[re.Pattern, re.Pattern]:
     """半斤, 半年, 半个月 (a half of a unit of mass, area or time of schemas/units.yaml) and 一个半月, 三个半负担亩
-    (N and a half of a unit that takes 个)."""
+    (N and a half of a unit that takes 个), or of what is counted in 个 (三个半乡: 3.5 个), unless 半 opens a word
+    of its own (`half_words` in schemas/qualifiers.yaml: 三个半劳动力)."""
     words = sorted({vocab.simplified(u["word"]).removeprefix("个") for u in vocab.load("units")["units"]
                     if u["kind"] in ("mass", "area", "time")}, key=len, reverse=True)
     units = "|".join(map(re.escape, words))
+    half_words = "|".join(re.escape(w.removeprefix("半")) for w in vocab.words("qualifiers", "half_words"))
     return (re.compile(rf"(?<![上下前后多个])半(?=(?:个)?(?:{units}))"),
-            re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?={units})"))
+            re.compile(rf"(?P<num>[{CN_CHARS}]+|\d+)个半(?:(?P<unit>{units})|(?!{half_words}))"))
 
 HALF_WORDS_RE = re.compile(r"一半(?![个月年天日斤两亩])|半数")
 BRACKETED_RE = re.compile(rf"[（(〔\[【]\s*[{CN_CHARS}\d甲乙丙丁戊己庚辛壬癸]{{1,4}}\s*[）)〕\]】]")
@@ -502,10 +504,12 @@ class _Scan:
     def halves(self) -> None:
         text = self.text
         half_re, half_after_re = _half_res()
-        for m in half_after_re.finditer(text):  # 一个半月, 三个半负担亩
+        for m in half_after_re.finditer(text):  # 一个半月, 三个半负担亩; 三个半乡: 3.5 个 (not 三个半劳动力)
             v = parse_number_text(m.group("num"))
-            if v is not None and self.free(m.start(), m.end()):
-                self.add(Number(m.start(), m.end(), v + 0.5, m.group(0)))
+            end = m.end("num") + 2
+            if v is not None and self.free(m.start(), end):
+                self.add(Number(m.start(), end, v + 0.5, text[m.start():end],
+                                implied_unit=None if m.group("unit") else "个"))
         for m in HALF_WORDS_RE.finditer(text):  # 一半, 半数: half of them
             if self.free(m.start(), m.end()):
                 self.add(Number(m.start(), m.end(), 50.0, m.group(0), percent=True))

@@ -175,7 +175,11 @@ CASES = [
     ("半吨", [(0.5, 0.5, "吨", "exact", None)]),
     ("一倍或一倍半以内", [(1, 1.5, "倍", "exact", "range")]),  # 半 after a multiple or a tenth
     ("一成半", [(1.5, 1.5, "成", "exact", None)]),
-    ("三个半人", [(3, 3, "个", "exact", None)]),  # a count's 半 is no half of it
+    ("平均三个半乡有一名干部", [(3.5, 3.5, "个", "exact", None), (1, 1, "名", "exact", None)]),  # N个半: N and a half
+    ("三个半以上", [(3.5, None, "个", "more_than", "min")]),
+    ("三个半至六个半者", [(3.5, 6.5, "个", "exact", "range")]),
+    ("三个半劳动力", [(3, 3, "个", "exact", None)]),  # 半劳动力 is a word (half_words in schemas/qualifiers.yaml)
+    ("两个半脱产干部", [(2, 2, "个", "exact", None)]),
     ("半亩多", [(0.5, 0.5, "亩", "more_than", None)]),
     ("十来个人", [(10, 10, "个", "about", None)]),
     # ranges written with dashes, alternatives, lists
