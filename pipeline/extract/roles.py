@@ -288,6 +288,8 @@ class _Paragraph:
                 self.leave(i, "demonstrative")
             elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
                 self.leave(i, "not_even_one")
+            elif self._print_run(q):
+                self.leave(i, "print_run")
             elif reason := self._names(i):
                 self.leave(i, reason)
             elif reason := self._lists(i):
@@ -295,6 +297,16 @@ class _Paragraph:
             elif q.unit == _unit("household") and any(text.startswith(w, q.end) for w in _words()["household_words"]):
                 nxt = next((k for k in range(i + 1, len(self.qs)) if self.qs[k].unit_kind != "count"), None)
                 self.leave(i, "household_size", condition_of=nxt)
+
+    def _print_run(self, q: Quantity) -> bool:
+        """The document's own copy count: a print-run verb and the number, alone in a bracket or on a line
+        ((共印  3400  份), (抄9份))."""
+        if q.unit not in _words()["print_run.units"]:
+            return False
+        verbs = "|".join(map(re.escape, _words()["print_run.verbs"]))
+        before = re.search(rf"(?:^|\n|[（(])[ \t　]*共?(?:{verbs})[ \t　]*$", self.text[:q.start])
+        after = re.match(r"[ \t　]*(?:[）)]|\n|$)", self.text[q.end:])
+        return before is not None and after is not None
 
     def _lists(self, i: int) -> Reason | None:
         """The count of the persons or things the text lists, a statistic of the text's own, never a rule's

@@ -63,6 +63,10 @@ CASES = [
     ("这是一个很重要的问题。", REPORT, [("一个", "left_out")]),
     ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
+    # the document's own copy or page count in its end matter; a count of what was printed is the text's subject
+    ("此件发至县委。\n（共印2500份）", INSTRUCTION, [("2500份", "left_out")]),
+    ("送省委阅。（办秘）（抄12份）", INSTRUCTION, [("12份", "left_out")]),
+    ("各县共印发宣传材料三十万份。", REPORT, [("三十万份", "fact")]),
     ("尽量归一户计算。", RULE, [("一户", "left_out")]),
     ("规模较小的生产队，可以只设一个保管员。", RULE, [("一个", "standard")]),
     ("全县七个公社，有三个完成任务，一个还差很多。", REPORT,
