@@ -9,7 +9,7 @@ decimal points already ASCII). Reads every form the period writes:
     十七亿一千五百余万  一点二九亿  二万亿                                 compounds and decimals with 万/亿
     百分之八十点四  百分之百  万分之八十 (0.8 %)  千分之五                 shares
     二分之一 (50 %)  1/4 (25 %)  一半 (50 %)  半数 (50 %)                fractions, read as percent
-    两三 (2..3)  七八十万 (70..80万)  三、四 (3..4)  百分之二、三十 (20..30)  十几 (11..19)  approximate numbers
+    两三 (2..3)  七八十万 (70..80万)  三、四 (3..4)  百分之二、三十 (20..30)  十几 (10-odd)  approximate numbers
     半斤  半月  一个半月                                                   halves (三亩半: see quantities)
     购四留六 (4 and 6 tenths)  三七开                                     tenth splits
 
@@ -63,7 +63,7 @@ APPROX_PAIR_RE = re.compile(r"(?P<a>[一二三四五六七八九两])、(?P<b>[�
 # 六、七、八、九: three or more listed numerals are list items or months, never one quantity
 LIST_RE = re.compile(rf"(?:[{CN_CHARS}\d]{{1,3}}、){{2,}}[{CN_CHARS}\d]{{1,3}}")
 # 购四留六, 三七开: two digits that share ten between them
-# 十几个, 二十几斤, 十几万: ten-something, read as the range it spans (11–19, 21–29)
+# 十几个, 二十几斤, 十几万, 百分之七十几: ten-odd, read as 十多 is: more than the tens written (十几亿: more than 1e9)
 TEENS_RE = re.compile(r"(?<![几数\d〇零一二三四五六七八九十百千万亿两])"
                       r"(?P<tens>[一二三四五六七八九]?)十几(?P<mult>万|亿)?")
 
@@ -438,8 +438,10 @@ class _Scan:
                     value, high = value * scale, hi
                 else:
                     end = m.start("num2") - 1
+            odd = high is None and num.endswith("十") and self.text.startswith("几", end)  # 百分之七十几: 70-odd
+            end += odd
             self.add(Number(m.start(), end, value * base, self.text[m.start():end], percent=True,
-                            high=high * base if high is not None else None))
+                            high=high * base if high is not None else None, more=odd))
 
     def fractions(self) -> None:
         for m in FRACTION_RE.finditer(self.text):
@@ -499,7 +501,7 @@ class _Scan:
                 continue
             tens = _DIGIT_VALUE[m.group("tens")] if m.group("tens") else 1
             f = {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1.0)
-            self.add(Number(m.start(), m.end(), (tens * 10 + 1) * f, m.group(0), high=(tens * 10 + 9) * f))
+            self.add(Number(m.start(), m.end(), tens * 10 * f, m.group(0), more=True))
 
     def halves(self) -> None:
         text = self.text

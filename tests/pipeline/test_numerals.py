@@ -207,9 +207,10 @@ CASES = [
     ("做到四无", []),
     ("五保户", []),
     ("大名县五区", []),
-    ("十几个县", [(11, 19, "个", "exact", "range")]),  # ten-something
-    ("二十几斤", [(21, 29, "斤", "exact", "range")]),
-    ("十几万人", [(110000, 190000, "人", "exact", "range")]),
+    ("十几个县", [(10, 10, "个", "more_than", None)]),  # ten-odd: more than ten, as 十多个
+    ("二十几斤", [(20, 20, "斤", "more_than", None)]),
+    ("十几万人", [(100000, 100000, "人", "more_than", None)]),
+    ("百分之七十几", [(70, 70, "%", "more_than", None)]),
     ("几十万人", []),  # some tens of thousands: no number
     ("数百个", []),
     ("每人每年××斤", []),  # masked: never read
