@@ -286,7 +286,8 @@ class _Paragraph:
             elif q.value == 1 and not q.is_range and any(
                     text.endswith(w, 0, q.start) for w in _words()["demonstratives"]):
                 self.leave(i, "demonstrative")
-            elif q.value == 1 and not q.is_range and text.startswith(_words()["not_even_one"], q.end):
+            elif q.value == 1 and not q.is_range and (text.startswith(_words()["not_even_one"], q.end)
+                                                      or text.endswith(_words()["not_even_one.before"], 0, q.start)):
                 self.leave(i, "not_even_one")
             elif self._print_run(q):
                 self.leave(i, "print_run")

@@ -63,6 +63,8 @@ CASES = [
     ("这是一个很重要的问题。", REPORT, [("一个", "left_out")]),
     ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
+    ("全乡没有一个食堂停过伙。", REPORT, [("一个", "left_out")]),
+    ("三年大跃进中，积累多了一些。", REPORT, [("三年", "left_out")]),  # a period's name, as a plan's
     # the document's own copy or page count in its end matter; a count of what was printed is the text's subject
     ("此件发至县委。\n（共印2500份）", INSTRUCTION, [("2500份", "left_out")]),
     ("送省委阅。（办秘）（抄12份）", INSTRUCTION, [("12份", "left_out")]),
