@@ -51,7 +51,10 @@ CAPTION_MAX = 12
 OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
 LIST_MAX = 12  # a count of listed items is a small one
-QUOTED_NAME_MAX = 8  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
+QUOTED_NAME_MAX = 8
+# a condition closed by 的/者 that a modal clause follows: at most this many characters after the number
+# (收入不足50元的，可以…; 三、五年内还清价款确有困难的，可以…)
+CONDITION_TAIL = 12  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
@@ -535,7 +538,7 @@ class _Paragraph:
         a, b = self.minor(q)
         if w := _has(self.clean[end:b], "normative.strong"):
             return w
-        closes = self.clean[b - 1] in OF + WHO and b - end <= 8  # 收入不足50元的，
+        closes = self.clean[b - 1] in OF + WHO and b - end <= CONDITION_TAIL  # 收入不足50元的，
         describes = q.relation in ("min", "max") and OF in self.clean[end:b]  # 收入在100元以上的社队，
         if b < len(self.text) and self.text[b] in "，," and (closes or describes):
             _, nb = self.stops["minor"].around(b + 1, b + 1)

@@ -95,6 +95,9 @@ CASES = [
     ("国家收购的粮食，约三分之一消耗在可以不必供应的地方。", REPORT, [("约三分之一", "fact")]),
     ("三个月的口粮应当留足。", REPORT, [("三个月", "standard")]),
     ("每人收入在八十元以上的社，公积金可以多留。", REPORT, [("八十元以上", "standard")]),
+    # a condition closed by 的 that a modal clause follows, its verb phrase a dozen characters long
+    ("耕牛折价入社以后，两年内付清牛价确实有困难的，可以分期付款。", REPORT, [("两年内", "standard")]),
+    ("两年内付清牛价的社员已经不少，大家都很满意。", REPORT, [("两年内", "fact")]),
     ("超过一倍半以上的，应当退回。", REPORT, [("超过一倍半以上", "standard")]),
     ("超支户只占百分之三十八，其他的户都不应当超支。", REPORT, [("百分之三十八", "fact")]),
     # a statement a decision opens (…确定：, a sentence opening with 决定) sets rules to the sentence's end
