@@ -32,6 +32,11 @@ def at(text: str, number: str) -> tuple[int, int]:
     # the thing a price belongs to, named earlier in the major clause (not only in the number's own clause)
     ("将羊皮收购牌价，在原价的基础上，再调低百分之八", "百分之八", "livestock"),
     ("耕畜死亡时，社员按价赔偿百分之二十", "百分之二十", "livestock"),
+    # the purchase or supply of a thing other than grain is about that thing (goods, livestock)
+    ("凡私运食油出境在二斤以上者，由国营公司按牌价收购", "二斤以上", "goods"),
+    ("花生油，春节每人供应三两", "三两", "goods"),
+    ("耕牛一律由供销社收购，每头不超过二百元", "二百元", "livestock"),
+    ("余粮户交售余粮的百分之八十", "百分之八十", "purchase"),
     # an organ before a verb of saying is the speaker, not what the numbers govern
     ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
     ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),
