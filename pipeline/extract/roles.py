@@ -52,6 +52,8 @@ OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
 LIST_MAX = 12  # a count of listed items is a small one
 QUOTED_NAME_MAX = 8
+# 两个或者两个以上 (的合作社合并): "two or more", the plural of the period's legal prose, no count
+PLURAL_RE = re.compile(r"(?P<n>[两二2]\S{0,2})或(?:者|是)?(?P=n)以上")
 # a condition closed by 的/者 that a modal clause follows: at most this many characters after the number
 # (收入不足50元的，可以…; 三、五年内还清价款确有困难的，可以…)
 CONDITION_TAIL = 12  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
@@ -294,6 +296,8 @@ class _Paragraph:
                 self.leave(i, "not_even_one")
             elif self._print_run(q):
                 self.leave(i, "print_run")
+            elif q.value_min == 2 and q.value_max is None and PLURAL_RE.fullmatch(text[q.start:q.end]):
+                self.leave(i, "plural")
             elif reason := self._names(i):
                 self.leave(i, reason)
             elif reason := self._lists(i):

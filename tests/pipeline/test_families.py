@@ -38,6 +38,7 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("耕牛一律由供销社收购，每头不超过二百元", "二百元", "livestock"),
     ("余粮户交售余粮的百分之八十", "百分之八十", "purchase"),
     ("小牲畜按大牲畜的一半留料", "一半", "feed"),  # 留料: keep feed, the word after the number in its clause
+    ("社员私有的牧畜，可以在两年内作价归社", "两年内", "livestock"),
     # an organ before a verb of saying is the speaker, not what the numbers govern
     ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
     ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),

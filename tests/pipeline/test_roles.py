@@ -64,6 +64,9 @@ CASES = [
     ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
     ("全乡没有一个食堂停过伙。", REPORT, [("一个", "left_out")]),
+    ("两个或者两个以上的生产队合并的时候，财产统一移交。", RULE, [("两个或者两个以上", "left_out")]),  # a plural
+    ("两个或两个以上的乡合办一个仓库。", RULE, [("两个或两个以上", "left_out"), ("一个", "standard")]),
+    ("三个或者三个以上的社合并，须经县委批准。", RULE, [("三个或者三个以上", "standard")]),  # a threshold
     ("三年大跃进中，积累多了一些。", REPORT, [("三年", "left_out")]),  # a period's name, as a plan's
     # the document's own copy or page count in its end matter; a count of what was printed is the text's subject
     ("此件发至县委。\n（共印2500份）", INSTRUCTION, [("2500份", "left_out")]),
