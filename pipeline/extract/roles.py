@@ -354,13 +354,23 @@ class _Paragraph:
         return None
 
     def _counts_listed(self, q: Quantity) -> bool:
-        """The count equals the items listed right before it in its clause (A、B与C三家), at least two."""
+        """The count equals the items listed right before it in its clause (A、B与C三家), at least two; or one more
+        than those, the first item set off by a comma (由基本核算单位，包产单位与人民公社三家)."""
         if q.value is None or q.is_range or not 2 <= q.value <= LIST_MAX:
             return False
         start = max(self.text.rfind(c, 0, q.start) for c in "，,；;。：:\n") + 1
+        separators = f"[{''.join(_words()['lists.separators'])}]"
         segment = self.text[start:q.start]
-        parts = [p for p in re.split(f"[{''.join(_words()['lists.separators'])}]", segment) if p.strip()]
-        return len(parts) >= 2 and len(parts) == q.value and not re.search(r"\d|[一二三四五六七八九十]", segment)
+        parts = [p for p in re.split(separators, segment) if p.strip()]
+        if len(parts) < 2 or re.search(r"\d|[一二三四五六七八九十]", segment):
+            return False
+        if len(parts) == q.value:
+            return True
+        comma = start - 1
+        if len(parts) + 1 == q.value and comma > 0 and self.text[comma] in "，,":
+            first = self.text[max(self.text.rfind(c, 0, comma) for c in "，,；;。：:\n") + 1:comma]
+            return bool(first.strip()) and not re.search(separators, first)
+        return False
 
     def _quotation(self, q: Quantity) -> int | None:
         """The length of the quotation (“…”, 「…」) the quantity stands inside, or None."""

@@ -64,6 +64,9 @@ CASES = [
     ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
     ("全乡没有一个食堂停过伙。", REPORT, [("一个", "left_out")]),
+    ("第五条　仓库由生产大队，生产队与公社三家共同管理。", RULE, [("三家", "fact")]),  # the first item set off by a comma
+    ("仓库由生产大队，生产队与公社两家共同管理。", RULE, [("两家", "fact")]),
+    ("粮食由国家，社员四家分担。", RULE, [("四家", "standard")]),  # no list the count equals
     ("两个或者两个以上的生产队合并的时候，财产统一移交。", RULE, [("两个或者两个以上", "left_out")]),  # a plural
     ("两个或两个以上的乡合办一个仓库。", RULE, [("两个或两个以上", "left_out"), ("一个", "standard")]),
     ("三个或者三个以上的社合并，须经县委批准。", RULE, [("三个或者三个以上", "standard")]),  # a threshold
