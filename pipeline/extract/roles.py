@@ -683,6 +683,8 @@ class _Paragraph:
             closed = any(clean.startswith(w, (ceiling or q).end) for w in _words()["condition_closers"])
             if marked or (closed and (_has(sentence, "normative.strong") or self._amount_follows(q))):
                 return because("threshold")
+        if bounded and self._portion_rate(q) is not None:
+            return because("threshold")
         if opener := self._opened_by(q):
             return because("statement", word=opener)
         if noun := self._norm_value(q):
@@ -766,11 +768,28 @@ class _Paragraph:
 
     def _consequence_of_condition(self, q: Quantity) -> bool:
         """每户每人有五个负担亩以上者，每个负担亩收购五十一至七十斤: an amount counted per something in the clause
-        after a condition closed by 者, in its major clause."""
+        after a condition closed by 者, in its major clause; 超过二百斤的部分，收购百分之六十: the rate of a portion."""
         ma, _ = self.major(q)
         a, _ = self.minor(q)
         closed = any(self.clean[k - 1] == "者" for k in self.stops["minor"].at if ma < k < a and self.text[k] in "，,")
-        return closed and self._per(q)
+        if closed and self._per(q):
+            return True
+        return any(x.relation in ("min", "max") and self._portion_rate(x) is q for x in self.qs if x.end <= a)
+
+    def _portion_rate(self, q: Quantity) -> Quantity | None:
+        """The rate a portion beyond a threshold is dealt with by (超过二百斤的部分，收购百分之六十): `q` closed by 的部分
+        and a comma, the clause after holding a share or an amount counted per something, not the share a thing
+        accounts for (…的部分，占百分之六十). Returns that rate's quantity, or None."""
+        end = q.unit_end if q.unit_end is not None else q.end
+        word = next((w for w in _words()["portions_beyond"] if self.clean.startswith(w, end)), None)
+        b = end + len(word) if word else -1
+        if word is None or b >= len(self.text) or self.text[b] not in "，,":
+            return None
+        _, nb = self.stops["minor"].around(b + 1, b + 1)
+        rate = next((x for x in self.qs if b < x.start < nb), None)
+        if rate is None or _has(self.clean[b + 1:rate.start], "share_verbs") or self._narrative(rate):
+            return None  # …的部分，占百分之六十; …的部分，已收购了百分之六十: what is, no rule
+        return rate if rate.unit_kind in ("pct", "tenth") or self._per(rate) else None
 
     def decide(self) -> None:
         for i, q in enumerate(self.qs):

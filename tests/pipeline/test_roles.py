@@ -101,6 +101,11 @@ CASES = [
     ("国家收购的粮食，约三分之一消耗在可以不必供应的地方。", REPORT, [("约三分之一", "fact")]),
     ("三个月的口粮应当留足。", REPORT, [("三个月", "standard")]),
     ("每人收入在八十元以上的社，公积金可以多留。", REPORT, [("八十元以上", "standard")]),
+    # a portion beyond a threshold and the rate it is dealt with by: the bracket of a progressive rule
+    ("超过二百斤的部分，收购百分之六十。", REPORT, [("超过二百斤", "standard"), ("百分之六十", "standard")]),
+    ("不足三百斤的部分，由国家按每人每月十五斤补给。", REPORT, [("不足三百斤", "standard"), ("十五斤", "standard")]),
+    ("超过二百斤的部分，占百分之六十。", REPORT, [("超过二百斤", "fact"), ("百分之六十", "fact")]),
+    ("其中超过二百斤的部分，已收购了百分之六十。", REPORT, [("超过二百斤", "fact"), ("百分之六十", "fact")]),
     # a condition closed by 的 that a modal clause follows, its verb phrase a dozen characters long
     ("耕牛折价入社以后，两年内付清牛价确实有困难的，可以分期付款。", REPORT, [("两年内", "standard")]),
     ("两年内付清牛价的社员已经不少，大家都很满意。", REPORT, [("两年内", "fact")]),
