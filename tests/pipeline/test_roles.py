@@ -101,6 +101,10 @@ CASES = [
     ("国家收购的粮食，约三分之一消耗在可以不必供应的地方。", REPORT, [("约三分之一", "fact")]),
     ("三个月的口粮应当留足。", REPORT, [("三个月", "standard")]),
     ("每人收入在八十元以上的社，公积金可以多留。", REPORT, [("八十元以上", "standard")]),
+    # the base of a comparison is no time a clause reports; an exemption's period is a rule's
+    ("各县的征购任务应比去年减少百分之五。", INSTRUCTION, [("百分之五", "standard")]),
+    ("今年的销量比去年增加了百分之五。", INSTRUCTION, [("百分之五", "fact")]),
+    ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
     # a portion beyond a threshold and the rate it is dealt with by: the bracket of a progressive rule
     ("超过二百斤的部分，收购百分之六十。", REPORT, [("超过二百斤", "standard"), ("百分之六十", "standard")]),
     ("不足三百斤的部分，由国家按每人每月十五斤补给。", REPORT, [("不足三百斤", "standard"), ("十五斤", "standard")]),
