@@ -407,6 +407,7 @@ class _Paragraph:
             # a bounded amount after 每 is a bracket's bound, no basis (每户每人有三个半负担亩以上不满五个负担亩者)
             if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs) \
                     and q.relation not in ("min", "max"):
+                later = later or self._rate_in_next_clause(q)
                 if later:
                     k = later[0]
                     once = qs[k].value == 1 and qs[k].unit_kind in ("count", "area", "mass")
@@ -691,6 +692,8 @@ class _Paragraph:
             return because("norm_value", word=noun)
         if self._consequence_of_condition(q):
             return because("condition_amount")
+        if self._rate_per_basis(q):
+            return because("rate_per_basis")
         if verb := self._decreed_change(q):
             return because("decreed_change", word=verb)
         return None
@@ -775,6 +778,32 @@ class _Paragraph:
         if closed and self._per(q):
             return True
         return any(x.relation in ("min", "max") and self._portion_rate(x) is q for x in self.qs if x.end <= a)
+
+    def _rate_in_next_clause(self, q: Quantity) -> list[int]:
+        """每交售一百斤油料，奖售食油五斤: the clause after the basis's opens with a verb of reward or supply and holds
+        the rate; its index, or none."""
+        _, b = self.minor(q)
+        if b >= len(self.text) or self.text[b] not in "，," or not self._opens_with_rate_verb(b + 1):
+            return []
+        _, nb = self.stops["minor"].around(b + 1, b + 1)
+        return [k for k, x in enumerate(self.qs) if b < x.start < nb and self.roles[k] is None][:1]
+
+    def _opens_with_rate_verb(self, at: int) -> bool:
+        return self.clean.startswith(_words()["rate_verbs"], at + len(self.clean[at:at + 4]) - len(
+            self.clean[at:at + 4].lstrip(" 　")))
+
+    def _rate_per_basis(self, q: Quantity) -> bool:
+        """每交售一百斤…奖售布票三尺: an amount counted per a number before it in its minor clause (that number's role
+        is the basis), a verb of reward or supply between them, or opening the amount's clause right after the
+        basis's (每交售一百斤油料，奖售食油五斤); not an average (平均每百斤…)."""
+        a, _ = self.minor(q)
+        if a > 0 and self.text[a - 1] in "，," and self._opens_with_rate_verb(a):
+            a, _ = self.stops["minor"].around(a - 1, a - 1)  # the basis's clause, before the comma
+        basis = next((x for x, r in zip(self.qs, self.roles, strict=True) if a <= x.start and x.end <= q.start
+                      and r is not None and r.code == "basis"), None)
+        if basis is None or _has(self.clean[a:basis.start], "average"):
+            return False
+        return bool(_has(self.clean[basis.end:q.start], "rate_verbs"))
 
     def _portion_rate(self, q: Quantity) -> Quantity | None:
         """The rate a portion beyond a threshold is dealt with by (超过二百斤的部分，收购百分之六十): `q` closed by 的部分

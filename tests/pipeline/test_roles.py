@@ -105,6 +105,9 @@ CASES = [
     ("各县的征购任务应比去年减少百分之五。", INSTRUCTION, [("百分之五", "standard")]),
     ("今年的销量比去年增加了百分之五。", INSTRUCTION, [("百分之五", "fact")]),
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
+    # a rate of reward per a quantity sold, outside a regulation's articles too; an average is a statistic
+    ("社员每交售一百斤油料，奖售食油五斤。", REPORT, [("一百斤", "left_out"), ("五斤", "standard")]),
+    ("平均每百斤稻谷出米七十斤。", REPORT, [("百斤", "left_out"), ("七十斤", "fact")]),
     # a portion beyond a threshold and the rate it is dealt with by: the bracket of a progressive rule
     ("超过二百斤的部分，收购百分之六十。", REPORT, [("超过二百斤", "standard"), ("百分之六十", "standard")]),
     ("不足三百斤的部分，由国家按每人每月十五斤补给。", REPORT, [("不足三百斤", "standard"), ("十五斤", "standard")]),
