@@ -64,6 +64,8 @@ DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "
 VALUE_BANDS = ((1, "below_1"), (1.0001, "1"), (10, "below_10"), (100, "below_100"), (1000, "below_1000"),
                (10000, "below_10000"), (float("inf"), "10000_or_more"))
 NEWS = "news"
+INSTRUCTION = "instruction"
+RATE_KINDS = ("mass", "area", "currency", "length")  # the amounts an instruction sets per person, household, mu
 
 
 @dataclass(frozen=True)
@@ -543,7 +545,17 @@ class _Paragraph:
                                                                        "normative.weak")
         if weak and (self._per(q) or self._share_of(q)):
             return True, because("rule_word_per", word=weak)
+        if self._instructed_rate(q):
+            return True, because("instructed_rate")
         return False, None
+
+    def _instructed_rate(self, q: Quantity) -> bool:
+        """An instruction's amount counted per person, household or mu (城镇居民每人每月供应二十八斤): what the
+        instruction sets; not an average (平均每人…, 人均), which is how an instruction reports."""
+        if self.ctx.kind != INSTRUCTION or q.unit_kind not in RATE_KINDS:
+            return False
+        a, _ = self.minor(q)
+        return bool(_has(self.clean[a:q.start], "distributive")) and not _has(self.clean[a:q.start], "average")
 
     def _modal_after(self, q: Quantity) -> str | None:
         """A rule word after the number that still governs it: in the number's own minor clause (三个月的口粮应留足;

@@ -105,6 +105,11 @@ CASES = [
     ("各县的征购任务应比去年减少百分之五。", INSTRUCTION, [("百分之五", "standard")]),
     ("今年的销量比去年增加了百分之五。", INSTRUCTION, [("百分之五", "fact")]),
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
+    # an instruction's amount per person, household or mu is what it sets; an average is how it reports
+    ("城镇居民每人每月供应二十八斤。", INSTRUCTION, [("二十八斤", "standard")]),
+    ("平均每人每月吃粮三十二斤。", INSTRUCTION, [("三十二斤", "fact")]),
+    ("据反映，有的地方每人每月只吃二十斤。", INSTRUCTION, [("二十斤", "fact")]),
+    ("一个农民到集上买了三百斤粮食。", INSTRUCTION, [("一个", "left_out"), ("三百斤", "fact")]),
     # a rate of reward per a quantity sold, outside a regulation's articles too; an average is a statistic
     ("社员每交售一百斤油料，奖售食油五斤。", REPORT, [("一百斤", "left_out"), ("五斤", "standard")]),
     ("平均每百斤稻谷出米七十斤。", REPORT, [("百斤", "left_out"), ("七十斤", "fact")]),
