@@ -132,7 +132,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs"):
+                    "before_noun", "verbs", "judgments"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -602,7 +602,10 @@ class _Paragraph:
         """A clause that reports: 了 in the number's own minor clause, or a reporting word before it in its
         major clause with no rule word between (定量标准已经偏高，要求…降低1斤 sets a rule)."""
         a, b = self.minor(q)
-        if w := _has(self.clean[a:b], "narrative.perfective"):
+        clause = self.clean[a:b]
+        for judgment in _words()["normative.judgments"]:  # 每人四百斤就够了: a judgment's 了 reports nothing
+            clause = clause.replace(judgment, " " * len(judgment))
+        if w := _has(clause, "narrative.perfective"):
             return because("reports", word=w)
         ma, _ = self.major(q)
         head = self.clean[ma:q.start]
