@@ -108,7 +108,7 @@ CASES = [
     # a speaker's judgment closes a rule on what stands before it; its 了 reports nothing
     ("我看口粮每人每年四百斤就够了。", REPORT, [("四百斤", "standard")]),
     ("食堂的规模，以五十户左右比较合适。", REPORT, [("五十户左右", "standard")]),
-    ("那一年每人吃了四百斤，够了。", REPORT, [("四百斤", "fact")]),
+    ("去年每人吃了四百斤，够了。", REPORT, [("四百斤", "fact")]),
     # an instruction's amount per person, household or mu is what it sets; an average is how it reports
     ("城镇居民每人每月供应二十八斤。", INSTRUCTION, [("二十八斤", "standard")]),
     ("平均每人每月吃粮三十二斤。", INSTRUCTION, [("三十二斤", "fact")]),
