@@ -105,6 +105,8 @@ CASES = [
     ("各县的征购任务应比去年减少百分之五。", INSTRUCTION, [("百分之五", "standard")]),
     ("今年的销量比去年增加了百分之五。", INSTRUCTION, [("百分之五", "fact")]),
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
+    ("最好每个社员每月能吃到三十斤。", REPORT, [("三十斤", "standard")]),  # 最好: a weak rule word
+    ("搞得最好的社每亩收了五百斤。", REPORT, [("五百斤", "fact")]),  # … not the best of something
     # a speaker's judgment closes a rule on what stands before it; its 了 reports nothing
     ("我看口粮每人每年四百斤就够了。", REPORT, [("四百斤", "standard")]),
     ("食堂的规模，以五十户左右比较合适。", REPORT, [("五十户左右", "standard")]),
