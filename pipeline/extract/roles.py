@@ -132,7 +132,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs", "judgments"):
+                    "before_noun", "verbs", "judgments", "with_comma"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -736,6 +736,10 @@ class _Paragraph:
             opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
             if _has(opening, "openers.not_after"):  # 如果我们决定…: a supposition, no decision
                 return None
+            comma = self.clean.find("，", sa, q.start)
+            first = self.clean[sa:comma].strip(" 　\n") if comma >= 0 else ""
+            if word := next((w for w in _words()["openers.with_comma"] if first.endswith(w)), None):
+                return word  # 我们的意见，城市每人每月减少一斤
             return next((w for w in _words()["openers.decisions"] if w in opening), None)
         lead = self.clean[max(sa, colon - 6):colon]
         return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")

@@ -107,6 +107,9 @@ CASES = [
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
     ("最好每个社员每月能吃到三十斤。", REPORT, [("三十斤", "standard")]),  # 最好: a weak rule word
     ("搞得最好的社每亩收了五百斤。", REPORT, [("五百斤", "fact")]),  # … not the best of something
+    # the speaker's own proposal opens a statement with a comma as with a colon; others' opinions do not
+    ("我们的意见，城市居民每人每月减少粮食一斤。", REPORT, [("一斤", "standard")]),
+    ("群众的意见，每人每月吃三十斤不够。", REPORT, [("三十斤", "fact")]),
     # a speaker's judgment closes a rule on what stands before it; its 了 reports nothing
     ("我看口粮每人每年四百斤就够了。", REPORT, [("四百斤", "standard")]),
     ("食堂的规模，以五十户左右比较合适。", REPORT, [("五十户左右", "standard")]),
