@@ -103,11 +103,31 @@ def _topical(text: str, start: int, end: int) -> tuple[tuple[int, int, Cue], ...
     spans = [(a, b) for a, b in _purpose_spans(text) if not (a <= start and end <= b)]
     # the basis of a rate, 每 and its noun right before the number (平均每头牲畜八十斤: feed, counted per head)
     every = text.rfind(EVERY, max(0, start - BASIS_REACH), start)
-    if every >= 0 and not any(c in MINOR + MAJOR + SENTENCE for c in text[every:start]):
+    if every >= 0 and not any(c in MINOR + MAJOR + SENTENCE for c in text[every:start]) \
+            and _names_basis(text, found, every, start):
         spans.append((every, start))
     if not spans:
         return found
     return tuple(o for o in found if not any(a <= o[0] < b for a, b in spans))
+
+
+def _names_basis(text: str, found: tuple[tuple[int, int, Cue], ...], every: int, start: int) -> bool:
+    """What stands between 每 with its measure word and the number is the basis's noun, one cue word or nothing
+    (每头牲畜八十斤, 每亩三十斤), not a verb and its object (每年留种子十二斤: the seed is what the number counts);
+    a period (每月, 每年) takes no noun (每月供应二十五斤: 供应 is the verb)."""
+    after = every + 2
+    if after >= start:
+        return True
+    if text[every + 1:after] in _time_measures():
+        return False
+    return any(a == after and b == start for a, b, _ in found)
+
+
+@lru_cache(maxsize=1)
+def _time_measures() -> frozenset[str]:
+    """The one-character units of time (年, 月, 日 …, schemas/units.yaml): 每月 is a period, no noun's measure."""
+    return frozenset(w for u in vocab.load("units")["units"] if u["kind"] == "time"
+                     and len(w := vocab.simplified(str(u["word"]))) == 1)
 
 
 @lru_cache(maxsize=256)

@@ -39,6 +39,10 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("余粮户交售余粮的百分之八十", "百分之八十", "purchase"),
     ("小牲畜按大牲畜的一半留料", "一半", "feed"),  # 留料: keep feed, the word after the number in its clause
     ("社员私有的牧畜，可以在两年内作价归社", "两年内", "livestock"),
+    # the basis of a rate is 每 and its noun; a verb and its object after a period are what the number counts
+    ("每人每年留种子十二斤", "十二斤", "seed"),
+    ("耕牛每头每年留饲料三百斤", "三百斤", "feed"),
+    ("缺粮户每人每月供应二十五斤", "二十五斤", "sale"),
     # an organ before a verb of saying is the speaker, not what the numbers govern
     ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
     ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),
