@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.grammar import EVERY, MAJOR, MINOR
+from pipeline.grammar import EVERY, MAJOR, MINOR, OF
 from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
 BASIS_REACH = 5  # 每 and at most four characters of its noun right before a number: the basis of its rate
@@ -130,6 +130,55 @@ def _time_measures() -> frozenset[str]:
                      and len(w := vocab.simplified(str(u["word"]))) == 1)
 
 
+def _without_share_base(text: str, found: tuple[tuple[int, int, Cue], ...], start: int,
+                        end: int) -> tuple[tuple[int, int, Cue], ...]:
+    """For a share right after 的 (总收入的3％至5％) that a verb sets against its base, where a family word stands
+    before that verb in the major clause: the topic, the last family word of the first minor clause that has one
+    (its head noun), is the only cue of the major clause read (…上交给公社的公积金，控制在生产队总收入的3％至5％以内:
+    fund; 公社一级的储备，…在…公共积累中提取，最高不得超过…储备米的30％: reserve; 干部的补贴工分，…控制在…: labor)."""
+    if not text.endswith(OF, 0, start) or not _is_share(text[start:end]):
+        return found
+    plain = _blank_asides(text)  # a stop inside a bracketed gloss ends no clause of the text around it
+    lo, _ = _bounds(plain, start, end, MAJOR + SENTENCE)
+    clause = plain[lo:start]
+    verb = max(((clause.rfind(v), v) for v in _share_verbs() if v in clause), default=None)
+    if verb is None:
+        return found
+    cut = lo + verb[0]
+    before = [o for o in found if lo <= o[0] and o[1] <= cut]
+    if not before:
+        return found
+    # the topic: the head (last family word) of the first minor clause that names a family
+    first = _bounds(plain, before[0][0], before[0][1], MINOR + MAJOR + SENTENCE)
+    subject = max((o for o in before if first[0] <= o[0] and o[1] <= first[1]), key=lambda o: o[0])
+    return tuple(o for o in found if o == subject or not lo <= o[0] < start)
+
+
+@lru_cache(maxsize=64)
+def _blank_asides(text: str) -> str:
+    """`text` with what stands inside brackets blanked (same length)."""
+    out, depth = [], 0
+    for c in text:
+        if c in "（(":
+            depth += 1
+        elif c in "）)" and depth:
+            depth -= 1
+            out.append(c)
+            continue
+        out.append("　" if depth else c)
+    return "".join(out)
+
+
+def _is_share(quote: str) -> bool:
+    return quote.startswith(("百分之", "千分之")) or quote.rstrip("左右以内上下").endswith(("%", "％", "成")) \
+        or "分之" in quote
+
+
+@lru_cache(maxsize=1)
+def _share_verbs() -> tuple[str, ...]:
+    return tuple(vocab.simplified(str(w)) for w in vocab.load("families")["share_base"]["verbs"])
+
+
 @lru_cache(maxsize=256)
 def _purpose_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The clauses of purpose of a paragraph: from an opener at a clause's start to its comma (为…使国家和社、队都有
@@ -211,6 +260,7 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
     for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
             return cue.family, MINOR_TIER
+    found = _without_share_base(text, found, start, end)
     for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first

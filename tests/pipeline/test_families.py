@@ -39,6 +39,12 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("余粮户交售余粮的百分之八十", "百分之八十", "purchase"),
     ("小牲畜按大牲畜的一半留料", "一半", "feed"),  # 留料: keep feed, the word after the number in its clause
     ("社员私有的牧畜，可以在两年内作价归社", "两年内", "livestock"),
+    # a share set against its base by a verb governs what its subject names (the head of the first clause that
+    # names a family), not what its base names
+    ("公益金一般为总收入的百分之一至二", "百分之一至二", "fund"),
+    ("队里留下的储备，只能从公共积累中开支，最多不得超过储备粮的百分之二十", "百分之二十", "reserve"),
+    ("干部的补贴工分，一般应该控制在工分总数的百分之二左右", "百分之二左右", "labor"),
+    ("收购余粮的百分之八十", "百分之八十", "purchase"),  # no verb sets it against a base: the base's
     # the basis of a rate is 每 and its noun; a verb and its object after a period are what the number counts
     ("每人每年留种子十二斤", "十二斤", "seed"),
     ("耕牛每头每年留饲料三百斤", "三百斤", "feed"),
