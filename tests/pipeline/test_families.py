@@ -45,6 +45,7 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("队里留下的储备，只能从公共积累中开支，最多不得超过储备粮的百分之二十", "百分之二十", "reserve"),
     ("干部的补贴工分，一般应该控制在工分总数的百分之二左右", "百分之二左右", "labor"),
     ("收购余粮的百分之八十", "百分之八十", "purchase"),  # no verb sets it against a base: the base's
+    ("猪肉，春节每人供应一斤", "一斤", "goods"),  # a non-staple food supplied: goods, as oil and cloth
     # the basis of a rate is 每 and its noun; a verb and its object after a period are what the number counts
     ("每人每年留种子十二斤", "十二斤", "seed"),
     ("耕牛每头每年留饲料三百斤", "三百斤", "feed"),
