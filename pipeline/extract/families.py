@@ -266,7 +266,14 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
             return _owner(found, cue, start, min(lo, _bounds(text, start, end, MAJOR + SENTENCE)[0])), tier
-    # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变)
+    # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变):
+    # the topic of the sentence right before, its first family word (…实行粮食半供给制，即…油、盐由社员个人出钱。
+    # 这个办法五年不变: distribution), else the nearest word before
+    sa, _ = _bounds(text, start, end, SENTENCE)
+    pa, _ = _bounds(text, max(sa - 1, 0), max(sa - 1, 0), SENTENCE)
+    previous = [o for o in found if pa <= o[0] and o[1] <= sa]
+    if previous:
+        return min(previous, key=lambda o: o[0])[2].family, PARAGRAPH_TIER
     if cue := _nearest(found, start, end, 0, start, after=False):
         return cue.family, PARAGRAPH_TIER
     if heading:
