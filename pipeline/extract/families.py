@@ -252,7 +252,12 @@ def _yields() -> tuple[dict[str, tuple[str, ...]]]:
 MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = range(6)
 
 
-def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str, int]:
+@lru_cache(maxsize=1)
+def _unit_families() -> dict[str, str]:
+    return {vocab.simplified(str(u)): f for u, f in vocab.load("families")["unit_families"]["units"].items()}
+
+
+def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | None = None) -> tuple[str, int]:
     """The family the nearest family word names for the number at text[start:end] (a paragraph, simplified
     view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`)."""
     found = _topical(text, start, end)
@@ -262,6 +267,8 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
             return cue.family, MINOR_TIER
     found = _without_share_base(text, found, start, end)
     for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
+        if tier == SENTENCE_TIER and unit in _unit_families():  # 平均二三十户: the size of a body, its unit says
+            return _unit_families()[unit], SENTENCE_TIER
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
@@ -287,9 +294,10 @@ def family_cue(text: str, start: int, end: int, heading: str = "") -> tuple[str,
     return _data()[1], NO_TIER
 
 
-def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None) -> str:
+def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None,
+              unit: str | None = None) -> str:
     """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`: the
     concept's where one is given, else the nearest family word's (`family_cue`)."""
     if concept_family:
         return concept_family
-    return family_cue(text, start, end, heading)[0]
+    return family_cue(text, start, end, heading, unit)[0]

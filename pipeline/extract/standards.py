@@ -218,7 +218,7 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
             continue
         windows = _windows(text, q)
         concept, words = _concept_and_words(text, q, windows, heading)
-        family = concept.family if concept else family_cue(text, q.start, q.end, heading)[0]
+        family = concept.family if concept else family_cue(text, q.start, q.end, heading, q.unit)[0]
         relation, lo, hi = _relation(text, q, concept)
         flags = list(q.flags)
         if q.missing_bound:

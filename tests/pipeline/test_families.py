@@ -68,6 +68,16 @@ def test_the_nearest_word_names_the_family(text, number, family):
     assert family_of(text, *at(text, number)) == family
 
 
+@pytest.mark.parametrize("text, number, unit, family", [
+    ("劳动力要统一调配。根据经验，在一般地区以较小的队（平均三十户左右）为宜", "三十户左右", "户", "organization"),
+    ("劳动力要统一调配。每个食堂以三十户左右为宜", "三十户左右", "户", "canteen"),  # a word of its clause first
+    ("劳动力要统一调配。根据经验，以三十斤左右为宜", "三十斤左右", "斤", "labor"),  # a unit that names nothing
+])
+def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, number, unit, family):
+    """With no family word in the number's own clauses, a count in 户, 人 or 次 is an organization's."""
+    assert family_of(text, *at(text, number), unit=unit) == family
+
+
 def test_a_nearer_clause_wins_over_a_farther_one():
     text = "口粮标准不变；种子每亩十二斤"
     assert family_of(text, *at(text, "十二斤")) == "seed"
