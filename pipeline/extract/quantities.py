@@ -282,7 +282,10 @@ def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Numb
         return None
     nxt = numbers[i + 1]
     gap = text[end:nxt.start]
-    if gap in _connectors() or gap in _alternatives():
+    if gap in _connectors():
+        return gap, nxt
+    # 十天或半月: two alternatives read as a range; the last two of a list (80％、85％或90％) are its items
+    if gap in _alternatives() and not (i > 0 and text[_tail(text, numbers[i - 1]).end:numbers[i].start] == "、"):
         return gap, nxt
     # 两年、三年一包; 一年整顿二次、三次; 按八成、九成吃: two small numbers of one unit, listed, read as
     # alternatives: any two durations going up, or two neighbouring numbers of any one unit
@@ -290,7 +293,8 @@ def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Numb
         u1, u2 = _unit_at(text, numbers[i].end), _unit_at(text, nxt.end)
         if u1 is not None and u2 is not None and u1.word == u2.word \
                 and (u1.kind == u2.kind == "time" or nxt.value == numbers[i].value + 1) \
-                and not (i + 2 < len(numbers) and text[_tail(text, nxt).end:numbers[i + 2].start] == "、") \
+                and not (i + 2 < len(numbers) and text[_tail(text, nxt).end:numbers[i + 2].start] in (
+                    "、", *_alternatives())) \
                 and not (i > 0 and text[_tail(text, numbers[i - 1]).end:numbers[i].start] == "、"):
             return "、", nxt  # (a list of three or more is a list, not alternatives)
     # 60％一70％: a dash printed as 一 between two percentages

@@ -186,6 +186,8 @@ CASES = [
     ("三——四个月", [(3, 4, "月", "exact", "range")]),
     ("60%一70%", [(60, 70, "%", "exact", "range")]),  # a dash printed as 一
     ("十天或半月", [(10, 15, "天", "exact", "range")]),  # alternatives, in one unit
+    ("按七成、八成或九成", [(7, 7, "成", "exact", None), (8, 8, "成", "exact", None),
+                       (9, 9, "成", "exact", None)]),  # the last two of a list are its items, no range
     ("两年、三年一包", [(2, 3, "年", "exact", "range")]),
     ("2倍多", [(2, 2, "倍", "more_than", None)]),
     # a number in a bigger unit and its parts: one quantity
