@@ -116,10 +116,20 @@ def _qualifiers() -> tuple[list[tuple], list[tuple]]:
     """(word, qualifier, relation, allowed unit kinds, allowed units, bounds a range from outside), before and
     after, longest first."""
     before, after = [], []
-    for q in vocab.load("qualifiers")["qualifiers"]:
+    data = vocab.load("qualifiers")
+    for q in data["qualifiers"]:
         entry = (vocab.simplified(q["word"]), q["qualifier"], q.get("relation"), tuple(q.get("kinds", [])),
                  tuple(vocab.simplified(u) for u in q.get("units", [])), bool(q.get("within")))
         (before if q["position"] == "before" else after).append(entry)
+    listed = {e[0] for e in before}
+    negated = data["negated_comparisons"]
+    for verb, relation in negated["verbs"].items():  # 不应超过: at most; 不宜少于: at least
+        for neg in negated["negations"]:
+            for modal in negated["modals"]:
+                word = vocab.simplified(f"{neg}{modal}{verb}")
+                if word not in listed:
+                    listed.add(word)
+                    before.append((word, "at_most" if relation == "max" else "at_least", relation, (), (), False))
     key = lambda e: len(e[0])  # noqa: E731
     return sorted(before, key=key, reverse=True), sorted(after, key=key, reverse=True)
 

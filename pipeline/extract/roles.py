@@ -136,6 +136,10 @@ def _words() -> dict[str, tuple[str, ...]]:
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
+    negated = vocab.load("qualifiers")["negated_comparisons"]  # 不应超过, 不宜少于: limits, as 不超过 is
+    out["limits"] = tuple(sorted(set(out["limits"]) | {
+        vocab.simplified(f"{neg}{modal}{verb}") for neg in negated["limit_negations"] for modal in negated["modals"]
+        for verb in negated["verbs"]}, key=_longest_first))
     u = vocab.load("units")
     out["abstract_measure_words"] = tuple(vocab.simplified(str(w)) for w in u["abstract_measure_words"]["words"])
     out["household_words"] = tuple(vocab.simplified(str(w)) for w in u["household_words"]["words"])

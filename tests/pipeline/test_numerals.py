@@ -82,6 +82,10 @@ CASES = [
     ("五口以上人家", [(5, None, "口", "more_than", "min")]),
     ("二口以下人家", [(None, 2, "口", "at_most", "max")]),
     ("不超过百分之九十五", [(None, 95, "%", "at_most", "max")]),
+    # a negation, a modal and a verb of comparison: the bound from the other side (negated_comparisons)
+    ("高的不应超过四百六十斤", [(None, 460, "斤", "at_most", "max")]),
+    ("低的不宜少于三百八十斤", [(380, None, "斤", "at_least", "min")]),
+    ("决不准高于百分之十", [(None, 10, "%", "at_most", "max")]),
     ("不超過一分半土地", [(None, 1.5, "分", "at_most", "max")]),
     ("不足二十天", [(None, 20, "天", "at_most", "max")]),
     ("超过7%，但未超过14%的", [(7, None, "%", "more_than", "min"), (None, 14, "%", "at_most", "max")]),

@@ -107,6 +107,9 @@ CASES = [
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
     ("最好每个社员每月能吃到三十斤。", REPORT, [("三十斤", "standard")]),  # 最好: a weak rule word
     ("搞得最好的社每亩收了五百斤。", REPORT, [("五百斤", "fact")]),  # … not the best of something
+    # a negated comparison with a modal is a limit; with 未 it reports
+    ("每人每年不许超过五百斤。", REPORT, [("不许超过五百斤", "standard")]),
+    ("今年的销量未超过五百万斤。", REPORT, [("未超过五百万斤", "fact")]),
     # the speaker's own proposal opens a statement with a comma as with a colon; others' opinions do not
     ("我们的意见，城市居民每人每月减少粮食一斤。", REPORT, [("一斤", "standard")]),
     ("群众的意见，每人每月吃三十斤不够。", REPORT, [("三十斤", "fact")]),
