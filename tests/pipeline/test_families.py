@@ -52,6 +52,7 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("每人每年留种子十二斤", "十二斤", "seed"),
     ("耕牛每头每年留饲料三百斤", "三百斤", "feed"),
     ("缺粮户每人每月供应二十五斤", "二十五斤", "sale"),
+    ("缺粮户购粮，每月购买一次", "一次", "sale"),  # 购粮: a household buys from the state
     # an organ before a verb of saying is the speaker, not what the numbers govern
     ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
     ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),
