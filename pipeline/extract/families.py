@@ -253,6 +253,24 @@ MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = r
 
 
 @lru_cache(maxsize=1)
+def _person_rates() -> tuple[tuple[str, ...], frozenset[str], str]:
+    data = vocab.load("families")["person_rates"]
+    return (tuple(vocab.simplified(str(w)) for w in data["bases"]),
+            frozenset(u["word"] for u in vocab.load("units")["units"] if u["kind"] in data["kinds"]) |
+            frozenset(vocab.simplified(u["word"]) for u in vocab.load("units")["units"] if u["kind"] in data["kinds"]),
+            str(data["family"]))
+
+
+def _person_rate(text: str, start: int, unit: str | None) -> str | None:
+    """The family of an amount counted per person (每人每月三十斤: ration), from `person_rates`, or None."""
+    bases, units, family = _person_rates()
+    if unit not in units:
+        return None
+    a, _ = _bounds(text, start, start, MINOR + MAJOR + SENTENCE)
+    return family if any(b in text[a:start] for b in bases) else None
+
+
+@lru_cache(maxsize=1)
 def _unit_families() -> dict[str, str]:
     return {vocab.simplified(str(u)): f for u, f in vocab.load("families")["unit_families"]["units"].items()}
 
@@ -269,6 +287,8 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
     for tier, stops in enumerate((MINOR + MAJOR + SENTENCE, MAJOR + SENTENCE, SENTENCE)):
         if tier == SENTENCE_TIER and unit in _unit_families():  # 平均二三十户: the size of a body, its unit says
             return _unit_families()[unit], SENTENCE_TIER
+        if tier == SENTENCE_TIER and (family := _person_rate(text, start, unit)):  # 每人每月三十斤: a ration
+            return family, SENTENCE_TIER
         lo, hi = _bounds(text, start, end, stops)
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):

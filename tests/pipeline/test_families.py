@@ -73,9 +73,14 @@ def test_the_nearest_word_names_the_family(text, number, family):
     ("劳动力要统一调配。根据经验，在一般地区以较小的队（平均三十户左右）为宜", "三十户左右", "户", "organization"),
     ("劳动力要统一调配。每个食堂以三十户左右为宜", "三十户左右", "户", "canteen"),  # a word of its clause first
     ("劳动力要统一调配。根据经验，以三十斤左右为宜", "三十斤左右", "斤", "labor"),  # a unit that names nothing
+    # grain counted per person is a ration where nothing in its clauses names a family …
+    ("劳动力要统一调配。城镇居民每人每月三十斤", "三十斤", "斤", "ration"),
+    # … and a family word of its clauses comes first
+    ("缺粮户的供应标准，每人每月不超过二十五斤", "二十五斤", "斤", "sale"),
 ])
 def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, number, unit, family):
-    """With no family word in the number's own clauses, a count in 户, 人 or 次 is an organization's."""
+    """With no family word in the number's own clauses, a count in 户, 人 or 次 is an organization's, and grain
+    counted per person a ration."""
     assert family_of(text, *at(text, number), unit=unit) == family
 
 
