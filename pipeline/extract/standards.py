@@ -25,6 +25,7 @@ from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
 STANDARD_UNIT_KINDS = {"mass", "area", "pct", "tenth", "time", "currency"}
 WEIGHTS = {"minor": 4, "major": 3, "after": 2, "sentence": 2}
+WORD_REACH = 100  # a concept's word in a nearer window outweighs any longer word in a farther one
 UNCLASSIFIED = "unclassified"
 
 
@@ -163,7 +164,7 @@ def choose_concept(text: str, q: Quantity) -> tuple[Concept, list[str]] | None:
             weight, word = max(hits)
             if weight == 0:
                 break
-            score += weight * len(word)
+            score += weight * WORD_REACH + len(word)  # the nearer window first, then the longer word
             words.append(word)
         else:
             key = (len(c.all_of), score)

@@ -161,3 +161,15 @@ def test_a_subject_is_never_the_form_of_a_rule_or_who_made_it(text, number, not_
 
     q = next(x for x in build_quantities(text, find_numbers(text)) if text[x.start:x.end].startswith(number))
     assert rule_subject(text, q) != not_subject
+
+
+def test_a_concept_word_in_the_numbers_own_clause_outweighs_a_longer_one_before_it():
+    """耕牛…，猪每头每年留饲料五十斤: the pig of its own clause, not the ox of the clause before."""
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.standards import choose_concept
+
+    t = "耕牛每头每年留饲料二百斤，猪每头每年留饲料五十斤。"
+    ox, pig = [q for q in build_quantities(t, find_numbers(t)) if q.unit == "斤"]
+    assert choose_concept(t, ox)[0].name == "feed.ox"
+    assert choose_concept(t, pig)[0].name == "feed.fattening_pig"
