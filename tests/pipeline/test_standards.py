@@ -173,3 +173,16 @@ def test_a_concept_word_in_the_numbers_own_clause_outweighs_a_longer_one_before_
     ox, pig = [q for q in build_quantities(t, find_numbers(t)) if q.unit == "斤"]
     assert choose_concept(t, ox)[0].name == "feed.ox"
     assert choose_concept(t, pig)[0].name == "feed.fattening_pig"
+
+
+def test_each_person_of_each_household_is_counted_per_person():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.standards import _per, _windows
+
+    t = "每户每人平均余粮不足五十斤的，不购。"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _per(t, _windows(t, q), None) == "person"
+    t = "每户留种子十五斤。"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _per(t, _windows(t, q), None) == "household"
