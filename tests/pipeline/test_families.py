@@ -53,6 +53,9 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("耕牛每头每年留饲料三百斤", "三百斤", "feed"),
     ("缺粮户每人每月供应二十五斤", "二十五斤", "sale"),
     ("缺粮户购粮，每月购买一次", "一次", "sale"),  # 购粮: a household buys from the state
+    # 分配 alone allocates a quota (统购任务…分配到县); a distribution word names what is shared out
+    ("全区统购任务为二亿斤，分配到县时，一般县增加百分之五", "百分之五", "purchase"),
+    ("收益分配中，分配给社员的部分占百分之六十", "百分之六十", "distribution"),
     # an organ before a verb of saying is the speaker, not what the numbers govern
     ("县委工作会议认为，每个乡的工作应在十天内结束", "十天内", "other"),
     ("县委工作会议认为，每个委员会以五人为宜", "五人", "organization"),
