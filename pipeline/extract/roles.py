@@ -584,10 +584,10 @@ class _Paragraph:
             for r, x in zip(self.roles, self.qs, strict=True))
 
     def _share_of(self, q: Quantity) -> bool:
-        """收入的60%: a share of something, which a weak rule word may set; not one a thing accounts for
-        (占原计划任务…的90.85%: a statistic's share)."""
+        """收入的60%: a share of something, which a weak rule word may set, or a rate a thing is dealt with by
+        (余粮按百分之八十五收购); not one a thing accounts for (占原计划任务…的90.85%: a statistic's share)."""
         head = self.text[:q.start].rstrip(_approximately())
-        if q.unit_kind not in ("pct", "tenth", "multiple") or not head.endswith(OF):
+        if q.unit_kind not in ("pct", "tenth", "multiple") or not head.endswith((OF, *_words()["rate_openers"])):
             return False
         a, _ = self.minor(q)
         return not _has(self.clean[a:q.start], "share_verbs")

@@ -107,6 +107,9 @@ CASES = [
     ("新开垦的荒地两年内免征公粮。", INSTRUCTION, [("两年内", "standard")]),
     ("最好每个社员每月能吃到三十斤。", REPORT, [("三十斤", "standard")]),  # 最好: a weak rule word
     ("搞得最好的社每亩收了五百斤。", REPORT, [("五百斤", "fact")]),  # … not the best of something
+    # a share right after 按 is the rate a thing is dealt with by, which a weak rule word sets
+    ("余粮户的余粮，按百分之八十五收购。", REPORT, [("百分之八十五", "standard")]),
+    ("今年余粮按百分之八十五收购了。", REPORT, [("百分之八十五", "fact")]),
     # a negated comparison with a modal is a limit; with 未 it reports
     ("每人每年不许超过五百斤。", REPORT, [("不许超过五百斤", "standard")]),
     ("今年的销量未超过五百万斤。", REPORT, [("未超过五百万斤", "fact")]),
