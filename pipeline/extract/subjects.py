@@ -57,11 +57,19 @@ def subject_before(text: str, q: Quantity) -> str | None:
         return None
     tagged = _cut(head[-16:])
     words: list[str] = []
-    for word, flag in reversed(tagged):
+    for k in range(len(tagged) - 1, -1, -1):
+        word, flag = tagged[k]
+        if not words and flag == "f" and word in _compound_heads() and k and tagged[k - 1][1].startswith("v"):
+            words = [tagged[k - 1][0], word]  # 雇佣期间: a verb and a light noun of place or time
+            break
         if _nounish(flag) or word.startswith("每"):
             if sum(map(len, words)) + len(word) > SUBJECT_MAX:
                 break
             words.insert(0, word)
+        elif words and flag.startswith("v") and "".join(words) in _compound_heads() \
+                and sum(map(len, words)) + len(word) <= SUBJECT_MAX:
+            words.insert(0, word)  # 雇佣时间, 收购数量: a verb before a light noun makes the compound it heads
+            break
         elif words:
             break
     return "".join(words) or None
@@ -95,6 +103,11 @@ def subject_of(text: str, q: Quantity) -> str | None:
 @lru_cache(maxsize=1)
 def _light() -> frozenset[str]:
     return frozenset(vocab.words("subjects", "light"))
+
+
+@lru_cache(maxsize=1)
+def _compound_heads() -> frozenset[str]:
+    return frozenset(vocab.words("subjects", "compound_heads"))
 
 
 @lru_cache(maxsize=1)

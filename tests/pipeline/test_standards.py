@@ -163,6 +163,21 @@ def test_a_subject_is_never_the_form_of_a_rule_or_who_made_it(text, number, not_
     assert rule_subject(text, q) != not_subject
 
 
+@pytest.mark.parametrize(("text", "number", "subject"), [
+    ("临时工的雇佣期间一般不得超过三个月", "三个月", "雇佣期间"),  # a verb and a light noun of measure: a compound
+    ("但连续雇佣时间不得超过一年", "一年", "雇佣时间"),
+    ("全县收购数量为八千万斤", "八千万斤", "收购数量"),
+    ("欠收地区可以少于365斤", "365斤", None),  # … not a light noun of place: where, not what
+])
+def test_a_verb_before_a_light_noun_of_measure_makes_the_subject(text, number, subject):
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.subjects import rule_subject
+
+    q = next(x for x in build_quantities(text, find_numbers(text)) if text[x.start:x.end].endswith(number))
+    assert rule_subject(text, q) == subject
+
+
 def test_a_concept_word_in_the_numbers_own_clause_outweighs_a_longer_one_before_it():
     """耕牛…，猪每头每年留饲料五十斤: the pig of its own clause, not the ox of the clause before."""
     from pipeline.extract.numerals import find_numbers
