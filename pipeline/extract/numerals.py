@@ -51,7 +51,7 @@ _DECIMAL_COMMA = re.compile(r"\d+[,，]\d{1,2}")
 _CN_RUN = rf"[{CN_CHARS}](?:[{CN_CHARS}]|O|0(?!\d))*(?:[点.][{_PLAIN}]+)?"
 # the core of a number, then 多/余 and 万/亿 multipliers, then a second part after 亿 (1亿1000多万)
 NUMBER_RE = re.compile(
-    rf"(?P<core>{_ARABIC}|{_CN_RUN})(?P<more>[多余])?(?P<mult>[万亿]+)?"
+    rf"(?P<core>{_ARABIC}|{_CN_RUN})(?P<small>(?<=\d)[百千](?![分之]))?(?P<more>[多余])?(?P<mult>[万亿]+)?"
     rf"(?:(?<=亿)(?P<rest>{_ARABIC}|[{CN_CHARS}]+)(?P<more2>[多余])?万)?"
 )
 SHARE_RE = re.compile(rf"(?P<base>百|千|万)分之(?P<num>{_ARABIC}|百(?![{CN_CHARS}])|[{CN_CHARS}]+(?:点[{_PLAIN}]+)?)"
@@ -220,6 +220,14 @@ def _core_value(core: str, digit_strings: bool, before_multiplier: bool) -> tupl
             if lo is not None and hi is not None:
                 return lo, hi
     return parse_chinese(core), None
+
+
+def _digit_run(core: str) -> bool:
+    """Three or more plain digits that are no run of consecutive ones (四八八, 一六七; not 三四五)."""
+    if len(core) < 3 or not all(c in _DIGIT_VALUE for c in core):
+        return False
+    values = [_DIGIT_VALUE[c] for c in core]
+    return any(b != a + 1 for a, b in zip(values, values[1:]))
 
 
 # -- what a number is not -----------------------------------------------------------------------
@@ -548,15 +556,21 @@ class _Scan:
             if _is_year(text, start, start + len(core), core):
                 continue
             mult = m.group("mult") if whole else None
-            value, high = _core_value(core, self.digit_strings, before_multiplier=bool(mult))
+            small = m.group("small") if whole else None  # 7千吨, 7千万亩: a digit before 千 or 百
+            value, high = _core_value(core, self.digit_strings, before_multiplier=bool(mult or small))
+            if value is None and _digit_run(core) and not mult and _unit_starts(text, end) \
+                    and not text.endswith("、", 0, start):
+                value = parse_chinese(core)  # 四八八人, 一六七间: three or more digits before a unit, digit by digit
             if value is None:
                 continue
+            if small:
+                value *= 1000 if small == "千" else 100
             more = False
             if whole and m.group("more"):
                 if mult:
                     more = True  # 40余万
                 else:
-                    end = m.end("core")  # 四百多个: 多 is the quantity's qualifier
+                    end = m.end("small") if small else m.end("core")  # 四百多个: 多 is the quantity's qualifier
                     mult = None
             if mult:
                 if "亿" in core and mult == "万" and not core[0].isdigit():  # 十七亿一千五百余万

@@ -179,6 +179,17 @@ CASES = [
     ("半吨", [(0.5, 0.5, "吨", "exact", None)]),
     ("一倍或一倍半以内", [(1, 1.5, "倍", "exact", "range")]),  # 半 after a multiple or a tenth
     ("一成半", [(1.5, 1.5, "成", "exact", None)]),
+    ("每日平均只买7千吨", [(7000, 7000, "吨", "exact", None)]),  # a digit before 千 or 百
+    ("共有7千万亩麦田", [(7e7, 7e7, "亩", "exact", None)]),
+    ("有3千多人", [(3000, 3000, "人", "more_than", None)]),
+    ("干部四八八人", [(488, 488, "人", "exact", None)]),  # three digits before a unit, digit by digit
+    ("民房一六七间", [(167, 167, "间", "exact", None)]),
+    ("三四五个", []),  # consecutive digits: no digit string
+    ("运入粮食14驮", [(14, 14, "驮", "exact", None)]),
+    ("抢劫案十起", [(10, 10, "起", "exact", None)]),
+    ("谣言四起", []),  # an idiom
+    ("到四十多里外去买粮", [(40, 40, "里", "more_than", None)]),
+    ("十八里店乡", []),  # a village's name, no distance
     ("平均三个半乡有一名干部", [(3.5, 3.5, "个", "exact", None), (1, 1, "名", "exact", None)]),  # N个半: N and a half
     ("三个半以上", [(3.5, None, "个", "more_than", "min")]),
     ("三个半至六个半者", [(3.5, 6.5, "个", "exact", "range")]),
