@@ -43,8 +43,9 @@ _DIGIT_VALUE = DIGIT_VALUE | {"O": 0, "0": 0}
 _PLAIN = CN_DIGITS + "O"
 _FULLWIDTH = FULLWIDTH_DIGITS | str.maketrans("，．", ",.")
 # thousands parted by commas (13，964); a decimal point, or a comma a print or a recogniser set for one right
-# before a percent sign (64，6%: a comma never parts fewer than three digits of thousands)
-_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+|[,，]\d{1,2}(?=[%％]))?"
+# before a percent sign or a unit decimals are written in (64，6%, 56，4元: a comma never parts fewer than three
+# digits of thousands)
+_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+|[,，]\d{1,2}(?=[%％元斤亩吨]))?"
 _DECIMAL_COMMA = re.compile(r"\d+[,，]\d{1,2}")
 # a Chinese numeral run: digits (a Latin O inside a run is a zero: 八O.二), multipliers, a decimal part
 # (a digit 0 inside a run of Chinese digits is a zero too: 一九六0年, as printed by some copies)

@@ -118,6 +118,8 @@ CASES = [
     ("卖粮一律按9.7扣优待", [(9.7, 9.7, "扣", "exact", None)]),  # a price in tenths of the full one
     ("用了三个多月", [(3, 3, "月", "more_than", None)]),  # 多 between the measure word and its unit
     ("完成计划的64，6%", [(64.6, 64.6, "%", "exact", None)]),  # a comma set for a decimal point before %
+    ("每人平均收入56，4元", [(56.4, 56.4, "元", "exact", None)]),  # … or before a unit decimals are written in
+    ("共收入13，964元", [(13964, 13964, "元", "exact", None)]),  # three digits after it: thousands
     ("共有13，964个单位", [(13964, 13964, "个", "exact", None)]),  # … while three digits after it are thousands
     ("四百多个", [(400, 400, "个", "more_than", None)]),
     ("一律打九折", [(9, 9, "折", "exact", None)]),
