@@ -65,6 +65,7 @@ CASES = [
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
     ("全乡没有一个食堂停过伙。", REPORT, [("一个", "left_out")]),
     ("第五条　仓库由生产大队，生产队与公社三家共同管理。", RULE, [("三家", "fact")]),  # the first item set off by a comma
+    ("任命王明为主任，李华、冯绍绪两同志为副主任。", RULE, [("两同志", "fact")]),  # the persons named, counted
     ("仓库由生产大队，生产队与公社两家共同管理。", RULE, [("两家", "fact")]),
     ("粮食由国家，社员四家分担。", RULE, [("四家", "standard")]),  # no list the count equals
     ("两个或者两个以上的生产队合并的时候，财产统一移交。", RULE, [("两个或者两个以上", "left_out")]),  # a plural
