@@ -17,6 +17,7 @@ of the simplified view).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -121,15 +122,6 @@ def _qualifiers() -> tuple[list[tuple], list[tuple]]:
         entry = (vocab.simplified(q["word"]), q["qualifier"], q.get("relation"), tuple(q.get("kinds", [])),
                  tuple(vocab.simplified(u) for u in q.get("units", [])), bool(q.get("within")))
         (before if q["position"] == "before" else after).append(entry)
-    listed = {e[0] for e in before}
-    negated = data["negated_comparisons"]
-    for verb, relation in negated["verbs"].items():  # 不应超过: at most; 不宜少于: at least
-        for neg in negated["negations"]:
-            for modal in negated["modals"]:
-                word = vocab.simplified(f"{neg}{modal}{verb}")
-                if word not in listed:
-                    listed.add(word)
-                    before.append((word, "at_most" if relation == "max" else "at_least", relation, (), (), False))
     key = lambda e: len(e[0])  # noqa: E731
     return sorted(before, key=key, reverse=True), sorted(after, key=key, reverse=True)
 
@@ -200,14 +192,40 @@ def _masks() -> tuple[str, ...]:
     return tuple(vocab.words("qualifiers", "qualifier_masks"))
 
 
+@lru_cache(maxsize=1)
+def _negated() -> tuple[re.Pattern, dict[str, str]]:
+    """A negation, a modal or none and a verb of comparison, right before a position (不应超过, 不宜少于), and the
+    bound each verb makes when negated (schemas/qualifiers.yaml negated_comparisons)."""
+    data = vocab.load("qualifiers")["negated_comparisons"]
+    alt = lambda words: "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in words if w), key=len,  # noqa: E731
+                                        reverse=True))
+    verbs = {vocab.simplified(v): r for v, r in data["verbs"].items()}
+    pattern = re.compile(rf"(?:{alt(data['negations'])})(?:{alt(data['modals'])})?(?P<verb>{alt(verbs)})$")
+    return pattern, verbs
+
+
+NEGATED_REACH = 8  # the longest negated comparison (绝不应当超过) is shorter
+
+
+def negated_comparison(text: str, end: int) -> tuple[str, str] | None:
+    """The negated comparison ending at `end` (不应超过) and the bound it makes (max, min), or None."""
+    pattern, verbs = _negated()
+    m = pattern.search(text, max(0, end - NEGATED_REACH), end)
+    return (m.group(0), verbs[m.group("verb")]) if m else None
+
+
 def _before_qualifier(text: str, pos: int) -> tuple[tuple, int] | None:
     """The qualifier written before position `pos`, and where it starts; a linking word may stand
-    between (约为十亿斤, 最少有5万个)."""
+    between (约为十亿斤, 最少有5万个). A negated comparison (不应超过) is read before the words listed, as the
+    longer word it is."""
     for gap in ("", *_linking()):
         if gap and not text.endswith(gap, 0, pos):
             continue
         end = pos - len(gap)
         q = next((q for q in _qualifiers()[0] if text.endswith(q[0], 0, end)), None)
+        if (neg := negated_comparison(text, end)) and (q is None or len(neg[0]) > len(q[0])):
+            word, relation = neg
+            q = (word, "at_most" if relation == "max" else "at_least", relation, (), (), False)
         if q is not None:
             start = end - len(q[0])
             if any(text.endswith(m, 0, end) or text[max(0, start - 3):end].endswith(m) for m in _masks()):

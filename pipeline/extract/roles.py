@@ -136,14 +136,19 @@ def _words() -> dict[str, tuple[str, ...]]:
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
-    negated = vocab.load("qualifiers")["negated_comparisons"]  # 不应超过, 不宜少于: limits, as 不超过 is
-    out["limits"] = tuple(sorted(set(out["limits"]) | {
-        vocab.simplified(f"{neg}{modal}{verb}") for neg in negated["limit_negations"] for modal in negated["modals"]
-        for verb in negated["verbs"]}, key=_longest_first))
     u = vocab.load("units")
     out["abstract_measure_words"] = tuple(vocab.simplified(str(w)) for w in u["abstract_measure_words"]["words"])
     out["household_words"] = tuple(vocab.simplified(str(w)) for w in u["household_words"]["words"])
     return out
+
+
+@lru_cache(maxsize=1)
+def _limit_negation() -> re.Pattern:
+    """A negated comparison that sets a limit (不应超过, 决不准高于): `limit_negations` of schemas/qualifiers.yaml."""
+    data = vocab.load("qualifiers")["negated_comparisons"]
+    alt = lambda words: "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in words if w), key=len,  # noqa: E731
+                                        reverse=True))
+    return re.compile(rf"(?<![未没])(?:{alt(data['limit_negations'])})(?:{alt(data['modals'])})?(?:{alt(data['verbs'])})")
 
 
 @lru_cache(maxsize=1)
@@ -525,6 +530,8 @@ class _Paragraph:
         (每月至少参加劳动十五天), not as a superlative (最少的每人有三百斤)."""
         a, _ = self.minor(q)
         head = self.clean[a:q.numbers[0].start if q.numbers else q.start]
+        if m := _limit_negation().search(head):  # 不应超过, 不宜少于: a limit, as 不超过 is; not 未超过 (reports)
+            return m.group(0)
         return next((w for w in _words()["limits"] if w in head), None)
 
     def _normative(self, q: Quantity) -> tuple[bool, Reason | None]:
@@ -800,7 +807,14 @@ class _Paragraph:
         closed = any(self.clean[k - 1] == "者" for k in self.stops["minor"].at if ma < k < a and self.text[k] in "，,")
         if closed and self._per(q):
             return True
-        return any(x.relation in ("min", "max") and self._portion_rate(x) is q for x in self.qs if x.end <= a)
+        if a == 0 or self.text[a - 1] not in "，,":
+            return False
+        word = next((w for w in _words()["portions_beyond"] if self.clean.endswith(w, 0, a - 1)), None)
+        if word is None:
+            return False
+        at = a - 1 - len(word)  # where the threshold closed by 的部分 ends
+        x = next((x for x in self.qs if (x.unit_end if x.unit_end is not None else x.end) == at), None)
+        return x is not None and x.relation in ("min", "max") and self._portion_rate(x) is q
 
     def _rate_in_next_clause(self, q: Quantity) -> list[int]:
         """每交售一百斤油料，奖售食油五斤: the clause after the basis's opens with a verb of reward or supply and holds
@@ -822,6 +836,8 @@ class _Paragraph:
         a, _ = self.minor(q)
         if a > 0 and self.text[a - 1] in "，," and self._opens_with_rate_verb(a):
             a, _ = self.stops["minor"].around(a - 1, a - 1)  # the basis's clause, before the comma
+        if not _has(self.clean[a:q.start], "rate_verbs"):
+            return False
         basis = next((x for x, r in zip(self.qs, self.roles, strict=True) if a <= x.start and x.end <= q.start
                       and r is not None and r.code == "basis"), None)
         if basis is None or _has(self.clean[a:basis.start], "average"):
