@@ -76,8 +76,14 @@ def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
     for a, b, c in sorted(out, key=lambda o: -o[0]):
         if c.family in families and (text.startswith(verbs, b) or b in speaking):
             speaking.add(a)
+    heads = {a: c for a, _, c in out}
+    owners = _yields()[0]
+    # 食堂的菜地: a family word before 的 and another family's word modifies it, the one after is the head; unless
+    # the head is an attribute of the thing (牛的屠宰税: the tax yields to the cattle)
     return tuple((a, b, c) for a, b, c in out
-                 if not (c.word in generic and a in ends and ends[a].family != c.family) and a not in speaking)
+                 if not (c.word in generic and a in ends and ends[a].family != c.family) and a not in speaking
+                 and not (text.startswith(OF, b) and (h := heads.get(b + 1)) is not None
+                          and c.family not in owners.get(h.family, ())))
 
 
 @lru_cache(maxsize=1)

@@ -46,6 +46,9 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("干部的补贴工分，一般应该控制在工分总数的百分之二左右", "百分之二左右", "labor"),
     ("收购余粮的百分之八十", "百分之八十", "purchase"),  # no verb sets it against a base: the base's
     ("猪肉，春节每人供应一斤", "一斤", "goods"),  # a non-staple food supplied: goods, as oil and cloth
+    # X的Y: the word after 的 is the head (食堂的菜地: land), unless it is an attribute of the thing (牛的屠宰税)
+    ("对社员的自留地，收回三分之一作食堂的菜地", "三分之一", "land"),
+    ("将牛的屠宰税税率，由现在的10％提高到15％", "15％", "livestock"),
     # a sentence with no family word of its own: the topic of the sentence before, not its nearest detail
     ("社员一律实行口粮半供给制，即一半供给，一半自己出钱，油、盐自己出钱。这个办法三年不变", "三年", "ration"),
     # the basis of a rate is 每 and its noun; a verb and its object after a period are what the number counts
