@@ -79,11 +79,11 @@ def _occurrences(text: str) -> tuple[tuple[int, int, Cue], ...]:
     heads = {a: c for a, _, c in out}
     owners = _yields()[0]
     # 食堂的菜地: a family word before 的 and another family's word modifies it, the one after is the head; unless
-    # the head is an attribute of the thing (牛的屠宰税: the tax yields to the cattle)
+    # the head is an attribute of the thing (牛的屠宰税: the tax yields to the cattle) or a kind of text (食堂的报告)
     return tuple((a, b, c) for a, b, c in out
                  if not (c.word in generic and a in ends and ends[a].family != c.family) and a not in speaking
                  and not (text.startswith(OF, b) and (h := heads.get(b + 1)) is not None
-                          and c.family not in owners.get(h.family, ())))
+                          and c.family not in owners.get(h.family, ()) and h.word not in _genre()))
 
 
 @lru_cache(maxsize=1)
