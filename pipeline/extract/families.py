@@ -261,8 +261,7 @@ MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = r
 @lru_cache(maxsize=1)
 def _person_rates() -> tuple[tuple[str, ...], frozenset[str], str]:
     data = vocab.load("families")["person_rates"]
-    return (tuple(vocab.simplified(str(w)) for w in data["bases"]),
-            frozenset(u["word"] for u in vocab.load("units")["units"] if u["kind"] in data["kinds"]) |
+    return (tuple(vocab.simplified(str(w)) for w in data["bases"]),  # a quantity's unit is recorded simplified
             frozenset(vocab.simplified(u["word"]) for u in vocab.load("units")["units"] if u["kind"] in data["kinds"]),
             str(data["family"]))
 

@@ -228,7 +228,7 @@ def _digit_run(core: str) -> bool:
     if len(core) < 3 or not all(c in _DIGIT_VALUE for c in core):
         return False
     values = [_DIGIT_VALUE[c] for c in core]
-    return any(b != a + 1 for a, b in zip(values, values[1:]))
+    return any(b != a + 1 for a, b in zip(values, values[1:], strict=False))
 
 
 # -- what a number is not -----------------------------------------------------------------------
@@ -465,7 +465,8 @@ class _Scan:
             self.add(Number(m.start(), m.end(), round(num / den * 100, 4), m.group(0), percent=True))
 
     def ratios(self) -> None:
-        """按2、4、4的比例, 三：七的比例: the parts of a ratio, tenths when they add up to ten, percents to a hundred."""
+        """按2、4、4的比例, 三：七的比例: the parts of a ratio, tenths when they add up to ten, percents to a
+        hundred."""
         for m in _ratio_re().finditer(self.text):
             parts = list(re.finditer(rf"[{CN_CHARS}\d]{{1,3}}", m.group("run")))
             values = [parse_number_text(x.group(0)) for x in parts]

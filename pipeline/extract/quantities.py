@@ -192,16 +192,25 @@ def _masks() -> tuple[str, ...]:
     return tuple(vocab.words("qualifiers", "qualifier_masks"))
 
 
+@lru_cache(maxsize=2)
+def negated_comparison_source(limits: bool = False) -> str:
+    """The pattern of a negation, a modal or none and a verb of comparison (不应超过, 不宜少于; schemas/qualifiers.yaml
+    negated_comparisons), its verb in the group `verb`; with `limits`, only the negations that set a limit (不, 决不:
+    not 未, 没有, which report)."""
+    data = vocab.load("qualifiers")["negated_comparisons"]
+
+    def alternation(words) -> str:
+        return "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in words if w), key=len, reverse=True))
+
+    negations = data["limit_negations" if limits else "negations"]
+    return rf"(?:{alternation(negations)})(?:{alternation(data['modals'])})?(?P<verb>{alternation(data['verbs'])})"
+
+
 @lru_cache(maxsize=1)
 def _negated() -> tuple[re.Pattern, dict[str, str]]:
-    """A negation, a modal or none and a verb of comparison, right before a position (不应超过, 不宜少于), and the
-    bound each verb makes when negated (schemas/qualifiers.yaml negated_comparisons)."""
-    data = vocab.load("qualifiers")["negated_comparisons"]
-    alt = lambda words: "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in words if w), key=len,  # noqa: E731
-                                        reverse=True))
-    verbs = {vocab.simplified(v): r for v, r in data["verbs"].items()}
-    pattern = re.compile(rf"(?:{alt(data['negations'])})(?:{alt(data['modals'])})?(?P<verb>{alt(verbs)})$")
-    return pattern, verbs
+    """The negated comparison ending where the search ends, and the bound each verb makes when negated."""
+    verbs = vocab.load("qualifiers")["negated_comparisons"]["verbs"]
+    return re.compile(negated_comparison_source() + "$"), {vocab.simplified(v): r for v, r in verbs.items()}
 
 
 NEGATED_REACH = 8  # the longest negated comparison (绝不应当超过) is shorter

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.extract import role_model
-from pipeline.extract.quantities import Quantity
+from pipeline.extract.quantities import Quantity, negated_comparison_source
 from pipeline.extract.segmenter import tagged_words
 from pipeline.grammar import BRACKETS, EVERY, OF, ONE, SENTENCE_ENDS, WHO
 from pipeline.grammar import MAJOR as grammar_major
@@ -51,12 +51,12 @@ CAPTION_MAX = 12
 OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
 LIST_MAX = 12  # a count of listed items is a small one
-QUOTED_NAME_MAX = 8
+QUOTED_NAME_MAX = 8  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
 # 两个或者两个以上 (的合作社合并): "two or more", the plural of the period's legal prose, no count
 PLURAL_RE = re.compile(r"(?P<n>[两二2]\S{0,2})或(?:者|是)?(?P=n)以上")
 # a condition closed by 的/者 that a modal clause follows: at most this many characters after the number
 # (收入不足50元的，可以…; 三、五年内还清价款确有困难的，可以…)
-CONDITION_TAIL = 12  # a quotation this short that holds a number is a name (“双百斤”, “三包”)
+CONDITION_TAIL = 12
 CAPTION_RE = re.compile(r"[\s()（）\[\]【】〔〕:：,，、.。;；]+")
 REGULATION = "regulation"
 DENSITY_BANDS = ((1e-9, "none"), (0.15, "low"), (0.35, "some"), (float("inf"), "high"))
@@ -144,11 +144,15 @@ def _words() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _limit_negation() -> re.Pattern:
-    """A negated comparison that sets a limit (不应超过, 决不准高于): `limit_negations` of schemas/qualifiers.yaml."""
-    data = vocab.load("qualifiers")["negated_comparisons"]
-    alt = lambda words: "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in words if w), key=len,  # noqa: E731
-                                        reverse=True))
-    return re.compile(rf"(?<![未没])(?:{alt(data['limit_negations'])})(?:{alt(data['modals'])})?(?:{alt(data['verbs'])})")
+    """A negated comparison that sets a limit (不应超过, 决不准高于), not one that reports (未超过)."""
+    return re.compile(r"(?<![未没])" + negated_comparison_source(limits=True))
+
+
+@lru_cache(maxsize=1)
+def _print_run_re() -> re.Pattern:
+    """A print-run verb opening a bracket or a line, 共 before it allowed, right before where the search ends."""
+    verbs = "|".join(map(re.escape, _words()["print_run.verbs"]))
+    return re.compile(rf"(?:^|\n|[（(])[ \t　]*共?(?:{verbs})[ \t　]*$")
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +188,8 @@ def _approximately() -> str:
 
 @lru_cache(maxsize=1)
 def _share_of_population_re() -> re.Pattern:
-    """占 and the count of a population right before a share (占社数, 占农户总数的, 占全县总户数): the share is of it."""
+    """占 and the count of a population right before a share (占社数, 占农户总数的, 占全县总户数): the share is of
+    it."""
     nouns = "|".join(map(re.escape, _words()["population"]))
     return re.compile(rf"占(?:全[^，、。；：]{{0,2}})?总?(?:{nouns})总?数的?$")
 
@@ -322,8 +327,7 @@ class _Paragraph:
         ((共印  3400  份), (抄9份))."""
         if q.unit not in _words()["print_run.units"]:
             return False
-        verbs = "|".join(map(re.escape, _words()["print_run.verbs"]))
-        before = re.search(rf"(?:^|\n|[（(])[ \t　]*共?(?:{verbs})[ \t　]*$", self.text[:q.start])
+        before = _print_run_re().search(self.text, 0, q.start)
         after = re.match(r"[ \t　]*(?:[）)]|\n|$)", self.text[q.end:])
         return before is not None and after is not None
 
@@ -845,8 +849,8 @@ class _Paragraph:
         return bool(_has(self.clean[basis.end:q.start], "rate_verbs"))
 
     def _portion_rate(self, q: Quantity) -> Quantity | None:
-        """The rate a portion beyond a threshold is dealt with by (超过二百斤的部分，收购百分之六十): `q` closed by 的部分
-        and a comma, the clause after holding a share or an amount counted per something, not the share a thing
+        """The rate a portion beyond a threshold is dealt with by (超过二百斤的部分，收购百分之六十): `q` closed by
+        的部分 and a comma, the clause after holding a share or an amount counted per something, not the share a thing
         accounts for (…的部分，占百分之六十). Returns that rate's quantity, or None."""
         end = q.unit_end if q.unit_end is not None else q.end
         word = next((w for w in _words()["portions_beyond"] if self.clean.startswith(w, end)), None)
@@ -937,9 +941,9 @@ class _Paragraph:
                 self.roles[i] = Role(FACT, because("fact_aside"))
 
     def planned_rates(self) -> None:
-        """饲料四十亿斤（平均每头牲畜八十斤）, 口粮二百六十五亿斤（…每人三百六十斤至四百七十斤，平均四百二十斤）: in brackets
-        opened right after a plan's aggregate, a rate counted per something (每) or the average of such a rate is
-        the standard the total was planned by, whatever else the bracket says."""
+        """饲料四十亿斤（平均每头牲畜八十斤）, 口粮二百六十五亿斤（…每人三百六十斤至四百七十斤，平均四百二十斤）: in
+        brackets opened right after a plan's aggregate, a rate counted per something (每) or the average of such a
+        rate is the standard the total was planned by, whatever else the bracket says."""
         text = self.text
         for i, q in enumerate(self.qs):
             r = self.roles[i]

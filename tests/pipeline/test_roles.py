@@ -64,7 +64,8 @@ CASES = [
     ("要把工作一次做好。", REPORT, [("一次", "left_out")]),
     ("入队库数字一吨未报。", REPORT, [("一吨", "left_out")]),
     ("全乡没有一个食堂停过伙。", REPORT, [("一个", "left_out")]),
-    ("第五条　仓库由生产大队，生产队与公社三家共同管理。", RULE, [("三家", "fact")]),  # the first item set off by a comma
+    # the first item set off by a comma
+    ("第五条　仓库由生产大队，生产队与公社三家共同管理。", RULE, [("三家", "fact")]),
     ("任命王明为主任，李华、冯绍绪两同志为副主任。", RULE, [("两同志", "fact")]),  # the persons named, counted
     ("仓库由生产大队，生产队与公社两家共同管理。", RULE, [("两家", "fact")]),
     ("粮食由国家，社员四家分担。", RULE, [("四家", "standard")]),  # no list the count equals
