@@ -17,6 +17,7 @@ not read.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 BASIS_REACH = 5  # 每 and at most four characters of its noun right before a number: the basis of its rate
 AFTER_WEIGHT = 1.5  # a word after the number is read as this much farther than one before it
 TIER_NAMES = ("minor", "major", "sentence")
+LEAD_GAP = 4  # a list's lead names its family in its last words before the colon (口粮定量：, 饲料标准：)
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,16 @@ def _owner(found: tuple[tuple[int, int, Cue], ...], cue: Cue, start: int, lo: in
 
 
 @lru_cache(maxsize=1)
+def _barred() -> defaultdict[str, frozenset[str]]:
+    """Unit kind → the families that never count in it (`not_units` of schemas/families.yaml)."""
+    out: defaultdict[str, set[str]] = defaultdict(set)
+    for name, e in vocab.load("families")["families"].items():
+        for kind in e.get("not_units", []):
+            out[kind].add(name)
+    return defaultdict(frozenset, {k: frozenset(v) for k, v in out.items()})
+
+
+@lru_cache(maxsize=1)
 def _yields() -> tuple[dict[str, tuple[str, ...]]]:
     data = vocab.load("families")["families"]
     return ({name: tuple(e.get("yields_to", [])) for name, e in data.items()},)
@@ -280,10 +292,13 @@ def _unit_families() -> dict[str, str]:
     return {vocab.simplified(str(u)): f for u, f in vocab.load("families")["unit_families"]["units"].items()}
 
 
-def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | None = None) -> tuple[str, int]:
+def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | None = None,
+               unit_kind: str | None = None) -> tuple[str, int]:
     """The family the nearest family word names for the number at text[start:end] (a paragraph, simplified
-    view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`)."""
-    found = _topical(text, start, end)
+    view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`). A word of a family that
+    never counts in the number's kind of unit (`not_units`: no organization measures grain in 斤) is not read."""
+    barred = _barred()[unit_kind] if unit_kind else frozenset()
+    found = tuple(o for o in _topical(text, start, end) if o[2].family not in barred)
     # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
     for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
@@ -295,6 +310,8 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
         if tier == SENTENCE_TIER and (family := _person_rate(text, start, unit)):  # 每人每月三十斤: a ration
             return family, SENTENCE_TIER
         lo, hi = _bounds(text, start, end, stops)
+        if tier == MAJOR_TIER and (lead := _colon_lead(text, found, lo)):
+            return lead.family, MAJOR_TIER
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
             return _owner(found, cue, start, min(lo, _bounds(text, start, end, MAJOR + SENTENCE)[0])), tier
@@ -310,19 +327,39 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
         return cue.family, PARAGRAPH_TIER
     if heading:
         genre = _genre()
-        titled = tuple(o for o in _occurrences(heading) if o[2].word not in genre)
+        titled = tuple(o for o in _occurrences(heading) if o[2].word not in genre and o[2].family not in barred)
         if cue := _nearest(titled, len(heading), len(heading), 0, len(heading)):
             return cue.family, HEADING_TIER
     # a clause of purpose, read last (为…有粮食储备，今后三年内…)
-    if len(found) < len(full := _occurrences(text)) and (cue := _nearest(full, start, end, 0, len(text))):
+    full = tuple(o for o in _occurrences(text) if o[2].family not in barred)
+    if len(found) < len(full) and (cue := _nearest(full, start, end, 0, len(text))):
         return cue.family, PARAGRAPH_TIER
     return _data()[1], NO_TIER
 
 
+def _colon_lead(text: str, found: tuple[tuple[int, int, Cue], ...], lo: int) -> Cue | None:
+    """Where the number's major clause follows a colon, the family word that heads the lead before it (城镇居民口粮
+    定量：大中学生每月三十二斤，机关工作人员二十八斤: ration, for every item of the list, not the next item's 机关),
+    within `LEAD_GAP` characters of the colon; a generic word (标准：) names none."""
+    if lo == 0 or text[lo - 1] not in "：:":
+        return None
+    a, _ = _bounds(text, lo - 1, lo - 1, MAJOR + SENTENCE)
+    generic = _generic()
+    lead = [(b, c) for x, b, c in found if a <= x and lo - 1 - LEAD_GAP <= b <= lo - 1 and c.word not in generic]
+    return max(lead, key=lambda t: t[0])[1] if lead else None
+
+
+def names_family(text: str, start: int, end: int, family: str) -> bool:
+    """Whether a word of `family` that is not a generic one (留粮, 标准) stands in text[start:end]."""
+    generic = _generic()
+    return any(start <= a and b <= end and c.family == family and c.word not in generic
+               for a, b, c in _occurrences(text))
+
+
 def family_of(text: str, start: int, end: int, heading: str = "", concept_family: str | None = None,
-              unit: str | None = None) -> str:
+              unit: str | None = None, unit_kind: str | None = None) -> str:
     """The family of the number at text[start:end] (a paragraph, simplified view), under `heading`: the
     concept's where one is given, else the nearest family word's (`family_cue`)."""
     if concept_family:
         return concept_family
-    return family_cue(text, start, end, heading, unit)[0]
+    return family_cue(text, start, end, heading, unit, unit_kind)[0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.extract.families import MAJOR_TIER, family_cue
+from pipeline.extract.families import MAJOR_TIER, MINOR_TIER, family_cue, names_family
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import rule_subject
@@ -122,6 +122,12 @@ def _last_boundary(text: str, pos: int, chars: str) -> int:
     return at[k - 1] + 1 if k else 0
 
 
+def _next_stop(text: str, pos: int, chars: str) -> int:
+    at = _stops(text, chars)
+    k = bisect_left(at, pos)
+    return at[k] if k < len(at) else len(text)
+
+
 def _windows(text: str, q: Quantity) -> dict[str, tuple[int, int]]:
     sentence = _last_boundary(text, q.start, SENTENCE)
     major = _last_boundary(text, q.start, MAJOR + SENTENCE)
@@ -148,13 +154,14 @@ def _find(text: str, windows: dict[str, tuple[int, int]], word: str) -> int:
     return WEIGHTS[level] if level else 0
 
 
-def choose_concept(text: str, q: Quantity) -> tuple[Concept, list[str]] | None:
-    """The best concept for quantity `q` in paragraph `text`, and the words that chose it."""
+def choose_concept(text: str, q: Quantity, family: str | None = None) -> tuple[Concept, list[str]] | None:
+    """The best concept for quantity `q` in paragraph `text` (of `family` only, where one is given), and the words
+    that chose it."""
     windows = _windows(text, q)
     near = text[windows["major"][0]:windows["after"][1]]
     best = None
     for c in concepts():
-        if q.unit_kind not in c.units:
+        if q.unit_kind not in c.units or (family and c.family != family):
             continue
         if any(w in near for w in c.none_of):
             continue
@@ -198,14 +205,17 @@ def _condition(text: str, q: Quantity, quantities: list[Quantity], windows: dict
 
 
 def _per(text: str, windows: dict, concept: Concept | None) -> str | None:
-    a, b = windows["major"]
-    clause = text[a:b]
+    """The basis the number is counted per: the longest basis word of its minor clause, else of its major clause
+    (口粮每人每年不低于四百斤，种子每亩留十斤: per mu, not the clause before's per person)."""
     own = concept.per if concept else None
-    for word, per in _bases():
-        if word in clause:
-            if own and own.endswith(per.split("_")[-1]) and per != own:
-                return own  # the concept is more precise (pig_year for 每年)
-            return per
+    for window in ("minor", "major"):
+        a, b = windows[window]
+        clause = text[a:b]
+        for word, per in _bases():
+            if word in clause:
+                if own and own.endswith(per.split("_")[-1]) and per != own:
+                    return own  # the concept is more precise (pig_year for 每年)
+                return per
     return own
 
 
@@ -219,7 +229,7 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
             continue
         windows = _windows(text, q)
         concept, words = _concept_and_words(text, q, windows, heading)
-        family = concept.family if concept else family_cue(text, q.start, q.end, heading, q.unit)[0]
+        family = concept.family if concept else family_cue(text, q.start, q.end, heading, q.unit, q.unit_kind)[0]
         relation, lo, hi = _relation(text, q, concept)
         flags = list(q.flags)
         if q.missing_bound:
@@ -245,15 +255,22 @@ def _concept_and_words(text: str, q: Quantity, windows: dict, heading: str) -> t
     number's major clause and a word of another family stands inside it
     (种子…（平均每亩三十斤）；口粮…（每人三百六十斤）:
     the ration, not the seed concept the sentence also holds): then no concept, and the row is that family's
-    `unclassified`."""
+    `unclassified`. Where the number's own minor clause names a family and none of the concept's words stands in
+    that clause, the concept is chosen among that family's (保证每人每年口粮不低于四百斤，种子每亩留十斤: the
+    ration, not the seed that the next clause's words would make it)."""
     chosen = choose_concept(text, q)
     if not chosen:
         return None, []
     concept, words = chosen
-    family, tier = family_cue(text, q.start, q.end, heading)
+    family, tier = family_cue(text, q.start, q.end, heading, unit_kind=q.unit_kind)
+    if family == concept.family:
+        return concept, words
     outside = any(_level(text, windows, w) == "sentence" for w in words)
-    if family != concept.family and outside and tier <= MAJOR_TIER:
+    if outside and tier <= MAJOR_TIER:
         return None, []
+    a, b = windows["minor"][0], _next_stop(text, q.end, MINOR + MAJOR + SENTENCE)
+    if tier == MINOR_TIER and names_family(text, a, b, family) and not any(w in text[a:b] for w in words):
+        return choose_concept(text, q, family) or (None, [])
     return concept, words
 
 

@@ -90,6 +90,24 @@ def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, numb
     assert family_of(text, *at(text, number), unit=unit) == family
 
 
+@pytest.mark.parametrize("text, number, unit_kind, family", [
+    # a list's lead before its colon names the family of every item, not the next item's words …
+    ("城镇居民口粮定量：大中学生每月三十二斤，机关团体工作人员二十八斤", "三十二斤", "mass", "ration"),
+    ("储备粮：每人三十斤，口粮不足的户可以少储", "三十斤", "mass", "reserve"),
+    # … an item's own clause still comes first, and a generic lead names nothing
+    ("社的收入分配：公积金不超过百分之五，公益金不超过百分之二", "百分之二", "pct", "fund"),
+    ("标准：委员五至七人", "五至七人", "count", "organization"),
+    # a family that never counts in the number's unit is not read: no organization measures grain in 斤
+    ("机关团体工作人员每月二十八斤", "二十八斤", "mass", "other"),
+    ("机关团体工作人员每月开会一次", "一次", "count", "organization"),
+    # cloth or oil sold as a reward is the bonus's
+    ("交售棉花每担奖售粮食五十斤，奖售布票十尺", "十尺", "length", "bonus"),
+    ("棉布每人每年供应一丈六尺", "一丈六尺", "length", "goods"),
+])
+def test_a_list_lead_and_the_unit_place_the_number(text, number, unit_kind, family):
+    assert family_of(text, *at(text, number), unit_kind=unit_kind) == family
+
+
 def test_a_nearer_clause_wins_over_a_farther_one():
     text = "口粮标准不变；种子每亩十二斤"
     assert family_of(text, *at(text, "十二斤")) == "seed"
@@ -134,3 +152,28 @@ def test_a_concept_found_only_outside_the_major_clause_yields_to_a_word_inside_i
     assert rows["三十斤"].family == "seed"
     ration = rows["三百六十斤至四百七十斤"]
     assert (ration.family, ration.concept) == ("ration", "ration.unclassified")
+
+
+def _standards(text: str) -> dict:
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.roles import Role, because
+    from pipeline.extract.standards import find_standards
+    from pipeline.vocab import simplified
+
+    text = simplified(text)
+    qs = build_quantities(text, find_numbers(text))
+    return {text[s.quantity.start:s.quantity.end]: s for s in
+            find_standards(text, qs, [Role("standard", because("in_article")) for _ in qs])}
+
+
+def test_a_concept_whose_words_stand_only_in_another_clause_yields_to_the_numbers_own_clause():
+    """口粮 in the number's own clause makes it a ration, though the next clause's 种子…每亩 would choose the seed
+    concept; the seed's own number keeps it. A generic word of its own clause (留粮) does not move a concept."""
+    rows = _standards("各地应当保证农民每人每年口粮不低于四百斤，种子每亩留十斤左右")
+    assert rows["不低于四百斤"].family == "ration"
+    assert (rows["十斤左右"].family, rows["十斤左右"].per) == ("seed", "mu")  # its own basis, not the clause's
+    rows = _standards("每户社员可以养猪两头，食油每人每月供应四两")
+    assert rows["四两"].family == "goods"
+    rows = _standards("肉猪按五口以上人家养猪一头，每年留粮四十至五十斤")
+    assert rows["四十至五十斤"].concept == "feed.fattening_pig"

@@ -227,6 +227,10 @@ CASES = [
     # a share of the count of a population (占社数14%的, 占农户总数的百分之四十); a limit keeps it a rule
     ("特别是对占社数14%的，更必须抓紧整顿。", REPORT, [("14%", "fact")]),
     ("余粮户不得超过占农户总数的百分之四十。", REPORT, [("百分之四十", "standard")]),
+    # 共 inside 公共, 共产 or 中共 is no total
+    ("公共食堂每人每天用粮不超过十二两。", RULE, [("不超过十二两", "standard")]),
+    ("中共中央规定每人每月供应二十五斤。", INSTRUCTION, [("二十五斤", "standard")]),
+    ("各社共留储备粮三十万斤。", REPORT, [("三十万斤", "fact")]),
     # numbers without a unit, under a hundred, are no quantity (一想…二想…)
     ("一想调整任务，二想国家返销。", REPORT, []),
 ]
