@@ -93,4 +93,5 @@ def family_of(text: str) -> tuple[str, re.Match] | None:
 
 def starts_with_marker(text: str) -> bool:
     t = text.strip()
-    return any(rx.match(t) for rx in (CHAPTER_RE, ARTICLE_RE, ITEM_RE, ENUM_RE, NOTE_RE, GAN_RE, DOT_AR_RE, DUNHAO_AR_RE))
+    return any(rx.match(t) for rx in (CHAPTER_RE, ARTICLE_RE, ITEM_RE, ENUM_RE, NOTE_RE, GAN_RE, DOT_AR_RE,
+                                      DUNHAO_AR_RE))

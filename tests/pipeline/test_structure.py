@@ -101,9 +101,9 @@ def test_a_first_article_misread_as_the_second_is_the_first():
 
 @pytest.mark.parametrize("damaged", ["円、國家向缺糧戶供應糧食。", "四國家向缺糧戶供應糧食。"])
 def test_an_article_whose_number_a_scan_garbled_fills_the_gap(damaged):
-    """三、 … 円、 (or 四 with its 、 lost) … 五、: the one paragraph between two articles whose numbers skip one, opening
-    with a garbled mark, is the missing article, flagged as damaged; a list of words (豬、羊、) or a count (四個縣)
-    is none."""
+    """三、 … 円、 (or 四 with its 、 lost) … 五、: the one paragraph between two articles whose numbers skip one,
+    opening with a garbled mark, is the missing article, flagged as damaged; a list of words (豬、羊、) or a count
+    (四個縣) is none."""
     sd = _doc(f"一、甲。\n\n二、乙。\n\n三、丙。\n\n豬、羊、兔都可以飼養。\n\n四個縣先試行。\n\n{damaged}\n\n五、戊。")
     arts = of_kind(sd, "article")
     assert [a.number for a in arts] == [1, 2, 3, 4, 5]
@@ -160,7 +160,8 @@ def test_plain_han_numbered_titles_number_the_articles_and_1_dunhao_the_items():
 
 
 def test_paragraphs_numbered_1_dunhao_alone_are_the_articles():
-    sd = _md("# 某县粮食供应暂行办法\n\n1、城镇居民按月供应。\n\n2、农村缺粮户凭证购买。\n\n3、本办法自公布之日起施行。\n")
+    sd = _md("# 某县粮食供应暂行办法\n\n1、城镇居民按月供应。\n\n2、农村缺粮户凭证购买。\n\n"
+             "3、本办法自公布之日起施行。\n")
     assert [a.number for a in of_kind(sd, "article")] == [1, 2, 3]
 
 
