@@ -16,6 +16,7 @@ not read.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -140,19 +141,25 @@ def _time_measures() -> frozenset[str]:
 
 def _without_share_base(text: str, found: tuple[tuple[int, int, Cue], ...], start: int,
                         end: int) -> tuple[tuple[int, int, Cue], ...]:
-    """For a share right after 的 (总收入的3％至5％) that a verb sets against its base, where a family word stands
+    """For a share right after 的 (总收入的3％至5％) that a verb sets against its base, or drawn from a base
+    (在全年收入中提取百分之二), where a family word stands
     before that verb in the major clause: the topic, the last family word of the first minor clause that has one
     (its head noun), is the only cue of the major clause read (…上交给公社的公积金，控制在生产队总收入的3％至5％以内:
     fund; 公社一级的储备，…在…公共积累中提取，最高不得超过…储备米的30％: reserve; 干部的补贴工分，…控制在…: labor)."""
-    if not text.endswith(OF, 0, start) or not _is_share(text[start:end]):
+    if not _is_share(text[start:end]):
         return found
     plain = _blank_asides(text)  # a stop inside a bracketed gloss ends no clause of the text around it
     lo, _ = _bounds(plain, start, end, MAJOR + SENTENCE)
     clause = plain[lo:start]
-    verb = max(((clause.rfind(v), v) for v in _share_verbs() if v in clause), default=None)
-    if verb is None:
+    if text.endswith(OF, 0, start):
+        verb = max(((clause.rfind(v), v) for v in _share_verbs() if v in clause), default=None)
+        if verb is None:
+            return found
+        cut = lo + verb[0]
+    elif frame := _drawn_from().search(clause):  # 公益金，可以在全年收入中提取百分之一至二: the base is 在…中
+        cut = lo + frame.start()
+    else:
         return found
-    cut = lo + verb[0]
     before = [o for o in found if lo <= o[0] and o[1] <= cut]
     if not before:
         return found
@@ -160,6 +167,15 @@ def _without_share_base(text: str, found: tuple[tuple[int, int, Cue], ...], star
     first = _bounds(plain, before[0][0], before[0][1], MINOR + MAJOR + SENTENCE)
     subject = max((o for o in before if first[0] <= o[0] and o[1] <= first[1]), key=lambda o: o[0])
     return tuple(o for o in found if o == subject or not lo <= o[0] < start)
+
+
+@lru_cache(maxsize=1)
+def _drawn_from() -> re.Pattern:
+    """在/从 + a base + 中 + a verb of drawing, right before the share (在全年收入中提取百分之二); qualifiers of
+    the share may stand between (提取不超过)."""
+    data = vocab.load("families")["share_base"]
+    alt = "|".join(sorted((re.escape(vocab.simplified(str(w))) for w in data["drawing_verbs"]), key=len, reverse=True))
+    return re.compile(rf"[在从自][^，、,；：;:。]{{1,20}}?中(?:{alt})[^，、,；：;:。]{{0,4}}$")
 
 
 @lru_cache(maxsize=64)

@@ -69,6 +69,10 @@ def at(text: str, number: str) -> tuple[int, int]:
     # the basis of a rate (每头牲畜) counts what it is per, not what it governs; alone it still places the number
     ("饲料四十亿斤（平均每头牲畜八十斤）", "八十斤", "feed"),
     ("国家规定每人留用皮棉三斤", "三斤", "goods"),
+    # a share drawn from a base (在…中提取) governs its subject, not the base
+    ("合作社的公益金，可以在全年收入中提取百分之一至百分之二", "百分之一至百分之二", "fund"),
+    ("储备粮，一般从总产量中提留不超过百分之三", "百分之三", "reserve"),
+    ("可以在全年收入中提取百分之一至百分之二", "百分之一至百分之二", "distribution"),  # no subject: the base
     ("每头牲畜八十斤", "八十斤", "livestock"),
 ])
 def test_the_nearest_word_names_the_family(text, number, family):

@@ -120,6 +120,8 @@ CASES = [
     ("群众的意见，每人每月吃三十斤不够。", REPORT, [("三十斤", "fact")]),
     # a speaker's judgment closes a rule on what stands before it; its 了 reports nothing
     ("我看口粮每人每年四百斤就够了。", REPORT, [("四百斤", "standard")]),
+    ("我看农民每人每年吃四百斤就差不多了。", ("speech", False), [("四百斤", "standard")]),
+    ("任务完成得差不多了，每人平均交售四百斤。", REPORT, [("四百斤", "fact")]),
     ("食堂的规模，以五十户左右比较合适。", REPORT, [("五十户左右", "standard")]),
     ("去年每人吃了四百斤，够了。", REPORT, [("四百斤", "fact")]),
     # an instruction's amount per person, household or mu is what it sets; an average is how it reports
