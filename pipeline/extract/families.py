@@ -326,6 +326,8 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
         if tier == SENTENCE_TIER and (family := _person_rate(text, start, unit)):  # 每人每月三十斤: a ration
             return family, SENTENCE_TIER
         lo, hi = _bounds(text, start, end, stops)
+        if tier == MINOR_TIER and (then := _consequence(text, found, hi)):  # 私运食油…以上者，…收购: goods
+            return _owner(found, then, start, lo), MINOR_TIER
         if tier == MAJOR_TIER and (lead := _colon_lead(text, found, lo)):
             return lead.family, MAJOR_TIER
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
@@ -351,6 +353,18 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
     if len(found) < len(full) and (cue := _nearest(full, start, end, 0, len(text))):
         return cue.family, PARAGRAPH_TIER
     return _data()[1], NO_TIER
+
+
+def _consequence(text: str, found: tuple[tuple[int, int, Cue], ...], hi: int) -> Cue | None:
+    """Where the number's minor clause is a condition closed by 的 or 者 (每户农业收入不满一百五十斤的，免征农业税),
+    the first specific family word of the clause that follows, which says what the threshold governs: tax, not
+    the income the condition measures."""
+    if not text.startswith(("的，", "者，", "的,", "者,"), hi - 1):
+        return None
+    a, b = _bounds(text, hi + 1, hi + 1, MINOR + MAJOR + SENTENCE)
+    generic = _generic()
+    then = [o for o in found if a <= o[0] and o[1] <= b and o[2].word not in generic]
+    return min(then, key=lambda o: o[0])[2] if then else None
 
 
 def _colon_lead(text: str, found: tuple[tuple[int, int, Cue], ...], lo: int) -> Cue | None:

@@ -26,6 +26,7 @@ from pipeline import vocab
 from pipeline.extract.numerals import Number
 
 NEEDS_AFTER_WINDOW = 3
+TOPIC_WINDOW = 20  # how far back a unit's topic word (or_topic) is looked for
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class UnitInfo:
     days: float | None = None
     unit: str | None = None  # the unit recorded when it differs from the words written (個月 → 月)
     not_before: tuple[str, ...] = ()  # words the unit's character opens that are no unit (三角形, 角落)
+    or_topic: tuple[str, ...] = ()  # words that, earlier in the number's major clause, stand for `needs_after`
 
     @property
     def recorded(self) -> str:
@@ -99,7 +101,8 @@ def units() -> tuple[UnitInfo, ...]:
         out.append(UnitInfo(vocab.simplified(str(e["word"])), e["kind"], e.get("to_base"), by_date,
                             tuple(vocab.simplified(w) for w in e.get("needs_after", [])), e.get("days"),
                             vocab.simplified(e["unit"]) if e.get("unit") else None,
-                            tuple(vocab.simplified(w) for w in e.get("not_before", []))))
+                            tuple(vocab.simplified(w) for w in e.get("not_before", [])),
+                            tuple(vocab.simplified(w) for w in e.get("or_topic", []))))
     for w in vocab.load("units")["measure_words"]["words"]:
         word = vocab.simplified(str(w))
         if not any(u.word == word for u in out):
@@ -157,12 +160,22 @@ def _unit_at(text: str, pos: int) -> UnitInfo | None:
     for u in _units_by_first().get(text[pos], ()):
         if text.startswith(u.word, pos):
             if u.needs_after and not any(w in text[pos + len(u.word):pos + len(u.word) + NEEDS_AFTER_WINDOW]
-                                         for w in u.needs_after):
+                                         for w in u.needs_after) and not _topic_before(text, pos, u.or_topic):
                 continue
             if u.not_before and text.startswith(u.not_before, pos):
                 continue
             return u
     return None
+
+
+def _topic_before(text: str, pos: int, words: tuple[str, ...]) -> bool:
+    """Whether one of `words` stands earlier in the major clause of `pos`, at most TOPIC_WINDOW characters back
+    (自留地，每人一分至二分: fen of land)."""
+    if not words:
+        return False
+    window = text[max(0, pos - TOPIC_WINDOW):pos]
+    cut = max(window.rfind(c) for c in "。；：;:！？!?\n")
+    return any(w in window[cut + 1:] for w in words)
 
 
 def _fits(q: tuple, unit: UnitInfo | None) -> bool:

@@ -289,6 +289,8 @@ def _tops_up(text: str, q: Quantity) -> bool:
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
     reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
+    if reduced and q.relation in ("min", "max") and text.startswith(("的", "者"), q.end):
+        reduced = False  # 收成减少三成以上的，减征…: a condition's threshold, not a cut the rule applies
     if ((concept and concept.relation == "reduction_pct") or reduced) and not (q.is_range and lo != hi):
         v = hi if hi is not None else lo
         return "reduction_pct", v, v

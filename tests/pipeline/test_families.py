@@ -69,6 +69,11 @@ def at(text: str, number: str) -> tuple[int, int]:
     # the basis of a rate (每头牲畜) counts what it is per, not what it governs; alone it still places the number
     ("饲料四十亿斤（平均每头牲畜八十斤）", "八十斤", "feed"),
     ("国家规定每人留用皮棉三斤", "三斤", "goods"),
+    # a condition's threshold (…的，) governs what its consequence names; with none, its own clause's word
+    ("每户农业收入不满一百五十斤的，免征农业税", "一百五十斤", "tax"),
+    ("缺口粮在两个月以下的，由国家供应", "两个月", "sale"),
+    ("自留地超过耕地面积百分之五的，应当收回", "百分之五", "land"),
+    ("食堂的规模，一般以五十户至一百户为宜", "五十户至一百户", "canteen"),  # a canteen's size
     # a share drawn from a base (在…中提取) governs its subject, not the base
     ("合作社的公益金，可以在全年收入中提取百分之一至百分之二", "百分之一至百分之二", "fund"),
     ("储备粮，一般从总产量中提留不超过百分之三", "百分之三", "reserve"),
@@ -179,5 +184,7 @@ def test_a_concept_whose_words_stand_only_in_another_clause_yields_to_the_number
     assert (rows["十斤左右"].family, rows["十斤左右"].per) == ("seed", "mu")  # its own basis, not the clause's
     rows = _standards("每户社员可以养猪两头，食油每人每月供应四两")
     assert rows["四两"].family == "goods"
+    rows = _standards("新开垦的荒地，自有收获的年度起，免征农业税三年至五年")
+    assert rows["三年至五年"].concept == "tax.reclaimed_land_exempt_years"
     rows = _standards("肉猪按五口以上人家养猪一头，每年留粮四十至五十斤")
     assert rows["四十至五十斤"].concept == "feed.fattening_pig"

@@ -212,6 +212,11 @@ CASES = [
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
     ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
+    # 分 and 厘 of land after a land word of their major clause, not only before one
+    ("食堂的菜地，按每人一分至二分划给", [(1, 2, "分", "exact", "range")]),
+    ("自留地，每人一分五厘", [(1.5, 1.5, "分", "exact", None)]),
+    ("每个劳动日记十分", []),  # points, not land
+    ("劳动日值二分。自留地多的", [(2, 2, None, "exact", None)]),  # a land word of the next sentence: no 分 of land
     ("每月二十五日前", [(None, 25, "日", "at_most", "max")]),  # a recurring deadline, not a date
     # not numbers: masked, dates, markers, references, names
     ("收购原粮×××××万斤", []),

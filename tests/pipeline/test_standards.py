@@ -149,6 +149,18 @@ def test_a_bound_the_ones_below_are_topped_up_to_is_a_floor():
     assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
 
 
+def test_a_reduction_that_sets_a_condition_is_its_threshold_not_a_cut():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.standards import _relation
+
+    t = "收成减少三成以上的，减征农业税百分之五十"
+    assert _relation(t, build_quantities(t, find_numbers(t))[0], None) == ("min", 3.0, None)
+    t = "灾区口粮标准可以降低百分之十"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _relation(t, q, None) == ("reduction_pct", 10.0, 10.0)
+
+
 @pytest.mark.parametrize(("text", "number", "not_subject"), [
     ("根据定产、定购数字自1955年起三年不变的原则", "三年", "不变"),  # how long a rule holds, not what it measures
     ("会议最后确定：计划收购面为百分之四十至六十", "百分之四十至六十", "会议"),  # who decided, not a heading
