@@ -886,6 +886,8 @@ class _Paragraph:
                 self.roles[i] = Role(FACT, reason)
             elif self.ctx.kind != NEWS and (reason := self._rule_construct(q)):
                 self.roles[i] = Role(STANDARD, reason)
+            elif self.ctx.kind == NEWS and (opener := self._opened_by(q)):  # news relays a rule: 国家规定的政策：…
+                self.roles[i] = Role(STANDARD, because("statement", word=opener))
             else:
                 normative, why = self._normative(q)
                 self.roles[i] = Role(STANDARD, why) if normative else Role(FACT, because("statistic"))

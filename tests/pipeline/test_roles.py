@@ -229,6 +229,10 @@ CASES = [
     # a share of the count of a population (占社数14%的, 占农户总数的百分之四十); a limit keeps it a rule
     ("特别是对占社数14%的，更必须抓紧整顿。", REPORT, [("14%", "fact")]),
     ("余粮户不得超过占农户总数的百分之四十。", REPORT, [("百分之四十", "standard")]),
+    # a lead that names a rule before a colon opens a statement of it, in news too; what others said, not
+    ("各地认真执行了国家规定的政策：余粮户的余粮，一般收购百分之八十到九十。", NEWS,
+     [("百分之八十到九十", "standard")]),
+    ("他说：今年收购了八百斤。", NEWS, [("八百斤", "fact")]),
     # 共 inside 公共, 共产 or 中共 is no total
     ("公共食堂每人每天用粮不超过十二两。", RULE, [("不超过十二两", "standard")]),
     ("中共中央规定每人每月供应二十五斤。", INSTRUCTION, [("二十五斤", "standard")]),
