@@ -244,12 +244,12 @@ def _nearest(found: tuple[tuple[int, int, Cue], ...], start: int, end: int, lo: 
         if a < lo or b > hi:
             continue
         if b <= start:
-            distance = start - b
+            distance, side = start - b, 0
         elif a >= end and after:
-            distance = (a - end) * AFTER_WEIGHT
+            distance, side = (a - end) * AFTER_WEIGHT, 1
         else:
             continue  # a word the number stands inside (the number's own unit)
-        key = (distance, cue.rank)
+        key = (distance, side, cue.rank)  # at equal distance the word before wins (按牌价加价百分之十二收购: price)
         if best is None or key < best[0]:
             best = (key, cue)
     return best[1] if best else None
@@ -273,6 +273,15 @@ def _barred() -> defaultdict[str, frozenset[str]]:
         for kind in e.get("not_units", []):
             out[kind].add(name)
     return defaultdict(frozenset, {k: frozenset(v) for k, v in out.items()})
+
+
+@lru_cache(maxsize=1)
+def _persons() -> defaultdict[str, frozenset[str]]:
+    """Unit kind → the words for persons that name who a number of that kind is about, not what it governs
+    (`persons` of schemas/families.yaml: 干部每年参加劳动不少于六十天 is labor, not organization)."""
+    data = vocab.load("families")["persons"]
+    words = frozenset(vocab.simplified(str(w)) for w in data["words"])
+    return defaultdict(frozenset, {kind: words for kind in data["not_units"]})
 
 
 @lru_cache(maxsize=1)
@@ -313,8 +322,8 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
     """The family the nearest family word names for the number at text[start:end] (a paragraph, simplified
     view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`). A word of a family that
     never counts in the number's kind of unit (`not_units`: no organization measures grain in 斤) is not read."""
-    barred = _barred()[unit_kind] if unit_kind else frozenset()
-    found = tuple(o for o in _topical(text, start, end) if o[2].family not in barred)
+    barred, persons = (_barred()[unit_kind], _persons()[unit_kind]) if unit_kind else (frozenset(), frozenset())
+    found = tuple(o for o in _topical(text, start, end) if o[2].family not in barred and o[2].word not in persons)
     # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
     for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
@@ -349,7 +358,7 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
         if cue := _nearest(titled, len(heading), len(heading), 0, len(heading)):
             return cue.family, HEADING_TIER
     # a clause of purpose, read last (为…有粮食储备，今后三年内…)
-    full = tuple(o for o in _occurrences(text) if o[2].family not in barred)
+    full = tuple(o for o in _occurrences(text) if o[2].family not in barred and o[2].word not in persons)
     if len(found) < len(full) and (cue := _nearest(full, start, end, 0, len(text))):
         return cue.family, PARAGRAPH_TIER
     return _data()[1], NO_TIER

@@ -41,6 +41,7 @@ CN_CHARS = CN_DIGITS + CN_MULT + TENS
 # inside a run of Han digits, a Latin O or a digit 0 is a zero (八O.二, 一九六0年)
 _DIGIT_VALUE = DIGIT_VALUE | {"O": 0, "0": 0}
 _PLAIN = CN_DIGITS + "O"
+_NUMERAL_ENDS = frozenset(CN_CHARS + "0123456789")  # characters a number may end with
 _FULLWIDTH = FULLWIDTH_DIGITS | str.maketrans("，．", ",.")
 # thousands parted by commas (13，964); a decimal point, or a comma a print or a recogniser set for one right
 # before a percent sign or a unit decimals are written in (64，6%, 56，4元: a comma never parts fewer than three
@@ -299,6 +300,19 @@ def fused_with_word(text: str, end: int, value: float) -> bool:
     if text.startswith(_not_units(), end):  # 三角形: a word a unit's character opens
         return True
     return not any(text.startswith(w, end) for w in _follow_index().get(nxt, ()))
+
+
+def _ends_a_range(text: str, start: int) -> bool:
+    """The number is the second end of a range whose first end is a number (百分之四十至五十交国家): the verb
+    after it is no word the number is fused with."""
+    conn = next((c for c in _range_connectors() if text.endswith(c, 0, start)), None)
+    return conn is not None and start > len(conn) and text[start - len(conn) - 1] in _NUMERAL_ENDS
+
+
+@lru_cache(maxsize=1)
+def _range_connectors() -> tuple[str, ...]:
+    words = vocab.load("qualifiers")["range_connectors"]["words"]
+    return tuple(sorted((vocab.simplified(str(w)) for w in words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -601,7 +615,8 @@ class _Scan:
                 core_end = start + len(core)
                 if _is_month(text, start, core_end, value) or _is_day(text, start, core_end, value):
                     continue
-                if _is_list_marker(text, start, core_end) or fused_with_word(text, core_end, value):
+                if _is_list_marker(text, start, core_end) or (
+                        fused_with_word(text, core_end, value) and not _ends_a_range(text, start)):
                     continue
             value = float(f"{value:.12g}")  # 17.9 × 1e8 is 1790000000, not 1789999999.9999998
             high = float(f"{high:.12g}") if high is not None else None

@@ -74,6 +74,8 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("缺口粮在两个月以下的，由国家供应", "两个月", "sale"),
     ("自留地超过耕地面积百分之五的，应当收回", "百分之五", "land"),
     ("食堂的规模，一般以五十户至一百户为宜", "五十户至一百户", "canteen"),  # a canteen's size
+    # at equal distance the word before the number wins over the word after it
+    ("超购部分，国家按牌价加价百分之十二收购", "百分之十二", "price"),
     # a share drawn from a base (在…中提取) governs its subject, not the base
     ("合作社的公益金，可以在全年收入中提取百分之一至百分之二", "百分之一至百分之二", "fund"),
     ("储备粮，一般从总产量中提留不超过百分之三", "百分之三", "reserve"),
@@ -109,6 +111,9 @@ def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, numb
     # a family that never counts in the number's unit is not read: no organization measures grain in 斤
     ("机关团体工作人员每月二十八斤", "二十八斤", "mass", "other"),
     ("机关团体工作人员每月开会一次", "一次", "count", "organization"),
+    # a person's word names who a duration is about, not what it governs; it still counts how many
+    ("干部参加劳动，县级干部每年不少于一个月", "一个月", "time", "labor"),
+    ("干部参加劳动，每个大队设专职干部一至三人", "一至三人", "count", "organization"),
     # cloth or oil sold as a reward is the bonus's
     ("交售棉花每担奖售粮食五十斤，奖售布票十尺", "十尺", "length", "bonus"),
     ("棉布每人每年供应一丈六尺", "一丈六尺", "length", "goods"),

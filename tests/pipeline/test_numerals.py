@@ -212,6 +212,9 @@ CASES = [
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
     ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
+    # the second end of a range is no number fused with the verb after it
+    ("超产粮的百分之四十至五十交国家", [(40, 50, "%", "exact", "range")]),
+    ("四无五保户", []),
     # 分 and 厘 of land after a land word of their major clause, not only before one
     ("食堂的菜地，按每人一分至二分划给", [(1, 2, "分", "exact", "range")]),
     ("自留地，每人一分五厘", [(1.5, 1.5, "分", "exact", None)]),

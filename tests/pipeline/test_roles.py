@@ -233,6 +233,9 @@ CASES = [
     ("各地认真执行了国家规定的政策：余粮户的余粮，一般收购百分之八十到九十。", NEWS,
      [("百分之八十到九十", "standard")]),
     ("他说：今年收购了八百斤。", NEWS, [("八百斤", "fact")]),
+    # last year as the base of a share a rule sets is no report of last year
+    ("各县应当把粮食销量压缩到去年的百分之九十以内。", INSTRUCTION, [("百分之九十以内", "standard")]),
+    ("去年的销量为二亿斤，占计划的百分之九十。", REPORT, [("二亿斤", "fact"), ("百分之九十", "fact")]),
     # 共 inside 公共, 共产 or 中共 is no total
     ("公共食堂每人每天用粮不超过十二两。", RULE, [("不超过十二两", "standard")]),
     ("中共中央规定每人每月供应二十五斤。", INSTRUCTION, [("二十五斤", "standard")]),
