@@ -47,7 +47,7 @@ class Extraction:
 def context_of(sd: StructuredDocument, unit: Unit, density: str = "unknown") -> Context:
     kind = sd.normalized.source.metadata.kind or "report"
     return Context(kind=kind, in_article=sd.enclosing(unit.unit_id, "article") is not None, unit_kind=unit.kind,
-                   rule_density=density)
+                   rule_density=density, on=sd.normalized.source.metadata.date)
 
 
 def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None] | None = None) -> Extraction:

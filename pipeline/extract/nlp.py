@@ -140,7 +140,8 @@ def with_numbers(text: str, numbers: list, segmenter: str = "jieba", context: Co
 @Language.component("grain_quantities")
 def grain_quantities(doc: Doc) -> Doc:
     """Numbers joined with units, ranges and qualifiers."""
-    doc._.quantities = build_quantities(text_of(doc), doc._.numbers or [])
+    doc._.quantities = build_quantities(text_of(doc), doc._.numbers or [],
+                                        doc.user_data.get("context", DEFAULT_CONTEXT).on)
     return doc
 
 

@@ -354,17 +354,37 @@ def _join(text: str, end: int, numbers: list[Number], i: int) -> tuple[str, Numb
 
 
 @lru_cache(maxsize=1)
-def _sub_units() -> dict[str, tuple[tuple[str, float], ...]]:
+def _sub_units() -> dict[str, tuple[tuple[str, float | None], ...]]:
+    """unit → its parts and their share of it; None where the share is the ratio of the two units' factors to
+    the base, which may depend on the date (斤 and 两)."""
     out = {}
     for e in vocab.load("units")["sub_units"]["entries"]:
-        parts = sorted(((vocab.simplified(k), float(v)) for k, v in e["parts"].items()), key=lambda kv: -len(kv[0]))
+        parts = sorted(((vocab.simplified(k), None if v == "by_date" else float(v)) for k, v in e["parts"].items()),
+                       key=lambda kv: -len(kv[0]))
         out[vocab.simplified(e["unit"])] = tuple(parts)
     return out
 
 
-def _compound(text: str, q: Quantity, numbers: list[Number], i: int) -> int:
+def _dated_share(unit: str, part: str, value: float, on: date | None) -> float | None:
+    """The share of a `part` (两) of a `unit` (斤) on the date `on`: a count of parts a scale cannot hold (十一两:
+    not tenths) is on the scale that holds it (1/16); else the date's scale, or None where there is no date."""
+    whole, piece = unit_info(unit), unit_info(part)
+    if whole is None or piece is None or not piece.by_date or not whole.to_base:
+        return None
+    shares = sorted(f / whole.to_base for _, f in piece.by_date)
+    if on is None:
+        fits = [s for s in shares if value * s < 1]
+        return fits[-1] if len(fits) < len(shares) and fits else None
+    share = piece.factor(on) / whole.to_base
+    if value * share >= 1:
+        fits = [s for s in shares if value * s < 1]
+        return fits[-1] if fits else None
+    return share
+
+
+def _compound(text: str, q: Quantity, numbers: list[Number], i: int, on: date | None = None) -> int:
     """一元二角五分: numbers right after q's unit in parts of it are added to q (in q's unit); the index of
-    the last number taken."""
+    the last number taken. 一斤二两 is 1.2 斤 from 1959, 1.125 斤 before (`on`: the document's date)."""
     if q.unit not in _sub_units() or q.relation is not None:
         return i
     unit, scale = q.unit, 1.0
@@ -374,6 +394,8 @@ def _compound(text: str, q: Quantity, numbers: list[Number], i: int) -> int:
         if part is None:
             break
         word, share = part
+        if share is None and (share := _dated_share(unit, word, nxt.value, on)) is None:
+            break
         scale *= share
         q.value_min = q.value_max = float(f"{q.value_min + nxt.value * scale:.12g}")
         q.end = nxt.end + len(word)
@@ -382,7 +404,7 @@ def _compound(text: str, q: Quantity, numbers: list[Number], i: int) -> int:
     return i
 
 
-def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
+def build_quantities(text: str, numbers: list[Number], on: date | None = None) -> list[Quantity]:
     """The quantities of `text` (a paragraph, simplified view) from its numbers: each number with its unit and
     the words that qualify it (约, 以上, 左右), and two numbers joined by a connector (至, —, 到) as one range.
 
@@ -464,7 +486,7 @@ def build_quantities(text: str, numbers: list[Number]) -> list[Quantity]:
         q = Quantity(start, end, lo, hi, unit.recorded if unit else None, unit.kind if unit else None,
                      unit_start, unit_end, qual or "exact", relation, missing, used, flags,
                      approximate=n.high is not None)
-        i = _compound(text, q, numbers, i)  # 一元二角: one quantity, 1.2 元
+        i = _compound(text, q, numbers, i, on)  # 一元二角: one quantity, 1.2 元
         out.append(q)
         i += 1
     return out

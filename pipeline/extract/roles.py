@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from pipeline import vocab
@@ -113,6 +114,7 @@ class Context:
     unit_kind: str = "paragraph"  # the structural unit the paragraph is in: article, item, paragraph, preamble …
     rule_density: str = "unknown"  # how much of the whole document is written as rules (see `rule_density`)
     opened_by: str | None = None  # the opener (我们的意见是：) of a statement whose numbered point the paragraph is
+    on: date | None = None  # the document's date: how many 两 make a 斤 (一斤二两)
 
     @property
     def rules_by_default(self) -> bool:

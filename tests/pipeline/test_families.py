@@ -89,16 +89,19 @@ def test_the_nearest_word_names_the_family(text, number, family):
 @pytest.mark.parametrize("text, number, unit, family", [
     ("劳动力要统一调配。根据经验，在一般地区以较小的队（平均三十户左右）为宜", "三十户左右", "户", "organization"),
     ("劳动力要统一调配。每个食堂以三十户左右为宜", "三十户左右", "户", "canteen"),  # a word of its clause first
-    ("劳动力要统一调配。根据经验，以三十斤左右为宜", "三十斤左右", "斤", "labor"),  # a unit that names nothing
+    ("劳动力要统一调配。根据经验，以三十斤左右为宜", "三十斤左右", "斤", "other"),  # labour counts no grain
     # grain counted per person is a ration where nothing in its clauses names a family …
     ("劳动力要统一调配。城镇居民每人每月三十斤", "三十斤", "斤", "ration"),
+    ("（一）特殊重体力劳动者，每人每月平均五十斤", "五十斤", "斤", "ration"),  # a worker's grain
     # … and a family word of its clauses comes first
     ("缺粮户的供应标准，每人每月不超过二十五斤", "二十五斤", "斤", "sale"),
 ])
 def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, number, unit, family):
     """With no family word in the number's own clauses, a count in 户, 人 or 次 is an organization's, and grain
     counted per person a ration."""
-    assert family_of(text, *at(text, number), unit=unit) == family
+    from pipeline.extract.quantities import unit_info
+
+    assert family_of(text, *at(text, number), unit=unit, unit_kind=unit_info(unit).kind) == family
 
 
 @pytest.mark.parametrize("text, number, unit_kind, family", [
@@ -114,6 +117,9 @@ def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, numb
     # a person's word names who a duration is about, not what it governs; it still counts how many
     ("干部参加劳动，县级干部每年不少于一个月", "一个月", "time", "labor"),
     ("干部参加劳动，每个大队设专职干部一至三人", "一至三人", "count", "organization"),
+    # grain counted for a kind of worker names no labour (a ration, once its unit is read: below)
+    ("（一）特殊重体力劳动者，每月五十斤", "五十斤", "mass", "other"),
+    ("男劳动力每月休假两天", "两天", "time", "labor"),
     # cloth or oil sold as a reward is the bonus's
     ("交售棉花每担奖售粮食五十斤，奖售布票十尺", "十尺", "length", "bonus"),
     ("棉布每人每年供应一丈六尺", "一丈六尺", "length", "goods"),

@@ -212,6 +212,8 @@ CASES = [
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
     ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
+    # 周岁 is an age, not weeks
+    ("六周岁以上不满十周岁的儿童", [(6, None, "岁", "more_than", "min"), (None, 10, "岁", "at_most", "max")]),
     # the second end of a range is no number fused with the verb after it
     ("超产粮的百分之四十至五十交国家", [(40, 50, "%", "exact", "range")]),
     ("四无五保户", []),

@@ -81,6 +81,25 @@ def test_liang_after_1959_is_a_tenth(tmp_path):
     assert (row.base_min, row.base_max) == (pytest.approx(0.8), pytest.approx(1.2))
 
 
+@pytest.mark.parametrize(("dateline", "value"), [("1960年3月1日", 1.2), ("1955年3月1日", 1.125)])
+def test_jin_and_liang_are_one_quantity_on_the_scale_of_the_date(tmp_path, dateline, value):
+    f = tmp_path / "r.txt"
+    f.write_text(f"某市臨時供應辦法\n{dateline}\n第一條 臨時來往人員，每人每天按一斤二兩供應。\n", "utf-8")
+    (row,) = standards_of(f)
+    assert (row.value_min, row.unit, row.quote[-4:]) == (pytest.approx(value), "斤", "一斤二兩")
+
+
+def test_jin_and_more_liang_than_a_tenth_scale_holds_are_on_the_old_scale():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+
+    t = "平均单产达到1070斤11两"
+    (q,) = build_quantities(t, find_numbers(t))  # no date: 11 两 fits only sixteen to the jin
+    assert (q.value_min, q.unit) == (1070.6875, "斤")
+    t = "每人每天一斤二两"  # no date, a scale each could hold: left apart, not guessed
+    assert [q.unit for q in build_quantities(t, find_numbers(t))] == ["斤", "两"]
+
+
 def test_unseen_provincial_rules():
     rows = standards_of(PERIOD / "hubei_rules_1955.txt")
     assert table(rows) == sorted([
