@@ -236,6 +236,10 @@ CASES = [
     # last year as the base of a share a rule sets is no report of last year
     ("各县应当把粮食销量压缩到去年的百分之九十以内。", INSTRUCTION, [("百分之九十以内", "standard")]),
     ("去年的销量为二亿斤，占计划的百分之九十。", REPORT, [("二亿斤", "fact"), ("百分之九十", "fact")]),
+    # an average computed (按每人平均计算) sets no rate; an amount a calculation is based on does
+    ("全省粮食总产量为一百二十亿斤，按每人平均计算，每人有粮六百斤。", REPORT,
+     [("一百二十亿斤", "fact"), ("六百斤", "fact")]),
+    ("口粮按每人平均四百斤计算。", REPORT, [("四百斤", "standard")]),
     # 共 inside 公共, 共产 or 中共 is no total
     ("公共食堂每人每天用粮不超过十二两。", RULE, [("不超过十二两", "standard")]),
     ("中共中央规定每人每月供应二十五斤。", INSTRUCTION, [("二十五斤", "standard")]),
