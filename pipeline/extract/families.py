@@ -296,20 +296,23 @@ MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = r
 
 
 @lru_cache(maxsize=1)
-def _person_rates() -> tuple[tuple[str, ...], frozenset[str], str]:
-    data = vocab.load("families")["person_rates"]
-    return (tuple(vocab.simplified(str(w)) for w in data["bases"]),  # a quantity's unit is recorded simplified
-            frozenset(vocab.simplified(u["word"]) for u in vocab.load("units")["units"] if u["kind"] in data["kinds"]),
-            str(data["family"]))
+def _person_rates() -> tuple[tuple[tuple[str, ...], frozenset[str], str], ...]:
+    """Each rate of `person_rates`: its bases (每人), the units it counts in (a quantity's unit is recorded
+    simplified) and its family."""
+    units = vocab.load("units")["units"]
+    return tuple((tuple(vocab.simplified(str(w)) for w in r["bases"]),
+                  frozenset(vocab.simplified(u["word"]) for u in units if u["kind"] in r["kinds"]), str(r["family"]))
+                 for r in vocab.load("families")["person_rates"]["rates"])
 
 
 def _person_rate(text: str, start: int, unit: str | None) -> str | None:
-    """The family of an amount counted per person (每人每月三十斤: ration), from `person_rates`, or None."""
-    bases, units, family = _person_rates()
-    if unit not in units:
-        return None
+    """The family of an amount counted per person (每人每月三十斤: ration) or per head (每头每年八十斤: feed),
+    from `person_rates`, or None."""
     a, _ = _bounds(text, start, start, MINOR + MAJOR + SENTENCE)
-    return family if any(b in text[a:start] for b in bases) else None
+    for bases, units, family in _person_rates():
+        if unit in units and any(b in text[a:start] for b in bases):
+            return family
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -93,6 +93,8 @@ def test_the_nearest_word_names_the_family(text, number, family):
     # grain counted per person is a ration where nothing in its clauses names a family …
     ("劳动力要统一调配。城镇居民每人每月三十斤", "三十斤", "斤", "ration"),
     ("（一）特殊重体力劳动者，每人每月平均五十斤", "五十斤", "斤", "ration"),  # a worker's grain
+    ("每头牲畜每年八十斤", "八十斤", "斤", "feed"),  # grain per head is feed
+    ("每头牲畜作价八十元", "八十元", "元", "livestock"),
     # … and a family word of its clauses comes first
     ("缺粮户的供应标准，每人每月不超过二十五斤", "二十五斤", "斤", "sale"),
 ])
@@ -108,6 +110,7 @@ def test_a_count_of_households_persons_or_times_is_placed_by_its_unit(text, numb
     # a list's lead before its colon names the family of every item, not the next item's words …
     ("城镇居民口粮定量：大中学生每月三十二斤，机关团体工作人员二十八斤", "三十二斤", "mass", "ration"),
     ("储备粮：每人三十斤，口粮不足的户可以少储", "三十斤", "mass", "reserve"),
+    ("饲料：耕畜每头每年留一百五十斤至二百斤", "一百五十斤至二百斤", "mass", "feed"),  # whose feed, not livestock
     # … an item's own clause still comes first, and a generic lead names nothing
     ("社的收入分配：公积金不超过百分之五，公益金不超过百分之二", "百分之二", "pct", "fund"),
     ("标准：委员五至七人", "五至七人", "count", "organization"),
