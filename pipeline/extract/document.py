@@ -98,16 +98,16 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
         quantities, roles = doc._.quantities, doc._.roles
         made: dict[int, Row] = {}  # quantity start → the row it became
         for s in find_standards(text, quantities, roles, _headings(sd, unit)):
-            made[s.quantity.start] = row = _standard_row(sd, unit.unit_id, p, s)
+            made[s.quantity.start] = row = _standard_row(sd, _item_at(sd, unit, p.start + s.quantity.start), p, s)
             ex.standards.append(row)
         facts, place = chinese_facts(text, quantities, roles, doc._.places if not ctx.rules_by_default else [],
                                      place)
         for f in facts:
-            made[f.start] = row = _fact_row(sd, unit.unit_id, p, f)
+            made[f.start] = row = _fact_row(sd, _item_at(sd, unit, p.start + f.start), p, f)
             ex.facts.append(row)
         for q, r in zip(quantities, roles, strict=True):
-            number = _number_row(sd, unit.unit_id, p, q.start, q.end, q.value_min, q.value_max, r, list(q.flags),
-                                 q.unit)
+            number = _number_row(sd, _item_at(sd, unit, p.start + q.start), p, q.start, q.end, q.value_min,
+                                 q.value_max, r, list(q.flags), q.unit)
             links.append((number, made.get(q.start)))
             if on_number is not None:
                 on_number(number, r)
@@ -215,6 +215,15 @@ def _base(unit_word: str | None, lo: float | None, hi: float | None, nd: Normali
         return None, None, None
     base_unit = vocab.load("units")["base_units"][info.kind]
     return (lo * factor if lo is not None else None), (hi * factor if hi is not None else None), base_unit
+
+
+def _item_at(sd: StructuredDocument, unit: Unit, offset: int) -> str:
+    """The unit of the number at `offset` (normalized text) in a paragraph of `unit`: an item of the same
+    article that a paragraph running several items together ((1)…。(2)…。) holds there, else `unit`."""
+    if offset < unit.end or unit.kind != "item":
+        return unit.unit_id
+    return next((u.unit_id for u in sd.units if u.kind == "item" and u.parent_id == unit.parent_id
+                 and u.start <= offset < u.end), unit.unit_id)
 
 
 def _headings(sd: StructuredDocument, unit: Unit) -> str:

@@ -385,7 +385,8 @@ def _dated_share(unit: str, part: str, value: float, on: date | None) -> float |
 def _compound(text: str, q: Quantity, numbers: list[Number], i: int, on: date | None = None) -> int:
     """一元二角五分: numbers right after q's unit in parts of it are added to q (in q's unit); the index of
     the last number taken. 一斤二两 is 1.2 斤 from 1959, 1.125 斤 before (`on`: the document's date)."""
-    if q.unit not in _sub_units() or q.relation is not None:
+    # 不超过一斤二两: a bound before the number holds the whole; none after its unit (一元以上，二角…) or a range
+    if q.unit not in _sub_units() or q.relation == "range" or (q.relation is not None and q.unit_end != q.end):
         return i
     unit, scale = q.unit, 1.0
     while i + 1 < len(numbers) and numbers[i + 1].start == q.end and not numbers[i + 1].percent:
@@ -397,7 +398,9 @@ def _compound(text: str, q: Quantity, numbers: list[Number], i: int, on: date | 
         if share is None and (share := _dated_share(unit, word, nxt.value, on)) is None:
             break
         scale *= share
-        q.value_min = q.value_max = float(f"{q.value_min + nxt.value * scale:.12g}")
+        part_value = nxt.value * scale
+        q.value_min, q.value_max = (None if v is None else float(f"{v + part_value:.12g}")
+                                    for v in (q.value_min, q.value_max))
         q.end = nxt.end + len(word)
         q.numbers.append(nxt)
         unit, i = word, i + 1

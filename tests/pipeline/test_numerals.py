@@ -211,6 +211,8 @@ CASES = [
     # a number in a bigger unit and its parts: one quantity
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
+    ("不超过一元二角", [(None, 1.2, "元", "at_most", "max")]),  # a bound before the number holds the whole
+    ("一元以上，二角以下", [(1, None, "元", "more_than", "min"), (None, 2, "角", "at_most", "max")]),
     ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
     # 周岁 is an age, not weeks
     ("六周岁以上不满十周岁的儿童", [(6, None, "岁", "more_than", "min"), (None, 10, "岁", "at_most", "max")]),

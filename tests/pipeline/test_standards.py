@@ -125,6 +125,64 @@ def test_unseen_cooperative_rules_numbered_with_commas():
     ])
 
 
+def family_table(rows):
+    return [(r.article_no, r.family, r.relation, r.value_min, r.value_max, r.unit) for r in rows]
+
+
+def test_unseen_provincial_rules_every_family():
+    """A provincial text written for this test in the period's ways (not from any source): every standard with
+    its family, relation and values. Each form here once read wrong: a list's lead (口粮定量：), grain for a kind
+    of worker or staff, a concept from the next clause, cloth sold as a reward, 一斤二两 on the old scale,
+    周岁, 分 of land after its land word, a share drawn from a base, a condition's threshold, a cadre's days."""
+    rows = standards_of(PERIOD / "hunan_rules_1957.txt")
+    assert family_table(rows) == [
+        (5, "ration", "range", 450, 500, "斤"), (5, "ration", "range", 500, 550, "斤"),
+        (6, "seed", "range", 12, 15, "斤"), (6, "seed", "exact", 15, 15, "斤"),
+        (7, "feed", "exact", 150, 150, "斤"), (7, "feed", "exact", 40, 40, "斤"),
+        (8, "purchase", "range", 80, 90, "%"),
+        (9, "sale", "max", None, 30, "斤"),
+        (10, "ration", "reduction_pct", 10, 10, "%"),
+        (12, "price", "exact", 7.5, 7.5, "元"),
+        (13, "tax", "exact", 15, 15, "%"),
+        (14, "fund", "max", None, 5, "%"), (14, "fund", "max", None, 2, "%"),
+        (15, "labor", "exact", 250, 250, "个"), (15, "labor", "exact", 150, 150, "个"),
+        (16, "land", "max", None, 5, "%"),
+        (18, "ration", "exact", 32, 32, "斤"), (18, "ration", "exact", 28, 28, "斤"),
+        (18, "ration", "min", 10, None, "岁"), (18, "ration", "exact", 26, 26, "斤"),
+        (18, "ration", "max", None, 3, "岁"), (18, "ration", "exact", 8, 8, "斤"),
+        (19, "organization", "exact", 1, 1, "人"), (19, "organization", "exact", 1, 1, "人"),
+        (20, "reserve", "exact", 30, 30, "斤"),
+        (21, "ration", "max", None, 1.125, "斤"),  # 一斤二两 in 1957: sixteen liang to the jin
+        (22, "labor", "min", 16, None, "岁"),
+        (23, "bonus", "exact", 50, 50, "斤"), (23, "bonus", "exact", 10, 10, "尺"),
+        (24, "livestock", "exact", 2, 2, "头"), (24, "goods", "exact", 4, 4, "两"),
+        (25, "livestock", "exact", 120, 120, "元"), (25, "fund", "exact", 3, 3, "年"),
+        (26, "organization", "range", 7, 9, "人"), (26, "organization", "exact", 1, 1, "年"),
+        (26, "organization", "min", 1, None, "次"),
+        (27, "yield", "exact", 3, 3, "年"), (27, "yield", "max", None, 5, "年"),
+        (29, "purchase", "exact", 0.5, 0.5, "月"),
+        (30, "canteen", "range", 50, 100, "户"), (30, "land", "range", 1, 2, "分"),
+        (31, "fund", "range", 1, 2, "%"),
+        (32, "tax", "max", None, 150, "斤"), (32, "tax", "min", 3, None, "成"), (32, "tax", "exact", 50, 50, "%"),
+        (33, "labor", "min", 1, None, "月"), (33, "labor", "min", 60, None, "天"),
+    ]
+
+
+def test_an_unseen_report_sets_only_the_rules_it_proposes():
+    """A county report written for this test: its figures are facts (an average computed, a share of
+    households, last year's base), its proposals and judgments standards."""
+    ex = extract(structure_file(PERIOD / "county_grain_report_1959.txt"))
+    assert family_table(ex.standards) == [
+        (2, "ration", "exact", 1, 1, "斤"),
+        (4, "ration", "min", 400, None, "斤"), (4, "seed", "exact", 10, 10, "斤"),
+        (4, "sale", "max", None, 90, "%"), (4, "reserve", "max", None, 3, "%"),
+        (4, "ration", "exact", 400, 400, "斤"),
+    ]
+    assert [(f.value, f.unit) for f in ex.facts] == [
+        (10, "%"), (3e7, "斤"), (2.8e7, "斤"), (20, "%"), (300, "斤"), (120, "个"), (90, "个"), (1.2e10, "斤"),
+        (600, "斤"), (5e4, "亩"), (90, "%"), (20, "斤"), (300, "户"), (40, "%")]
+
+
 def test_a_report_sets_no_standards_but_states_facts():
     ex = extract(structure_file(PERIOD / "grain_speech_1957.txt"))
     assert ex.standards == []
