@@ -211,7 +211,11 @@ CASES = [
     # a number in a bigger unit and its parts: one quantity
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
-    ("不超过一元二角", [(None, 1.2, "元", "at_most", "max")]),  # a bound before the number holds the whole
+    ("不超过一元二角", [(None, 1.2, "元", "at_most", "max")]),
+    # the period's measures of grain by volume: 石, 斗, 升 (ten to the next); 斗争 and 升高 are no measures
+    ("每人每年口粮二石四斗", [(2.4, 2.4, "石", "exact", None)]),
+    ("每亩留种子一斗五升", [(1.5, 1.5, "斗", "exact", None)]),
+    ("经过三年的斗争", [(3, 3, "年", "exact", None)]),  # a bound before the number holds the whole
     ("一元以上，二角以下", [(1, None, "元", "more_than", "min"), (None, 2, "角", "at_most", "max")]),
     ("一丈五尺布", [(1.5, 1.5, "丈", "exact", None)]),
     # 周岁 is an age, not weeks
