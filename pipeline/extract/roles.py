@@ -134,7 +134,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs", "judgments", "with_comma"):
+                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -620,8 +620,9 @@ class _Paragraph:
         major clause with no rule word between (定量标准已经偏高，要求…降低1斤 sets a rule)."""
         a, b = self.minor(q)
         clause = self.clean[a:b]
-        for judgment in _words()["normative.judgments"]:  # 每人四百斤就够了: a judgment's 了 reports nothing
-            clause = clause.replace(judgment, " " * len(judgment))
+        # 每人四百斤就够了: a judgment's 了 reports nothing, nor does the 了 of 为了 or 除了
+        for word in _words()["normative.judgments"] + _words()["narrative.not_perfective"]:
+            clause = clause.replace(word, " " * len(word))
         if w := _has(clause, "narrative.perfective"):
             return because("reports", word=w)
         ma, _ = self.major(q)
@@ -661,6 +662,16 @@ class _Paragraph:
         ma, mb = self.major(q)
         clause = self.clean[ma:mb]
         return bool(_has(clause, "goal")) and not _has(clause, "normative.strong") and not self._per(q)
+
+    def _in_purpose(self, q: Quantity) -> bool:
+        """为在今后三年…达到…的目的，…: a number in a clause of purpose (opened by 为了, 为) is the aim's, not
+        the rule's that follows; 为期三年 and 为限 are no purpose."""
+        a, _ = self.minor(q)
+        head = self.clean[a:q.start].lstrip(" 　\n")
+        head = re.sub(r"^(?:第[一二三四五六七八九十百\d]+[条條][ 　]*|[（(][一二三四五六七八九十\d]+[）)])", "",
+                      head)  # the number of its article or item
+        return head.startswith(_words()["purpose_clause.openers"]) and not head.startswith(
+            _words()["purpose_clause.not_after"]) and not _has(self.clean[a:q.start], "normative.strong")
 
     def _supposed(self, q: Quantity) -> Reason | None:
         """A number under a supposition or a trial calculation (假定收购价提高百分之二十五): no rule's."""
@@ -880,7 +891,7 @@ class _Paragraph:
             elif reason := self._existential(q):
                 self.roles[i] = Role(FACT, reason)
             elif self.ctx.rules_by_default:
-                if q.unit_kind == "time" and self._goal_only(q):
+                if q.unit_kind == "time" and (self._goal_only(q) or self._in_purpose(q)):
                     self.roles[i] = Role(FACT, because("plan_horizon"))
                 else:
                     self.roles[i] = Role(STANDARD, because("in_article"))

@@ -236,6 +236,11 @@ CASES = [
     # last year as the base of a share a rule sets is no report of last year
     ("各县应当把粮食销量压缩到去年的百分之九十以内。", INSTRUCTION, [("百分之九十以内", "standard")]),
     ("去年的销量为二亿斤，占计划的百分之九十。", REPORT, [("二亿斤", "fact"), ("百分之九十", "fact")]),
+    # a duration in a clause of purpose is the aim's horizon; 为期 opens no aim
+    ("第九条　为在今后三年达到恢复生产的目的，各地应当压缩销量。", RULE, [("三年", "fact")]),
+    ("第九条　试行期为期三年。", RULE, [("三年", "standard")]),
+    # the 了 of 为了 or 除了 reports nothing
+    ("第五条　除了口粮三百斤以外，其余全部交售。", RULE, [("三百斤", "standard")]),
     # an average computed (按每人平均计算) sets no rate; an amount a calculation is based on does
     ("全省粮食总产量为一百二十亿斤，按每人平均计算，每人有粮六百斤。", REPORT,
      [("一百二十亿斤", "fact"), ("六百斤", "fact")]),
