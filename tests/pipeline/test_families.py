@@ -74,6 +74,8 @@ def at(text: str, number: str) -> tuple[int, int]:
     ("缺口粮在两个月以下的，由国家供应", "两个月", "sale"),
     ("自留地超过耕地面积百分之五的，应当收回", "百分之五", "land"),
     ("食堂的规模，一般以五十户至一百户为宜", "五十户至一百户", "canteen"),  # a canteen's size
+    # grain delivered to the state is purchased, whatever share of what it is
+    ("超产粮的百分之四十至五十交国家，其余归生产队支配", "百分之四十至五十", "purchase"),
     # at equal distance the word before the number wins over the word after it
     ("超购部分，国家按牌价加价百分之十二收购", "百分之十二", "price"),
     # a share drawn from a base (在…中提取) governs its subject, not the base
