@@ -305,12 +305,13 @@ def fused_with_word(text: str, end: int, value: float) -> bool:
 def _ends_a_range(text: str, start: int) -> bool:
     """The number is the second end of a range whose first end is a number (百分之四十至五十交国家): the verb
     after it is no word the number is fused with."""
-    conn = next((c for c in _range_connectors() if text.endswith(c, 0, start)), None)
+    conn = next((c for c in range_connectors() if text.endswith(c, 0, start)), None)
     return conn is not None and start > len(conn) and text[start - len(conn) - 1] in _NUMERAL_ENDS
 
 
 @lru_cache(maxsize=1)
-def _range_connectors() -> tuple[str, ...]:
+def range_connectors() -> tuple[str, ...]:
+    """The words joining the two ends of a range (schemas/qualifiers.yaml), longest first."""
     words = vocab.load("qualifiers")["range_connectors"]["words"]
     return tuple(sorted((vocab.simplified(str(w)) for w in words), key=len, reverse=True))
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.extract.numerals import Number
+from pipeline.extract.numerals import range_connectors as _connectors  # one reader for numerals and here
 
 NEEDS_AFTER_WINDOW = 3
 TOPIC_WINDOW = 20  # how far back a unit's topic word (or_topic) is looked for
@@ -127,12 +128,6 @@ def _qualifiers() -> tuple[list[tuple], list[tuple]]:
         (before if q["position"] == "before" else after).append(entry)
     key = lambda e: len(e[0])  # noqa: E731
     return sorted(before, key=key, reverse=True), sorted(after, key=key, reverse=True)
-
-
-@lru_cache(maxsize=1)
-def _connectors() -> tuple[str, ...]:
-    words = vocab.load("qualifiers")["range_connectors"]["words"]
-    return tuple(sorted((vocab.simplified(str(w)) for w in words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,7 @@ from pipeline.extract.segmenter import tagged_words
 from pipeline.grammar import BRACKETS, EVERY, OF, ONE, SENTENCE_ENDS, WHO
 from pipeline.grammar import MAJOR as grammar_major
 from pipeline.grammar import MINOR as grammar_minor
+from pipeline.markers import ARTICLE_RE, ITEM_RE
 
 # a number's clause, cut wider than families and standards cut it: a minor clause ends at any punctuation or
 # bracket, a major one at any stop, colon or semicolon
@@ -668,8 +669,9 @@ class _Paragraph:
         the rule's that follows; 为期三年 and 为限 are no purpose."""
         a, _ = self.minor(q)
         head = self.clean[a:q.start].lstrip(" 　\n")
-        head = re.sub(r"^(?:第[一二三四五六七八九十百\d]+[条條][ 　]*|[（(][一二三四五六七八九十\d]+[）)])", "",
-                      head)  # the number of its article or item
+        for marker in (ARTICLE_RE, ITEM_RE):  # the number of its article or item
+            if m := marker.match(head):
+                head = head[m.end():].lstrip(" 　")
         return head.startswith(_words()["purpose_clause.openers"]) and not head.startswith(
             _words()["purpose_clause.not_after"]) and not _has(self.clean[a:q.start], "normative.strong")
 
