@@ -554,7 +554,9 @@ class _Paragraph:
             return (True, because("rule_word", word=strong or limit)) if strong or limit else (False, None)
         # a modal governs what follows it: before the number, any rule word of its major clause; after it, only
         # the words that close a rule on what stands before them (…为宜, …的标准)
-        strong = _has(self.clean[ma:q.start], "normative.strong") or _has(self.clean[q.end:mb], "normative.after") \
+        # the words a bound opens with count as the clause's (重灾区可以低到三百斤: 可以)
+        first = q.numbers[0].start if q.numbers else q.start
+        strong = _has(self.clean[ma:first], "normative.strong") or _has(self.clean[q.end:mb], "normative.after") \
             or self._modal_after(q)
         if strong or limit:
             return True, because("rule_word", word=strong or limit)

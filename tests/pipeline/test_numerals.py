@@ -212,6 +212,10 @@ CASES = [
     ("每个劳动日值一元二角五分", [(1.25, 1.25, "元", "exact", None)]),
     ("一亩三分地", [(1.3, 1.3, "亩", "exact", None)]),
     ("不超过一元二角", [(None, 1.2, "元", "at_most", "max")]),
+    # a change a rule permits, down to a floor or up to a ceiling; without the modal, the new value itself
+    ("重灾区可以低到三百斤", [(300, None, "斤", "exact", "min")]),
+    ("丰收地区可以提高到五百斤", [(None, 500, "斤", "exact", "max")]),
+    ("口粮标准降低到三百六十斤", [(360, 360, "斤", "exact", None)]),
     # the period's measures of grain by volume: 石, 斗, 升 (ten to the next); 斗争 and 升高 are no measures
     ("每人每年口粮二石四斗", [(2.4, 2.4, "石", "exact", None)]),
     ("每亩留种子一斗五升", [(1.5, 1.5, "斗", "exact", None)]),

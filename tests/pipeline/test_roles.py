@@ -236,6 +236,9 @@ CASES = [
     # last year as the base of a share a rule sets is no report of last year
     ("各县应当把粮食销量压缩到去年的百分之九十以内。", INSTRUCTION, [("百分之九十以内", "standard")]),
     ("去年的销量为二亿斤，占计划的百分之九十。", REPORT, [("二亿斤", "fact"), ("百分之九十", "fact")]),
+    # the modal a bound opens with is the clause's rule word; a forecast of what can be raised is none
+    ("重灾区可以低到三百斤。", REPORT, [("可以低到三百斤", "standard")]),
+    ("亩产可以提高到五百斤。", REPORT, [("可以提高到五百斤", "fact")]),
     # a duration in a clause of purpose is the aim's horizon; 为期 opens no aim
     ("第九条　为在今后三年达到恢复生产的目的，各地应当压缩销量。", RULE, [("三年", "fact")]),
     ("第九条　试行期为期三年。", RULE, [("三年", "standard")]),
