@@ -8,7 +8,7 @@ stage can tell which family numbers the articles of a text and which its items:
     第三章          chapter            第九条         article (第N条)
     一、            enum               （一）         paren_cn
     （1）           paren_ar           1．  1.        dot_ar
-    1、             dunhao_ar          （甲）         gan (heavenly stems)
+    1、             dunhao_ar          （甲） 甲、    gan (heavenly stems)
     第一，          point (an inline point of an argument)
     第一表          table caption      〔1〕 [1] ①    footnote
 """
@@ -36,7 +36,8 @@ PAREN_AR_RE = re.compile(r"^[（(]\s*(?P<num>[0-9]{1,3})\s*[）)]")
 ENUM_RE = re.compile(rf"^[（(]?(?P<num>[{CN_NUMERALS}]{{1,4}})\s*[、]")
 DOT_AR_RE = re.compile(r"^(?P<num>[0-9]{1,3})\s*[．.](?![0-9])")
 DUNHAO_AR_RE = re.compile(r"^(?P<num>[0-9]{1,3})\s*、")
-GAN_RE = re.compile(rf"^[（(](?P<num>[{STEMS}])[）)]")
+# （甲） or 甲、, not 甲、乙双方 (two parties named)
+GAN_RE = re.compile(rf"^[（(]?(?P<num>[{STEMS}])(?:(?<=[（(][{STEMS}])[）)]|、(?![{STEMS}]))")
 POINT_RE = re.compile(rf"^第(?P<num>[{CN_NUMERALS}]{{1,3}})\s*[，、,：:]")
 FOOTNOTE_RE = re.compile(r"^(?:[〔\[【](?P<num>[0-9]{1,3})[〕\]】]|(?P<circled>[①-⑳]))")
 NOTE_RE = re.compile(r"^(?P<word>註|注|附註|附注|說明|说明|注釋|注释|注解)\s*[：:]")
@@ -54,7 +55,7 @@ FAMILIES = {  # family → pattern, in the order they are tried on a paragraph
 }
 # inline enumerations run on inside a paragraph: （甲）…。（乙）…  ；（二）…
 INLINE = {
-    "gan": re.compile(rf"(?<=[。：:；;！!])\s*[（(](?P<num>[{STEMS}])[）)]"),
+    "gan": re.compile(rf"(?<=[。：:；;！!])\s*[（(]?(?P<num>[{STEMS}])(?:(?<=[（(][{STEMS}])[）)]|、(?![{STEMS}]))"),
     "paren_cn": re.compile(rf"(?<=[。：:；;！!])\s*[（(](?P<num>[{CN_NUMERALS}]{{1,3}})[）)]"),
     "paren_ar": re.compile(r"(?<=[。：:；;！!])\s*[（(](?P<num>[0-9]{1,3})[）)]"),
 }

@@ -226,10 +226,20 @@ def _item_at(sd: StructuredDocument, unit: Unit, offset: int) -> str:
                  and u.start <= offset < u.end), unit.unit_id)
 
 
+LEAD_MAX = 30  # an article's words before its first item, at most this long, head its items (供应办法：)
+
+
 def _headings(sd: StructuredDocument, unit: Unit) -> str:
-    """The headings of the units a paragraph stands under, nearest last (chapter …, article), simplified."""
+    """The headings of the units a paragraph stands under, nearest last (chapter …, article), simplified; for an
+    item, its article's lead before the first item as well (第二条　供应办法：⏎1．…⏎2．灾区可以酌量增加百分之十)."""
     chain = [u for u in sd.ancestors(unit.unit_id) if u.heading]
-    return "。".join(vocab.simplified(u.heading) for u in reversed(chain))
+    heads = [vocab.simplified(u.heading) for u in reversed(chain)]
+    if unit.kind == "item" and unit.parent_id and (first := min(
+            (u.start for u in sd.units if u.parent_id == unit.parent_id and u.kind == "item"), default=None)):
+        lead = sd.normalized.simplified[sd.unit(unit.parent_id).start:first].strip()
+        if 0 < len(lead) <= LEAD_MAX:
+            heads.append(lead)
+    return "。".join(heads)
 
 
 def _standard_row(sd: StructuredDocument, unit_id: str, p: Paragraph, s: Standard) -> StandardRow:

@@ -183,6 +183,14 @@ def test_an_unseen_report_sets_only_the_rules_it_proposes():
         (600, "斤"), (5e4, "亩"), (90, "%"), (20, "斤"), (300, "户"), (40, "%")]
 
 
+def test_an_articles_lead_heads_its_items(tmp_path):
+    """第二条　供应办法：⏎1．…⏎2．灾区可以酌量增加百分之十: the item names no family, its article's lead does."""
+    f = tmp_path / "r.txt"
+    f.write_text("某省补充规定\n1955年4月2日\n\n第二条　供应办法：\n1．缺粮户每人每月不超过二十五斤；\n"
+                 "2．灾区可以酌量增加百分之十。\n", "utf-8")
+    assert [(r.item_no, r.family) for r in standards_of(f)] == [(1, "sale"), (2, "sale")]
+
+
 def test_a_report_sets_no_standards_but_states_facts():
     ex = extract(structure_file(PERIOD / "grain_speech_1957.txt"))
     assert ex.standards == []

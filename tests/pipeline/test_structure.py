@@ -272,3 +272,13 @@ def test_numbered_provisions_that_are_sentences_are_no_chapters():
     sd = _doc("# 某县粮食供应办法\n\n一、口粮标准，每人每年四百斤。\n\n第一条 本办法所称口粮。\n\n"
               "二、种子每亩十斤，不得超过。\n\n第二条 缺粮户的口粮标准另定。\n")
     assert of_kind(sd, "chapter") == []
+
+
+def test_heavenly_stems_with_a_dunhao_number_items_but_two_parties_do_not():
+    """甲、乙、丙、 open items as （甲）（乙） do, on lines of their own or run on after a colon; 甲、乙双方 names two
+    parties."""
+    sd = _doc("第一条　留粮标准如下：\n甲、口粮：每人每年四百四十斤。\n乙、种子：每亩十斤。\n"
+              "丙、饲料：每头每年一百五十斤。")
+    assert [(i.number, i.parent_id) for i in of_kind(sd, "item")] == [(1, "art_1"), (2, "art_1"), (3, "art_1")]
+    sd = _doc("第一条　甲、乙双方共同负责。")
+    assert of_kind(sd, "item") == []
