@@ -197,6 +197,12 @@ def _share_of_population_re() -> re.Pattern:
     return re.compile(rf"占(?:全[^，、。；：]{{0,2}})?总?(?:{nouns})总?数的?$")
 
 
+@lru_cache(maxsize=1)
+def _purpose_openers() -> tuple[str, ...]:
+    """The openers of a clause of purpose, one list with the families' (schemas/families.yaml `purpose`)."""
+    return tuple(vocab.simplified(str(w)) for w in vocab.load("families")["purpose"]["openers"])
+
+
 def _has(cleaned: str, key: str) -> str | None:
     """The first word of `key` in a text whose masked words are blanked (see `_clean`)."""
     return next((w for w in _words()[key] if w in cleaned), None)
@@ -674,7 +680,7 @@ class _Paragraph:
         for marker in (ARTICLE_RE, ITEM_RE):  # the number of its article or item
             if m := marker.match(head):
                 head = head[m.end():].lstrip(" 　")
-        return head.startswith(_words()["purpose_clause.openers"]) and not head.startswith(
+        return head.startswith(_purpose_openers()) and not head.startswith(
             _words()["purpose_clause.not_after"]) and not _has(self.clean[a:q.start], "normative.strong")
 
     def _supposed(self, q: Quantity) -> Reason | None:
