@@ -115,6 +115,9 @@ def _topical(text: str, start: int, end: int) -> tuple[tuple[int, int, Cue], ...
     if every >= 0 and not any(c in MINOR + MAJOR + SENTENCE for c in text[every:start]) \
             and _names_basis(text, found, every, start):
         spans.append((every, start))
+    # the measure a share is divided by (按劳动日分配的部分占百分之三十: the ration's, not labour's)
+    openers, verbs = _criterion()
+    spans += [(a, b) for a, b, _ in found if text.endswith(openers, 0, a) and text.startswith(verbs, b)]
     if not spans:
         return found
     return tuple(o for o in found if not any(a <= o[0] < b for a, b in spans))
@@ -130,6 +133,21 @@ def _names_basis(text: str, found: tuple[tuple[int, int, Cue], ...], every: int,
     if text[every + 1:after] in _time_measures():
         return False
     return any(a == after and b == start for a, b, _ in found)
+
+
+@lru_cache(maxsize=1)
+def _criterion() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The openers and verbs of `criterion` (按 + a family word + 分配)."""
+    data = vocab.load("families")["criterion"]
+    return tuple(vocab.simplified(str(w)) for w in data["openers"]), tuple(vocab.simplified(str(w))
+                                                                         for w in data["verbs"])
+
+
+@lru_cache(maxsize=1)
+def _any_unit() -> frozenset[str]:
+    """Family words read whatever the number's unit (`any_unit`: an animal's 毛重 is counted in 斤)."""
+    return frozenset(vocab.simplified(str(w)) for e in vocab.load("families")["families"].values()
+                     for w in e.get("any_unit", []))
 
 
 @lru_cache(maxsize=1)
@@ -290,6 +308,12 @@ def _yields() -> tuple[dict[str, tuple[str, ...]]]:
     return ({name: tuple(e.get("yields_to", [])) for name, e in data.items()},)
 
 
+def yields_to(family: str) -> tuple[str, ...]:
+    """The families `family` gives way to when named earlier in the number's clause (`yields_to`: a price of
+    cattle is livestock's, feed grain sold as a reward the bonus's)."""
+    return _yields()[0].get(family, ())
+
+
 # how near a word that names a family stands to the number: its minor clause, major clause, sentence, the
 # paragraph before, the headings it stands under, nowhere
 MINOR_TIER, MAJOR_TIER, SENTENCE_TIER, PARAGRAPH_TIER, HEADING_TIER, NO_TIER = range(6)
@@ -326,7 +350,9 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
     view), under `heading`, and the tier it was found at (`MINOR_TIER` … `NO_TIER`). A word of a family that
     never counts in the number's kind of unit (`not_units`: no organization measures grain in 斤) is not read."""
     barred, persons = (_barred()[unit_kind], _persons()[unit_kind]) if unit_kind else (frozenset(), frozenset())
-    found = tuple(o for o in _topical(text, start, end) if o[2].family not in barred and o[2].word not in persons)
+    topical = _topical(text, start, end)
+    found = tuple(o for o in topical if (o[2].family not in barred or o[2].word in _any_unit())
+                  and o[2].word not in persons)
     # 百分之三到五的公益金: the noun a share or an amount stands before (…的X) is what it is of
     for a, _, cue in found:
         if a == end + 1 and text[end:end + 1] == "的":
@@ -339,12 +365,13 @@ def family_cue(text: str, start: int, end: int, heading: str = "", unit: str | N
             return family, SENTENCE_TIER
         lo, hi = _bounds(text, start, end, stops)
         if tier == MINOR_TIER and (then := _consequence(text, found, hi)):  # 私运食油…以上者，…收购: goods
-            return _owner(found, then, start, lo), MINOR_TIER
+            return _owner(topical, then, start, lo), MINOR_TIER
         if tier == MAJOR_TIER and (lead := _colon_lead(text, found, lo)):
             return lead.family, MAJOR_TIER
         # after the number, only its own clauses name what it is (发给三十斤口粮); in a sentence the topic comes first
         if cue := _nearest(found, start, end, lo, hi, after=tier < 2):
-            return _owner(found, cue, start, min(lo, _bounds(text, start, end, MAJOR + SENTENCE)[0])), tier
+            # the thing priced is read whatever the number's unit (耕牛…每头每年付给租金…稻谷一百五十斤: livestock)
+            return _owner(topical, cue, start, min(lo, _bounds(text, start, end, MAJOR + SENTENCE)[0])), tier
     # the paragraph before the sentence: what the rules of the paragraph are about (劳动力…。此控制数五年内不变):
     # the topic of the sentence right before, its first family word (…实行粮食半供给制，即…油、盐由社员个人出钱。
     # 这个办法五年不变: distribution), else the nearest word before

@@ -135,7 +135,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective"):
+                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective", "not_before"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -428,6 +428,11 @@ class _Paragraph:
             a, b = self.minor(q)
             later = [k for k in range(i + 1, len(qs)) if qs[k].start < b and self.roles[k] is None]
             every = text.rfind(EVERY, a, q.start)
+            if (counted := self._verb_basis(q, every)) is not None:  # 每出售一头生猪给国家，可以自宰一头
+                later = later or counted
+                if later:
+                    self.leave(i, "basis")
+                    continue
             # a bounded amount after 每 is a bracket's bound, no basis (每户每人有三个半负担亩以上不满五个负担亩者)
             if every >= 0 and q.start - every <= 4 and not any(every < x.start < q.start for x in qs) \
                     and q.relation not in ("min", "max"):
@@ -460,8 +465,33 @@ class _Paragraph:
                 self.leave(i, "statistic_period")
                 continue
             if q.unit_kind == "time" and q.value == 1 and not q.is_range and text[q.end:q.end + 1] == OF \
-                    and not text[a:q.start].strip():
+                    and (not text[a:q.start].strip() or self._counted_over(q)):
                 self.leave(i, "period_basis")
+
+    def _counted_over(self, q: Quantity) -> bool:
+        """一个全劳动力一天的标准工作，一般评为十个工分: one period before 的 in a clause with no verb before it (the
+        topic, not 只能买一天的粮), and a number after it in its major clause; not a span of time (一年的时间内…)."""
+        if self.clean.startswith(_words()["period_basis.not_before"], q.end + 1):
+            return False
+        a, _ = self.minor(q)
+        _, b = self.stops["major"].around(q.start, q.end)
+        if not any(q.end < x.start < b for x in self.qs):
+            return False
+        return not any(tag.startswith("v") for _, tag in tagged_words(self.clean[a:q.start]))
+
+    def _verb_basis(self, q: Quantity, every: int) -> list[int] | None:
+        """每出售一头生猪给国家，可以自宰一头; 每养猪一头，另拨给饲料地二分至三分: where a verb of `basis_verbs` right
+        after 每 counts an amount of one (一头, 一百斤) and no number stands between, the index of the first undecided
+        number of the next minor clause (an empty list where there is none); None where `q` is no such amount."""
+        if every < 0 or q.relation in ("min", "max") or self.text[q.start:q.start + 1] not in ONE \
+                or not self.clean.startswith(_words()["basis_verbs"], every + 1) \
+                or any(every < x.start < q.start for x in self.qs):
+            return None
+        _, b = self.minor(q)
+        if b >= len(self.text) or self.text[b] not in "，,":
+            return []
+        _, nb = self.stops["minor"].around(b + 1, b + 1)
+        return [k for k, x in enumerate(self.qs) if b < x.start < nb and self.roles[k] is None][:1]
 
     def _next_minor_starts_with_every(self, q: Quantity) -> bool:
         """养猪一头，每年留粮四十至五十斤: the next minor clause opens with 每 and holds a number."""

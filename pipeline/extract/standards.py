@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
-from pipeline.extract.families import MAJOR_TIER, MINOR_TIER, family_cue, names_family
+from pipeline.extract.families import MAJOR_TIER, MINOR_TIER, family_cue, names_family, yields_to
 from pipeline.extract.quantities import Quantity
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import rule_subject
@@ -24,6 +24,7 @@ from pipeline.grammar import MAJOR, MINOR
 from pipeline.grammar import SENTENCE_ENDS as SENTENCE
 
 STANDARD_UNIT_KINDS = {"mass", "area", "pct", "tenth", "time", "currency"}
+SHARE_KINDS = ("pct", "tenth")  # a share of a whole: counted per nothing but what its own clause names
 WEIGHTS = {"minor": 4, "major": 3, "after": 2, "sentence": 2}
 WORD_REACH = 100  # a concept's word in a nearer window outweighs any longer word in a farther one
 UNCLASSIFIED = "unclassified"
@@ -204,11 +205,12 @@ def _condition(text: str, q: Quantity, quantities: list[Quantity], windows: dict
     return "; ".join(dict.fromkeys(found)) or None
 
 
-def _per(text: str, windows: dict, concept: Concept | None) -> str | None:
+def _per(text: str, windows: dict, concept: Concept | None, share: bool = False) -> str | None:
     """The basis the number is counted per: the longest basis word of its minor clause, else of its major clause
-    (口粮每人每年不低于四百斤，种子每亩留十斤: per mu, not the clause before's per person)."""
+    (口粮每人每年不低于四百斤，种子每亩留十斤: per mu, not the clause before's per person). A share is counted per
+    a basis of its own minor clause only (每亩油菜籽的派购任务…，超过任务部分，收购百分之五十: no basis)."""
     own = concept.per if concept else None
-    for window in ("minor", "major"):
+    for window in ("minor",) if share else ("minor", "major"):
         a, b = windows[window]
         clause = text[a:b]
         for word, per in _bases():
@@ -241,7 +243,8 @@ def find_standards(text: str, quantities: list[Quantity], roles: list[Role], hea
         out.append(Standard(
             quantity=q, family=family, concept=concept.name if concept else f"{family}.{UNCLASSIFIED}",
             relation=relation, value_min=lo,
-            value_max=hi, per=_per(text, windows, concept), condition=_condition(text, q, quantities, windows),
+            value_max=hi, per=_per(text, windows, concept, q.unit_kind in SHARE_KINDS),
+            condition=_condition(text, q, quantities, windows),
             subject=rule_subject(text, q) or ("、".join(dict.fromkeys(words)) or None),
             reference=concept.reference if concept else None, reason=role.reason, flags=list(dict.fromkeys(flags)),
             quote_start=windows["minor"][0], quote_end=q.end,
@@ -265,6 +268,8 @@ def _concept_and_words(text: str, q: Quantity, windows: dict, heading: str) -> t
     family, tier = family_cue(text, q.start, q.end, heading, unit_kind=q.unit_kind)
     if family == concept.family:
         return concept, words
+    if family in yields_to(concept.family):  # 每头奖售饲料粮五十斤: the feed sold as a reward is the bonus's
+        return None, []
     outside = any(_level(text, windows, w) == "sentence" for w in words)
     if outside and tier <= MAJOR_TIER:
         return None, []
@@ -288,7 +293,7 @@ def _tops_up(text: str, q: Quantity) -> bool:
 
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
-    reduced = q.unit_kind in ("pct", "tenth") and any(text.endswith(w, 0, q.start) for w in _reductions())
+    reduced = q.unit_kind in SHARE_KINDS and any(text.endswith(w, 0, q.start) for w in _reductions())
     if reduced and q.relation in ("min", "max") and text.startswith(("的", "者"), q.end):
         reduced = False  # 收成减少三成以上的，减征…: a condition's threshold, not a cut the rule applies
     if ((concept and concept.relation == "reduction_pct") or reduced) and not (q.is_range and lo != hi):

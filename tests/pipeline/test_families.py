@@ -204,3 +204,33 @@ def test_a_concept_whose_words_stand_only_in_another_clause_yields_to_the_number
     assert rows["三年至五年"].concept == "tax.reclaimed_land_exempt_years"
     rows = _standards("肉猪按五口以上人家养猪一头，每年留粮四十至五十斤")
     assert rows["四十至五十斤"].concept == "feed.fattening_pig"
+
+
+def test_what_a_rule_about_animals_counts_in_grain_is_not_always_feed():
+    """Feed is grain kept (留) or fed (料, 喂) for an animal: an animal's live weight is the animal's (毛重, read
+    whatever the unit), an ox's rent in grain a price of the ox, and feed grain sold as a reward the bonus's (feed
+    yields to bonus). Grain kept per head is still feed."""
+    rows = _standards("派购的生猪，每头毛重不得低于一百二十斤")
+    assert (rows["不得低于一百二十斤"].family, rows["不得低于一百二十斤"].concept) == ("livestock",
+                                                                             "livestock.unclassified")
+    rows = _standards("耕牛由社统一使用的，每头每年付给牛主的租金不超过稻谷二百斤")
+    assert rows["二百斤"].family == "livestock"
+    rows = _standards("国家收购的肥猪，每头奖售饲料粮六十斤")
+    assert (rows["六十斤"].family, rows["六十斤"].concept) == ("bonus", "bonus.unclassified")
+    rows = _standards("耕牛每头每年留精饲料三百斤")
+    assert rows["三百斤"].concept == "feed.ox"
+
+
+def test_the_measure_a_share_is_divided_by_is_not_what_it_governs():
+    """按劳动日分配: 劳动日 is how the share is divided, the ration is what it is of (read last, as a basis is)."""
+    rows = _standards("社员的口粮，按人口分配的部分占百分之七十左右，按劳动日分配的部分占百分之三十左右")
+    assert rows["百分之七十左右"].family == rows["百分之三十左右"].family == "ration"
+    rows = _standards("全年收入扣除费用以后，按劳动日分配给社员的部分不少于百分之六十")
+    assert rows["不少于百分之六十"].family == "distribution"
+    rows = _standards("男社员全年的基本劳动日不少于二百五十个")  # no dividing: the labour days themselves
+    assert rows["不少于二百五十个"].family == "labor"
+
+
+def test_a_share_is_counted_per_a_basis_of_its_own_clause_only():
+    rows = _standards("每亩油菜籽的派购任务一般为四十斤，超过任务的部分，收购百分之五十")
+    assert rows["四十斤"].per == "mu" and rows["百分之五十"].per is None

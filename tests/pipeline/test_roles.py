@@ -132,6 +132,16 @@ CASES = [
     # a rate of reward per a quantity sold, outside a regulation's articles too; an average is a statistic
     ("社员每交售一百斤油料，奖售食油五斤。", REPORT, [("一百斤", "left_out"), ("五斤", "standard")]),
     ("平均每百斤稻谷出米七十斤。", REPORT, [("百斤", "left_out"), ("七十斤", "fact")]),
+    # 每 and a verb before an amount of one: the basis another number is counted per, in the next clause too
+    ("社员每出售一头肥猪给国家，可以自宰一头。", RULE, [("一头", "left_out"), ("一头", "standard")]),
+    ("每养母猪一头，另拨给饲料地三分。", RULE, [("一头", "left_out"), ("三分", "standard")]),
+    ("每少做一个劳动日，扣减应得部分的百分之五十。", RULE, [("一个", "left_out"), ("百分之五十", "standard")]),
+    ("每户一人，每人每年一百斤。", RULE, [("一人", "standard"), ("一百斤", "standard")]),  # 每 and a measure word
+    ("每种作物一个品种，每亩留种十斤。", RULE, [("一个", "standard"), ("十斤", "standard")]),  # 每种: each kind
+    # one period before 的 that a thing is counted over, the topic of a number after it; not what someone did
+    ("一个全劳动力一天的标准工作，一般评为十个工分。", RULE, [("一个", "left_out"), ("一天", "left_out"),
+                                                  ("十个", "standard")]),
+    ("农民只能买到一天的粮，往返要走四十多里。", REPORT, [("一天", "fact"), ("四十多里", "fact")]),
     # a portion beyond a threshold and the rate it is dealt with by: the bracket of a progressive rule
     ("超过二百斤的部分，收购百分之六十。", REPORT, [("超过二百斤", "standard"), ("百分之六十", "standard")]),
     ("不足三百斤的部分，由国家按每人每月十五斤补给。", REPORT, [("不足三百斤", "standard"), ("十五斤", "standard")]),
@@ -323,6 +333,20 @@ def test_a_paragraph_that_opens_a_statement_governs_its_numbered_points(tmp_path
     rows = extract(structure_file(f))
     assert sorted((s.value_min, s.value_max, s.unit) for s in rows.standards) == [(4, 9, "人"), (20, 20, "元")]
     assert {fact.value for fact in rows.facts} == {3000, 800}  # the report before and after the points
+
+
+@pytest.mark.parametrize("lead", ["今年的派购和奖售，按以下办法执行：", "现对收购工作提出以下几点意见："])
+def test_a_notice_that_opens_its_points_with_a_lead_sets_rules_in_them(tmp_path, lead):
+    from pipeline.build import structure_file
+    from pipeline.extract import extract
+
+    f = tmp_path / "某专署关于油料派购的通知.txt"
+    f.write_text(f"某专署关于油料派购的通知\n\n　　去年全区收购油料八百万斤。{lead}\n\n"
+                 "　　一、每亩油菜籽的派购任务，一般为四十斤至六十斤。\n\n"
+                 "　　二、超过任务的部分，收购百分之五十。\n", "utf-8")
+    rows = extract(structure_file(f))
+    assert sorted((s.value_min, s.value_max, s.unit) for s in rows.standards) == [(40, 60, "斤"), (50, 50, "%")]
+    assert [fact.value for fact in rows.facts] == [8_000_000]
 
 
 def test_every_reason_has_a_declared_code_and_its_words(built_db):
