@@ -800,17 +800,20 @@ class _Paragraph:
             return self.ctx.opened_by
         sa, _ = self.stops["printed"].around(q.start, q.end)
         colon = max(self.clean.rfind("：", sa, q.start), self.clean.rfind(":", sa, q.start))
-        if colon < 0:  # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…)
-            opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
-            if _has(opening, "openers.not_after"):  # 如果我们决定…: a supposition, no decision
-                return None
-            comma = self.clean.find("，", sa, q.start)
-            first = self.clean[sa:comma].strip(" 　\n") if comma >= 0 else ""
-            if word := next((w for w in _words()["openers.with_comma"] if first.endswith(w)), None):
-                return word  # 我们的意见，城市每人每月减少一斤
-            return next((w for w in _words()["openers.decisions"] if w in opening), None)
-        lead = self.clean[max(sa, colon - 6):colon]
-        return next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(lead, "normative.strong")
+        if colon >= 0:
+            lead = self.clean[max(sa, colon - 6):colon]
+            if word := next((w for w in _words()["openers"] if lead.endswith(w)), None) or _has(
+                    lead, "normative.strong"):
+                return word
+        # a sentence that opens with the decision itself (确定省、专两级下乡干部经一个星期训练后…; 指示要求，…：…)
+        opening = self.clean[sa:q.start].lstrip(" 　\n")[:OPENER_REACH]
+        if _has(opening, "openers.not_after"):  # 如果我们决定…: a supposition, no decision
+            return None
+        comma = self.clean.find("，", sa, q.start)
+        first = self.clean[sa:comma].strip(" 　\n") if comma >= 0 else ""
+        if word := next((w for w in _words()["openers.with_comma"] if first.endswith(w)), None):
+            return word  # 我们的意见，城市每人每月减少一斤
+        return next((w for w in _words()["openers.decisions"] if w in opening), None)
 
     def _beyond_norm(self, q: Quantity) -> Reason | None:
         """超过国家标准一倍还多: a number right after a norm that a verb of comparison measures against is how far from

@@ -288,14 +288,24 @@ def _tops_up(text: str, q: Quantity) -> bool:
     """不足280斤的要补足, 七两以下的补到八两 (no: a new amount): a bound from above whose clause says the ones
     below it are topped up to it, which makes it a floor."""
     after = text[q.end:q.end + 8]
-    return after.startswith(("的", "者")) and any(0 <= after.find(w) <= 3 for w in _top_up_words())
+    if not after.startswith(("的", "者")):
+        return False
+    if any(0 <= after.find(w) <= 3 for w in _top_up_words()):
+        return True
+    # …不足三百六十斤的，由国家供应补足到三百六十斤: the clause after the condition tops up to the same amount
+    if not text.startswith(("，", ","), q.end + 1):
+        return False
+    then = text[q.end + 2:_next_stop(text, q.end + 2, MINOR + MAJOR + SENTENCE)]
+    word = next((w for w in _top_up_words() if w in then), None)
+    rest = then[then.find(word) + len(word):].lstrip("到至为") if word else ""
+    return word is not None and (not rest or rest.startswith(text[q.start:q.end].lstrip("不足满未低于以下")))
 
 
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
     lo, hi = q.value_min, q.value_max
     reduced = q.unit_kind in SHARE_KINDS and any(text.endswith(w, 0, q.start) for w in _reductions())
-    if reduced and q.relation in ("min", "max") and text.startswith(("的", "者"), q.end):
-        reduced = False  # 收成减少三成以上的，减征…: a condition's threshold, not a cut the rule applies
+    if reduced and text.endswith(("的", "者"), q.end, _next_stop(text, q.end, MINOR + MAJOR + SENTENCE)):
+        reduced = False  # 收成减少三成（以上，不到五成）的，减征…: a condition's threshold, not a cut the rule applies
     if ((concept and concept.relation == "reduction_pct") or reduced) and not (q.is_range and lo != hi):
         v = hi if hi is not None else lo
         return "reduction_pct", v, v

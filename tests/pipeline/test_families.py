@@ -234,3 +234,4 @@ def test_the_measure_a_share_is_divided_by_is_not_what_it_governs():
 def test_a_share_is_counted_per_a_basis_of_its_own_clause_only():
     rows = _standards("每亩油菜籽的派购任务一般为四十斤，超过任务的部分，收购百分之五十")
     assert rows["四十斤"].per == "mu" and rows["百分之五十"].per is None
+

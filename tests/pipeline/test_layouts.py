@@ -78,6 +78,23 @@ def test_plain_text_with_chinese_date_and_issuer(tmp_path: Path):
     assert d.metadata.issuer == "湖南省人民委員會"
 
 
+def test_a_plain_text_with_an_english_rendering_reads_it_as_a_translation(tmp_path: Path):
+    """Lines of Latin script beside a Chinese text are its translation: their numbers become English facts matched
+    to the Chinese ones, never Chinese numbers (1957 read as a statistic)."""
+    from pipeline.build import structure_file
+    from pipeline.extract import extract
+
+    f = tmp_path / "news.txt"
+    f.write_text("某省今年收購糧食的消息\n\n　　一九五七年全省收購糧食三十八億斤，佔總產量的百分之二十。\n\n"
+                 "In 1957 the province purchased 3,800 million catties of grain, 20 per cent of its output.\n",
+                 encoding="utf-8")
+    d = read_document(f)
+    assert d.metadata.languages == ["en", "zh"]
+    assert [r.kind for r in d.regions if r.language == "en"] == ["translation"]
+    rows = extract(structure_file(f))
+    assert sorted((x.language, x.value) for x in rows.facts) == [("en", 20), ("en", 3.8e9), ("zh", 20), ("zh", 3.8e9)]
+
+
 def test_sidecar_overrides_and_is_recorded(tmp_path: Path):
     f = tmp_path / "plain.txt"
     f.write_text(PLAIN, encoding="utf-8")

@@ -138,6 +138,11 @@ CASES = [
     ("每少做一个劳动日，扣减应得部分的百分之五十。", RULE, [("一个", "left_out"), ("百分之五十", "standard")]),
     ("每户一人，每人每年一百斤。", RULE, [("一人", "standard"), ("一百斤", "standard")]),  # 每 and a measure word
     ("每种作物一个品种，每亩留种十斤。", RULE, [("一个", "standard"), ("十斤", "standard")]),  # 每种: each kind
+    # news relays a rule an instruction sets (指示要求，…), even past a colon whose lead opens nothing; not what it
+    # reports (指出)
+    ("指示要求，受灾地区应当减征农业税：收成减少三成以上的，减征百分之五十。", NEWS,
+     [("三成以上", "standard"), ("百分之五十", "standard")]),
+    ("指示指出，去年全国征收农业税三百八十亿斤。", NEWS, [("三百八十亿斤", "fact")]),
     # one period before 的 that a thing is counted over, the topic of a number after it; not what someone did
     ("一个全劳动力一天的标准工作，一般评为十个工分。", RULE, [("一个", "left_out"), ("一天", "left_out"),
                                                   ("十个", "standard")]),
@@ -335,7 +340,8 @@ def test_a_paragraph_that_opens_a_statement_governs_its_numbered_points(tmp_path
     assert {fact.value for fact in rows.facts} == {3000, 800}  # the report before and after the points
 
 
-@pytest.mark.parametrize("lead", ["今年的派购和奖售，按以下办法执行：", "现对收购工作提出以下几点意见："])
+@pytest.mark.parametrize("lead", ["今年的派购和奖售，按以下办法执行：", "现对收购工作提出以下几点意见：",
+                                  "为了做好收购，专署特作如下指示："])
 def test_a_notice_that_opens_its_points_with_a_lead_sets_rules_in_them(tmp_path, lead):
     from pipeline.build import structure_file
     from pipeline.extract import extract

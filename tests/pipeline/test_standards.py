@@ -232,6 +232,11 @@ def test_a_bound_the_ones_below_are_topped_up_to_is_a_floor():
     assert _relation(t, q, None) == ("min", 300.0, None)
     t = "七两以下的补到八两"
     assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
+    # the clause after the condition tops up to the bound's own amount: a floor; to another amount: a bracket
+    t = "缺粮户的口粮，每人全年不足三百六十斤的，由国家供应补足到三百六十斤"
+    assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["min", "exact"]
+    t = "每人全年不足三百斤的，由国家补足到三百六十斤"
+    assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
 
 
 def test_a_reduction_that_sets_a_condition_is_its_threshold_not_a_cut():
@@ -241,6 +246,11 @@ def test_a_reduction_that_sets_a_condition_is_its_threshold_not_a_cut():
 
     t = "收成减少三成以上的，减征农业税百分之五十"
     assert _relation(t, build_quantities(t, find_numbers(t))[0], None) == ("min", 3.0, None)
+    t = "收成减少三成以上不到五成的，减征农业税百分之五十"  # a bracket: both ends are the condition's
+    assert [_relation(t, q, None)[:2] for q in build_quantities(t, find_numbers(t))][:2] == [("min", 3.0),
+                                                                                           ("max", None)]
+    t = "收成减少三成的，减征农业税百分之五十"
+    assert _relation(t, build_quantities(t, find_numbers(t))[0], None) == ("exact", 3.0, 3.0)
     t = "灾区口粮标准可以降低百分之十"
     (q,) = build_quantities(t, find_numbers(t))
     assert _relation(t, q, None) == ("reduction_pct", 10.0, 10.0)

@@ -53,12 +53,14 @@ def read_plain(text: str, title_prefix: str = "") -> Layout:
     rest = content[k:]
     used = apply_procedure_lines(rest, meta, regions)
     for j, ln in enumerate(rest):
-        if j not in used:
-            regions.append(Region("body", ln.start, ln.end))
+        if j not in used:  # a line of Latin script is a translation's (an English rendering beside the text)
+            english = has_cjk(text) and not has_cjk(ln.stripped) and any(c.isalpha() for c in ln.stripped)
+            regions.append(Region("translation", ln.start, ln.end, "en") if english
+                           else Region("body", ln.start, ln.end))
     if meta.title and not meta.issuer:
         meta.issuer = issuer_from_title(meta.title)
     langs = {"zh"} if has_cjk(text) else set()
-    if any(r.kind == "body" and not has_cjk(text[r.start:r.end]) and text[r.start:r.end].strip() for r in regions):
+    if any(r.language == "en" for r in regions) or not has_cjk(text) and text.strip():
         langs.add("en")
     meta.languages = sorted(langs)
     return Layout(merged(regions, text), meta)
