@@ -80,6 +80,12 @@ def _tenths_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _ratio_words() -> tuple[str, ...]:
+    """The words a ratio's parts stand before (schemas/qualifiers.yaml `ratio_after`): a text without any holds none."""
+    return tuple(vocab.words("qualifiers", "ratio_after"))
+
+
+@lru_cache(maxsize=1)
 def _ratio_re() -> re.Pattern:
     """2、4、4的比例, 三：七的比例: two to four numbers parted by the separators of schemas/qualifiers.yaml
     `ratio_after`, right before its words."""
@@ -418,7 +424,7 @@ class _Scan:
     def run(self) -> list[Number]:
         text = self.text
         # each pass runs only where the characters it needs are in the text (most texts lack most)
-        if "比" in text:
+        if any(w in text for w in _ratio_words()):
             self.ratios()
         for rx, needs in ((BRACKETED_RE, "（(〔[【"), (CODE_RE, "—-－"), (LIST_RE, "、")):
             if any(c in text for c in needs):  # markers, references, lists: not quantities

@@ -221,6 +221,11 @@ def _negated() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(negated_comparison_source() + "$"), {vocab.simplified(v): r for v, r in verbs.items()}
 
 
+def negated_bound(verb: str) -> str:
+    """The bound a verb of comparison makes when negated (超过 → max: 不应超过)."""
+    return _negated()[1][verb]
+
+
 NEGATED_REACH = 8  # the longest negated comparison (绝不应当超过) is shorter
 
 

@@ -38,7 +38,7 @@ from pipeline.extract.segmenter import tagged_words
 from pipeline.grammar import BRACKETS, EVERY, OF, ONE, SENTENCE_ENDS, WHO
 from pipeline.grammar import MAJOR as grammar_major
 from pipeline.grammar import MINOR as grammar_minor
-from pipeline.markers import ARTICLE_RE, ITEM_RE
+from pipeline.markers import ARTICLE_RE, ITEM_RE, starts_with_marker
 
 # a number's clause, cut wider than families and standards cut it: a minor clause ends at any punctuation or
 # bracket, a major one at any stop, colon or semicolon
@@ -50,6 +50,7 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most
 CAPTION_MAX = 12
+HEADING_REACH = 16  # a numbered heading of proposals is short (三、今后的意见。)
 OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
 LIST_MAX = 12  # a count of listed items is a small one
@@ -135,7 +136,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective", "not_before"):
+                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective", "not_before", "headings"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -1090,7 +1091,11 @@ def statement_opener(paragraph: str) -> str | None:
     not of a report (报告如下：): its numbered points follow as paragraphs of their own (simplified view)."""
     text = paragraph.rstrip()
     if not text.endswith(("：", ":")):
-        return None
+        # a numbered heading of proposals (三、今后的意见。): its numbered points follow as paragraphs
+        bare = text.rstrip("。．.：: 　")
+        if len(bare) > HEADING_REACH or not starts_with_marker(bare):
+            return None
+        return next((w for w in _words()["openers.headings"] if _clean(bare).endswith(w)), None)
     lead = _clean(text[:-1])[-OPENER_REACH:]
     return next((w for w in _words()["openers.statements"] if lead.endswith(w)), None)
 

@@ -11,13 +11,14 @@ most groups found wins, then the heavier.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import vocab
 from pipeline.extract.families import MAJOR_TIER, MINOR_TIER, family_cue, names_family, yields_to
-from pipeline.extract.quantities import Quantity
+from pipeline.extract.quantities import Quantity, negated_bound, negated_comparison_source
 from pipeline.extract.roles import STANDARD, Role
 from pipeline.extract.subjects import rule_subject
 from pipeline.grammar import MAJOR, MINOR
@@ -104,6 +105,12 @@ def _clause_bounds() -> tuple[tuple[str, str], ...]:
     out = [(vocab.simplified(q["word"]), q["relation"]) for q in vocab.load("qualifiers")["qualifiers"]
            if q["position"] == "before" and q.get("relation") in ("max", "min")]
     return tuple(sorted(out, key=lambda e: -len(e[0])))
+
+
+@lru_cache(maxsize=1)
+def _negated_in_clause() -> re.Pattern:
+    """A negated comparison anywhere in a clause (不应超过, 不宜少于): the bound it makes is the verb's other side."""
+    return re.compile(negated_comparison_source())
 
 
 @lru_cache(maxsize=1)
@@ -316,8 +323,12 @@ def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, flo
         return "min", hi, None  # 不足280斤的要补足: the bound is the floor the rule tops up to
     if q.relation in ("range", "max", "min"):
         return q.relation, lo, hi
-    # 不超过每人平均土地的百分之五: a bound word earlier in the clause still bounds the value
+    # 不超过每人平均土地的百分之五: a bound word earlier in the clause still bounds the value; a negated comparison
+    # first (一般不应超过总产量的百分之二十五: at most, not the 超过 it ends with)
     clause = text[_windows(text, q)["minor"][0]:q.start]
+    if m := _negated_in_clause().search(clause):
+        relation = negated_bound(m.group("verb"))
+        return (relation, None, hi) if relation == "max" else (relation, lo, None)
     for word, relation in _clause_bounds():
         if word in clause:
             return (relation, None, hi) if relation == "max" else (relation, lo, None)

@@ -115,6 +115,8 @@ CASES = [
     ("按二、八的比例分配", [(2, 2, "成", "exact", None), (8, 8, "成", "exact", None)]),
     ("按三：三：四的比例分", [(3, 3, "成", "exact", None), (3, 3, "成", "exact", None), (4, 4, "成", "exact", None)]),
     ("按40：60的比例", [(40, 40, "%", "exact", None), (60, 60, "%", "exact", None)]),
+    ("以七、三开为宜", [(7, 7, "成", "exact", None), (3, 3, "成", "exact", None)]),  # the split, with a separator
+    ("四、六分成", [(4, 4, "成", "exact", None), (6, 6, "成", "exact", None)]),
     ("一、二、三的办法", []),
     ("卖粮一律按9.7扣优待", [(9.7, 9.7, "扣", "exact", None)]),  # a price in tenths of the full one
     ("用了三个多月", [(3, 3, "月", "more_than", None)]),  # 多 between the measure word and its unit

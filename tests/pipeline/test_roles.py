@@ -355,6 +355,18 @@ def test_a_notice_that_opens_its_points_with_a_lead_sets_rules_in_them(tmp_path,
     assert [fact.value for fact in rows.facts] == [8_000_000]
 
 
+def test_a_numbered_heading_of_proposals_governs_the_points_under_it(tmp_path):
+    from pipeline.build import structure_file
+    from pipeline.extract import extract
+
+    f = tmp_path / "关于粮食分配问题的调查报告.txt"
+    f.write_text("关于粮食分配问题的调查报告\n\n　　二、存在的问题。\n\n　　（1）有的队征购占总产量的百分之三十五。\n\n"
+                 "　　三、今后的意见。\n\n　　（1）征购任务，一般为总产量的百分之二十五。一定三年，增产不增购。\n", "utf-8")
+    rows = extract(structure_file(f))
+    assert sorted((s.value_min, s.unit) for s in rows.standards) == [(3, "年"), (25, "%")]
+    assert [fact.value for fact in rows.facts] == [35]
+
+
 def test_every_reason_has_a_declared_code_and_its_words(built_db):
     """numbers.reason_code is a code of schemas/roles.yaml `reasons`; the reason's words are that code's, with the
     word the rule found filled in: a user groups by the code, and reads the words."""

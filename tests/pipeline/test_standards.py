@@ -239,6 +239,22 @@ def test_a_bound_the_ones_below_are_topped_up_to_is_a_floor():
     assert [_relation(t, q, None)[0] for q in build_quantities(t, find_numbers(t))] == ["max", "exact"]
 
 
+def test_a_negated_comparison_before_the_base_of_a_share_bounds_it_from_the_other_side():
+    from pipeline.extract.numerals import find_numbers
+    from pipeline.extract.quantities import build_quantities
+    from pipeline.extract.standards import _relation
+
+    t = "征购任务，一般不应超过总产量的百分之二十五"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _relation(t, q, None) == ("max", None, 25.0)
+    t = "自留地一般不宜少于耕地的百分之五"
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _relation(t, q, None) == ("min", 5.0, None)
+    t = "超过总产量的百分之二十五的部分"  # not negated: beyond it
+    (q,) = build_quantities(t, find_numbers(t))
+    assert _relation(t, q, None)[0] == "min"
+
+
 def test_a_reduction_that_sets_a_condition_is_its_threshold_not_a_cut():
     from pipeline.extract.numerals import find_numbers
     from pipeline.extract.quantities import build_quantities
