@@ -361,7 +361,8 @@ def test_a_numbered_heading_of_proposals_governs_the_points_under_it(tmp_path):
 
     f = tmp_path / "关于粮食分配问题的调查报告.txt"
     f.write_text("关于粮食分配问题的调查报告\n\n　　二、存在的问题。\n\n　　（1）有的队征购占总产量的百分之三十五。\n\n"
-                 "　　三、今后的意见。\n\n　　（1）征购任务，一般为总产量的百分之二十五。一定三年，增产不增购。\n", "utf-8")
+                 "　　三、今后的意见。\n\n　　（1）征购任务，一般为总产量的百分之二十五。一定三年，增产不增购。\n",
+                 "utf-8")
     rows = extract(structure_file(f))
     assert sorted((s.value_min, s.unit) for s in rows.standards) == [(3, "年"), (25, "%")]
     assert [fact.value for fact in rows.facts] == [35]
