@@ -50,6 +50,7 @@ STANDARD, FACT, LEFT_OUT = "standard", "fact", "left_out"
 # what may stand around a quantity that is a caption by itself: brackets, punctuation, spaces, and
 # caption words (单位：), CAPTION_MAX characters at most
 CAPTION_MAX = 12
+PRACTICE_REACH = 6  # some units and the verb by which they set a thing (有些地方把…, 个别县规定)
 HEADING_REACH = 16  # a numbered heading of proposals is short (三、今后的意见。)
 OPENER_REACH = 6  # a sentence opens with a decision when its word stands in its first characters (会议决定)
 LIST_NOUN_REACH = 6  # the noun a count counts, between it and the colon or 即 that opens the list of them
@@ -136,7 +137,8 @@ def _words() -> dict[str, tuple[str, ...]]:
     for key, section in data.items():
         for sub in ("strong", "weak", "after", "adverbs", "decisions", "statements", "closers", "separators", "openers",
                     "not_after", "units", "words", "perfective", "not_in_news", "before", "after", "particles",
-                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective", "not_before", "headings"):
+                    "before_noun", "verbs", "judgments", "with_comma", "not_perfective", "not_before", "headings",
+                    "some", "setting", "modals", "connectives"):
             if sub in section:
                 name = key if sub == "words" else f"{key}.{sub}"
                 out[name] = tuple(sorted({vocab.simplified(str(w)) for w in section[sub]}, key=_longest_first))
@@ -677,6 +679,30 @@ class _Paragraph:
             return None
         return because("reports", word=said[1]) if said[0] > ruled else None
 
+    def _practice(self, q: Quantity) -> Reason | None:
+        """有的社规定每人每年只留口粮三百斤: a clause of the number's sentence that opens (after a connective) with some
+        units and a verb of setting reports what they set, unless a modal of the text's own stands between it and
+        the number (有的地区可以高一些)."""
+        sa, _ = self.stops["printed"].around(q.start, q.end)
+        head = self.clean[sa:q.start]
+        some = _words()["practice.some"]
+        if not any(w in head for w in some):
+            return None
+        starts = [0] + [k + 1 for k, c in enumerate(head) if c in "，,；;：:"]
+        for k in starts:
+            at = k + len(head[k:]) - len(head[k:].lstrip(" 　\n"))
+            at += len(next((c for c in _words()["practice.connectives"] if head.startswith(c, at)), ""))
+            word = next((w for w in some if head.startswith(w, at)), None)
+            if word is None:
+                continue
+            reach = head[at + len(word):at + len(word) + PRACTICE_REACH]
+            verb = next(((reach.find(v), v) for v in _words()["practice.setting"] if v in reach), None)
+            if verb is None or any(c in reach[:verb[0]] for c in "，,；;。"):
+                continue
+            if not _has(head[at + len(word):], "practice.modals"):
+                return because("practice", word=head[at:at + len(word) + verb[0] + len(verb[1])])
+        return None
+
     def _existential(self, q: Quantity) -> Reason | None:
         """现有1723户, 孟连还有9000元, 只占38%: what there is or what a thing amounts to, right before the number,
         with no limit bounding it: a statistic."""
@@ -924,7 +950,9 @@ class _Paragraph:
         for i, q in enumerate(self.qs):
             if self.roles[i] is not None:
                 continue
-            if noun := self._norm_named_after(q):
+            if reason := self._practice(q):
+                self.roles[i] = Role(FACT, reason)
+            elif noun := self._norm_named_after(q):
                 self.roles[i] = Role(STANDARD, because("norm_named", word=noun))
             elif reason := self._aggregate(q) or self._beyond_norm(q):
                 self.roles[i] = Role(FACT, reason)

@@ -143,6 +143,12 @@ CASES = [
     ("指示要求，受灾地区应当减征农业税：收成减少三成以上的，减征百分之五十。", NEWS,
      [("三成以上", "standard"), ("百分之五十", "standard")]),
     ("指示指出，去年全国征收农业税三百八十亿斤。", NEWS, [("三百八十亿斤", "fact")]),
+    # what some units set is reported, not the text's rule; a modal of the text's own makes it the rule for them
+    ("有的社规定每人每年只留口粮三百斤，这是不对的。", REPORT, [("三百斤", "fact")]),
+    ("有些地方把口粮标准定为三百斤，必须纠正。", REPORT, [("三百斤", "fact")]),
+    ("但是个别县规定每人每月只供应十五斤。", INSTRUCTION, [("十五斤", "fact")]),
+    ("有的地区可以留四百斤。", REPORT, [("四百斤", "standard")]),
+    ("有的社员留粮过多的，应当动员他们卖出二百斤。", REPORT, [("二百斤", "standard")]),
     # one period before 的 that a thing is counted over, the topic of a number after it; not what someone did
     ("一个全劳动力一天的标准工作，一般评为十个工分。", RULE, [("一个", "left_out"), ("一天", "left_out"),
                                                   ("十个", "standard")]),
