@@ -168,6 +168,46 @@ def test_unseen_provincial_rules_every_family():
     ]
 
 
+def test_unseen_labour_and_land_rules_every_family():
+    """Cooperative rules on labour, plots and distribution written for this test: working ages, work points and
+    labour days (一天 the basis, 每少一个劳动日 the basis of the cut), rest days, a cap of cadres, plots and feed
+    land (每养猪一头 the basis), reclaimed land, fund shares, a ration split by head and by labour day (按劳动日分配
+    names the measure, not the family), an ox's rent in grain (livestock, no feed), meetings."""
+    rows = standards_of(PERIOD / "zhejiang_labor_land_rules_1957.txt")
+    assert family_table(rows) == [
+        (1, "labor", "range", 16, 60, "岁"), (1, "labor", "range", 16, 55, "岁"), (1, "labor", "max", None, 16, "岁"),
+        (2, "labor", "exact", 10, 10, "个"), (2, "labor", "exact", 10, 10, "个"), (2, "labor", "exact", 1, 1, "个"),
+        (3, "labor", "range", 250, 280, "个"), (3, "labor", "range", 120, 150, "个"), (3, "labor", "exact", 50, 50, "%"),
+        (4, "labor", "range", 2, 4, "天"), (4, "labor", "exact", 56, 56, "天"), (4, "labor", "exact", 50, 50, "%"),
+        (5, "organization", "max", None, 1, "%"), (5, "labor", "max", None, 150, "个"),
+        (6, "land", "max", None, 5, "%"), (6, "land", "range", 2, 3, "分"),
+        (7, "yield", "max", None, 3, "年"),
+        (8, "land", "max", None, 0.5, "亩"),
+        (9, "fund", "range", 5, 8, "%"), (9, "fund", "range", 2, 3, "%"), (9, "distribution", "min", 60, None, "%"),
+        (10, "ration", "exact", 70, 70, "%"), (10, "ration", "exact", 30, 30, "%"),
+        (11, "livestock", "max", None, 150, "斤"), (11, "fund", "max", None, 3, "年"),
+        (12, "organization", "min", 2, None, "次"), (12, "organization", "exact", 1, 1, "次"),
+        (12, "organization", "exact", 1, 1, "次"),
+    ]
+
+
+def test_an_unseen_notice_sets_rules_in_the_points_its_lead_opens():
+    """A prefecture's notice written for this test: its points follow 按以下办法执行：, so each number is a rule's
+    (一般为四十斤至六十斤 has no rule word of its own). 每出售一头 is the basis of 自宰一头; an animal's weight is the
+    livestock's; feed, cloth or fertiliser sold as a reward the bonus's; oil's purchase and price the goods'."""
+    ex = extract(structure_file(PERIOD / "pig_oil_notice_1961.txt"))
+    assert family_table(ex.standards) == [
+        (1, "livestock", "exact", 1, 1, "头"), (1, "livestock", "min", 100, None, "斤"),
+        (2, "bonus", "exact", 50, 50, "斤"), (2, "bonus", "exact", 3, 3, "尺"), (2, "bonus", "exact", 2, 2, "斤"),
+        (3, "goods", "range", 40, 60, "斤"), (3, "goods", "exact", 50, 50, "%"),
+        (4, "goods", "exact", 2, 2, "元"), (4, "price", "exact", 20, 20, "%"),  # 按牌价加价: a price rise
+        (5, "goods", "exact", 2, 2, "两"),
+        (6, "livestock", "min", 12, None, "年"),
+        (7, "feed", "exact", 300, 300, "斤"),
+    ]
+    assert ex.facts == []
+
+
 def test_an_unseen_report_sets_only_the_rules_it_proposes():
     """A county report written for this test: its figures are facts (an average computed, a share of
     households, last year's base), its proposals and judgments standards."""
