@@ -177,7 +177,8 @@ def test_unseen_labour_and_land_rules_every_family():
     assert family_table(rows) == [
         (1, "labor", "range", 16, 60, "岁"), (1, "labor", "range", 16, 55, "岁"), (1, "labor", "max", None, 16, "岁"),
         (2, "labor", "exact", 10, 10, "个"), (2, "labor", "exact", 10, 10, "个"), (2, "labor", "exact", 1, 1, "个"),
-        (3, "labor", "range", 250, 280, "个"), (3, "labor", "range", 120, 150, "个"), (3, "labor", "exact", 50, 50, "%"),
+        (3, "labor", "range", 250, 280, "个"), (3, "labor", "range", 120, 150, "个"),
+        (3, "labor", "exact", 50, 50, "%"),
         (4, "labor", "range", 2, 4, "天"), (4, "labor", "exact", 56, 56, "天"), (4, "labor", "exact", 50, 50, "%"),
         (5, "organization", "max", None, 1, "%"), (5, "labor", "max", None, 150, "个"),
         (6, "land", "max", None, 5, "%"), (6, "land", "range", 2, 3, "分"),
