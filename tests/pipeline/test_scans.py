@@ -162,3 +162,29 @@ def test_a_number_read_from_an_uncertain_character_is_flagged_and_placed_on_its_
     assert (place.page, place.line_id, place.y0, place.y1) == (1, "p1_l2", 100, 130)
     assert 100 < place.x0 < place.x1 < 500  # the characters' share of the line, not the whole line
     assert [r.line_id for r in rows["scan_lines"]] == ["p1_l1", "p1_l2"]
+
+
+def test_a_line_the_direction_classifier_turns_wrongly_is_still_read_and_a_turned_page_reads():
+    """The direction classifier once took a plain line of an upright page for upside down, and the line was lost:
+    a line it turns is read both ways and the surer reading kept. A page printed upside down still reads."""
+    import numpy as np
+
+    from pipeline.ingest.scans import ocr
+
+    page = _page("horizontal").convert("RGB")
+    eng = ocr.engine()
+
+    class Misled:  # the engine, with a classifier that takes every line for upside down
+        def text_cls(self, crops):
+            return crops, [("180", 0.95)] * len(crops), 0.0
+
+        def text_rec(self, crops, return_word_box=False):
+            return eng.text_rec(crops, return_word_box)
+
+    lines = ocr.recognise(page)
+    crops = [np.asarray(page.crop(ln.box)) for ln in lines]
+    texts, _ = eng.text_rec(crops, True)
+    kept = ocr._upside_down_too(Misled(), crops, texts)
+    assert [t[0] for t in kept] == [t[0] for t in texts] and any("四百二十斤" in t[0] for t in kept)
+    turned = "".join(ln.text for ln in ocr.recognise(page.rotate(180)))
+    assert "四百二十斤" in turned
