@@ -124,7 +124,7 @@ def extract(sd: StructuredDocument, on_number: Callable[[NumberRow, Role], None]
             ex.conversion_rates += _rate_rows(sd, unit_id, rows)
         else:
             ex.facts += _table_facts(sd, unit_id, rows)
-    ex.facts += _english(sd)
+    ex.facts += _not_rules(sd, _english(sd), ex.facts, ex.standards)
     _number_ids(ex.facts, "fact_id", ("doc_id", "unit_id", "language"))
     for number, row in links:
         number.row_id = getattr(row, "standard_id", None) or getattr(row, "fact_id", None)
@@ -346,6 +346,21 @@ def _english(sd: StructuredDocument) -> list[FactRow]:
         if regulation and top.aligned_unit_id in articles:
             continue  # a translated article: its numbers are the rule's, not statistics
         out += [_fact_row(sd, unit.unit_id, p, f) for f in english_facts(nd.text[p.start:p.end])]
+    return out
+
+
+def _not_rules(sd: StructuredDocument, english: list[FactRow], facts: list[FactRow],
+               standards: list[StandardRow]) -> list[FactRow]:
+    """The English facts without the numbers that translate a rule: a value of a Chinese standard of the aligned
+    unit, where no Chinese fact there has it (…税率，为常年产量的百分之十五点五 / 15.5 per cent of the normal yield)."""
+    out = []
+    for f in english:
+        aligned = sd.unit(f.unit_id).aligned_unit_id
+        same = [v for s in standards if s.unit_id == aligned and (s.unit == "%") == (f.unit == "%")
+                for v in (s.value_min, s.value_max) if v is not None and abs(v - f.value) < 1e-6]
+        stated = any(z.unit_id == aligned and abs(z.value - f.value) < 1e-6 for z in facts if z.language == "zh")
+        if not same or stated:
+            out.append(f)
     return out
 
 

@@ -991,6 +991,7 @@ class _Paragraph:
         self.bases()
         self.ones()
         self.decide()
+        self.splits()
         self.asides()
         self.planned_rates()
         rules = [r or Role(FACT, because("statistic")) for r in self.roles]
@@ -1009,6 +1010,17 @@ class _Paragraph:
                 out.append(Role(role, because("model", p=f"{p:.2f}", role=role, rules=r.role, reason=r.reason),
                                 r.condition_of, rules=r.role, signals=signals))
         return out
+
+    def splits(self) -> None:
+        """按三七开分配, 以七、三开为宜: the parts of one split of ten (a ratio of tenths, each part right after the
+        one before or one separator away) are one rule's or one statistic's; each takes the first part's role."""
+        for k in range(1, len(self.qs)):
+            q, before = self.qs[k], self.qs[k - 1]
+            parts = (x.numbers[0].implied_unit if x.numbers else None for x in (q, before))
+            first = self.roles[k - 1]
+            if all(u == "成" for u in parts) and 0 <= q.start - before.end <= 1 and first is not None \
+                    and self.roles[k] is not None and self.roles[k].role != LEFT_OUT and first.role != LEFT_OUT:
+                self.roles[k] = Role(first.role, first.why, first.condition_of)
 
     def asides(self) -> None:
         """将现有1723户粮商（从业员约3700人）: a count in brackets opened right after a fact, in the fact's own

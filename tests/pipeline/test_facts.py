@@ -47,3 +47,19 @@ def test_a_mismatched_translation_is_flagged():
     zh = next(f for f in facts if f.language == "zh")
     assert en.value == 150 and "translation_mismatch" in en.flags
     assert "not_in_translation" in zh.flags
+
+
+def test_the_translation_of_a_rule_relayed_in_the_news_is_no_fact():
+    """News relays a rule and reports a figure; its translation renders both. The rule's number is the
+    standard's, not an English fact; the figure's is matched to its Chinese fact."""
+    text = ("国务院规定：农业税的平均税率为常年产量的百分之十五点五。去年全国征收农业税三百八十亿斤。\n\n"
+            "The State Council provides that the average rate shall be 15.5 per cent of the normal yield. Last year"
+            " the agricultural tax collected amounted to 38,000 million catties.")
+    zh_end = text.index("\n")
+    doc = SourceDocument("d", "d.txt", text, "utf-8", "plain",
+                         [Region("body", 0, zh_end), Region("translation", zh_end + 2, len(text), "en")],
+                         Metadata(kind="news"), "0" * 64)
+    ex = extract(structure(normalize(doc)))
+    assert [s.value_min for s in ex.standards] == [15.5]
+    en = [f for f in ex.facts if f.language == "en"]
+    assert [f.value for f in en] == [3.8e10] and en[0].matched_fact_id and not en[0].flags

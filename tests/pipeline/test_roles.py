@@ -143,6 +143,9 @@ CASES = [
     ("指示要求，受灾地区应当减征农业税：收成减少三成以上的，减征百分之五十。", NEWS,
      [("三成以上", "standard"), ("百分之五十", "standard")]),
     ("指示指出，去年全国征收农业税三百八十亿斤。", NEWS, [("三百八十亿斤", "fact")]),
+    # the parts of one split of ten share the role of the first (按 makes the first a rate, not the second)
+    ("收入按四六分成。", REPORT, [("四", "standard"), ("六", "standard")]),
+    ("去年的收入是四六分成。", REPORT, [("四", "fact"), ("六", "fact")]),
     # what some units set is reported, not the text's rule; a modal of the text's own makes it the rule for them
     ("有的社规定每人每年只留口粮三百斤，这是不对的。", REPORT, [("三百斤", "fact")]),
     ("有些地方把口粮标准定为三百斤，必须纠正。", REPORT, [("三百斤", "fact")]),
