@@ -305,7 +305,9 @@ def _tops_up(text: str, q: Quantity) -> bool:
     then = text[q.end + 2:_next_stop(text, q.end + 2, MINOR + MAJOR + SENTENCE)]
     word = next((w for w in _top_up_words() if w in then), None)
     rest = then[then.find(word) + len(word):].lstrip("到至为") if word else ""
-    return word is not None and (not rest or rest.startswith(text[q.start:q.end].lstrip("不足满未低于以下")))
+    # the amount itself, its number and unit without the bound words around them (不足三百六十斤: 三百六十斤)
+    amount = text[q.numbers[0].start:q.unit_end or q.numbers[-1].end] if q.numbers else ""
+    return word is not None and (not rest or bool(amount) and rest.startswith(amount))
 
 
 def _relation(text: str, q: Quantity, concept: Concept | None) -> tuple[str, float | None, float | None]:
